@@ -1,0 +1,175 @@
+"""One generic list view for every list page: scope → filter → table → order → paginate (or export).
+
+A list page is a declaration (NetBox style)::
+
+    class TaskListView(ObjectListView):
+        queryset = Task.objects.all()
+        filterset = TaskFilterSet
+        table = TaskTable
+        title = _("重点工作任务")
+
+Filters only ever narrow `get_queryset()`: when the filter form is invalid the page
+shows the errors and an empty result, never the unfiltered list. `?export=<name>`
+hands the same filtered, ordered rows to `exporters[name]` with pagination off, so
+an export matches the page by construction.
+"""
+
+import django_tables2 as tables
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.generic import View
+
+
+def bounded_int(value, default, lowest, highest):
+    """`value` as an int clamped to [lowest, highest]; `default` when it is missing or not a number."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return max(lowest, min(highest, number))
+
+
+class BootstrapFilterForm(forms.Form):
+    """Filter forms styled for Bootstrap without a template per form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs.setdefault("class", "form-select form-select-sm")
+            else:
+                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class BaseTable(tables.Table):
+    """A table whose order is deterministic and whose pages are bounded."""
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+
+    def apply_tie_breaker(self):
+        """Add pk as the last sort key so equal values never shuffle between pages."""
+        queryset = self.data.data
+        ordering = list(queryset.query.order_by or queryset.model._meta.ordering or [])
+        if not any(str(key).lstrip("-") in {"pk", "id"} for key in ordering):
+            self.data.data = queryset.order_by(*ordering, "pk")
+
+    def configure(self, request, params=None, paginate=True):
+        """Order from ?sort=, break ties, then paginate from ?page= / ?per_page= (capped).
+
+        A page past the end shows the last page and `page_out_of_range` says so; a
+        page that is not a number shows the first.
+        """
+        params = request.GET if params is None else params
+        self.request = request
+        sort = params.getlist(self.prefixed_order_by_field)
+        if sort:
+            self.order_by = sort
+        self.apply_tie_breaker()
+        self.page_out_of_range = False
+        if not paginate:
+            return self
+        self.per_page = bounded_int(
+            params.get(self.prefixed_per_page_field),
+            settings.GOVTASKS_DEFAULT_PER_PAGE,
+            1,
+            settings.GOVTASKS_MAX_PER_PAGE,
+        )
+        self.paginator = Paginator(self.rows, self.per_page)
+        try:
+            self.page = self.paginator.page(params.get(self.prefixed_page_field) or 1)
+        except PageNotAnInteger:
+            self.page = self.paginator.page(1)
+        except EmptyPage:
+            self.page_out_of_range = True
+            self.page = self.paginator.page(self.paginator.num_pages)
+        return self
+
+
+class ObjectListView(View):
+    """Scope, filter, tabulate and paginate one queryset; see the module docstring."""
+
+    queryset = None
+    filterset = None
+    table = None
+    title = ""
+    template_name = "generic/object_list.html"
+    # Export name → callable(request, table) returning an HttpResponse; the table is
+    # filtered and ordered like the page, with pagination off. A later issue fills it.
+    exporters = {}
+
+    def get_queryset(self, params):
+        """The rows this request may see at all, before any filter. Subclasses restrict it."""
+        return self.queryset.all()
+
+    def get_filterset(self, params, queryset):
+        return self.filterset(params, queryset=queryset, request=self.request) if self.filterset else None
+
+    def filtered_queryset(self, params):
+        """(filterset, rows): an invalid filter form yields no rows, never the unfiltered ones."""
+        queryset = self.get_queryset(params)
+        filterset = self.get_filterset(params, queryset)
+        if filterset is None:
+            return None, queryset
+        if not filterset.is_valid():
+            return filterset, queryset.none()
+        return filterset, filterset.qs
+
+    def get_table(self, queryset, params, paginate=True):
+        return self.table(queryset).configure(self.request, params, paginate=paginate)
+
+    def get_extra_context(self, params):
+        return {}
+
+    def neighbours(self, params, pk):
+        """(previous pk, next pk) around `pk` in the list `params` describe; None at an end or outside."""
+        _filterset, queryset = self.filtered_queryset(params)
+        table = self.get_table(queryset, params, paginate=False)
+        pks = list(table.data.data.values_list("pk", flat=True))
+        if pk not in pks:
+            return None, None
+        index = pks.index(pk)
+        return (pks[index - 1] if index > 0 else None), (pks[index + 1] if index + 1 < len(pks) else None)
+
+    def get(self, request, *args, **kwargs):
+        params = request.GET
+        filterset, queryset = self.filtered_queryset(params)
+        export = params.get("export")
+        if export:
+            if export in self.exporters:
+                return self.exporters[export](request, self.get_table(queryset, params, paginate=False))
+            messages.warning(request, _("不支持的导出格式：%(name)s") % {"name": export})
+        table = self.get_table(queryset, params)
+        if table.page_out_of_range:
+            messages.info(
+                request,
+                _("没有第%(asked)s页，已显示最后一页（第%(shown)s页）。")
+                % {"asked": params.get(table.prefixed_page_field), "shown": table.page.number},
+            )
+        context = {
+            "title": self.title,
+            "filterset": filterset,
+            "filter_form": filterset.form if filterset else None,
+            # Carried through the filter form so changing a filter keeps the sort, page size and view options.
+            "carried_params": self.carried_params(params, filterset),
+            "table": table,
+            "count": table.paginator.count,
+            "exporters": list(self.exporters),
+            **self.get_extra_context(params),
+        }
+        return render(request, self.template_name, context)
+
+    @staticmethod
+    def carried_params(params, filterset):
+        """(name, value) pairs of the query string that are not filters, minus page and export."""
+        filter_names = set(filterset.form.fields) if filterset else set()
+        return [
+            (name, value)
+            for name, values in params.lists()
+            if name not in filter_names and name not in {"page", "export"}
+            for value in values
+        ]
