@@ -20,7 +20,7 @@ class Meeting(models.Model):
         EVENING = "晚上", _("晚上")
 
     document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="meeting")
-    body = models.CharField(_("会议"), max_length=100, help_text=_("如“区政府常务会议”"))
+    body = models.CharField(_("召开机关"), max_length=100, help_text=_("如“区政府”"))
     number = models.PositiveIntegerField(_("届次"))
     held_on = models.DateField(_("日期"))
     part_of_day = models.CharField(_("时段"), max_length=4, choices=PartOfDay.choices, blank=True)
@@ -34,7 +34,7 @@ class Meeting(models.Model):
         constraints = [models.UniqueConstraint(fields=["body", "number"], name="meeting_unique_number")]
 
     def __str__(self):
-        return f"{self.body}第{self.number}次"
+        return f"{self.body}第{self.number}次常务会议"
 
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", args=[self.pk])

@@ -160,9 +160,7 @@ class Task(models.Model):
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.NOTICE)
     number = models.PositiveIntegerField(_("序号"))
     section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks")
-    subsection = models.ForeignKey(
-        Subsection, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks"
-    )
+    subsection = models.ForeignKey(Subsection, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks")
     text = models.TextField(_("工作任务和要求"))
     deadline = models.DateField(_("完成时限"))
     is_livelihood = models.BooleanField(_("民生实事"), default=False)

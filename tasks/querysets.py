@@ -106,4 +106,3 @@ class TaskQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
         )
-

@@ -1,0 +1,28 @@
+"""What an import tells the administrator: anomalies met in the source, and fatal errors.
+
+Every quirk of a source document is reported with its line number rather than silently
+"fixed": the clerk can then check the original and correct the record or the document.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """A quirk of the source that the parser worked around (or could only guess at)."""
+
+    line: int
+    code: str  # stable English key, e.g. "unit-broken-over-lines"
+    message: str  # for the clerk, in Chinese
+
+    def __str__(self):
+        return f"第{self.line}行 [{self.code}] {self.message}"
+
+
+class SourceError(Exception):
+    """The source cannot be imported; nothing is written. Carries the offending line."""
+
+    def __init__(self, line, message):
+        super().__init__(f"第{line}行：{message}" if line else message)
+        self.line = line
+        self.message = message
