@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "meetings"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.MeetingListView.as_view(), name="meeting_list"),
+    path("<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+]
