@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "tasks"
 
-urlpatterns = []
+urlpatterns = [
+    path("tasks/", views.TaskListView.as_view(), name="task_list"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("units/", views.UnitListView.as_view(), name="unit_list"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+]

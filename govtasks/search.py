@@ -1,0 +1,65 @@
+"""Global search: one box that jumps to a task, a meeting, a unit or an enterprise, else searches tasks.
+
+It lives in the project package because it reads every app; `tasks` must not import
+`meetings` or `commendations`.
+"""
+
+import re
+import unicodedata
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from commendations.models import Enterprise
+from meetings.models import Meeting
+from tasks.models import Task, Unit
+
+# "12", "第12项", "12项": a task number. "第99次", "99次", "第99次常务会议": a meeting number.
+# A bare number is a task: there are more tasks than meetings, and 第…次 is how meetings are named.
+TASK_NUMBER = re.compile(r"^(?:第\s*)?(\d{1,6})\s*项?$")
+MEETING_NUMBER = re.compile(r"^(?:第\s*)?(\d{1,6})\s*次(?:常务会议|会议)?$")
+
+
+def normalise(query):
+    """Full-width digits and spaces to ASCII (１２ → 12), surrounding whitespace removed."""
+    return unicodedata.normalize("NFKC", query or "").strip()
+
+
+def find_task(number):
+    """The task with this number: a notice's task before a meeting's, the newest document first."""
+    notice_first = Case(When(source=Task.Source.NOTICE, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return Task.objects.filter(number=number).order_by(notice_first, "-document__issued_on", "-pk").first()
+
+
+def find_target(query):
+    """The URL one search term names, or None when it names nothing in particular."""
+    if match := MEETING_NUMBER.match(query):
+        meeting = Meeting.objects.filter(number=int(match[1])).order_by("-held_on", "-pk").first()
+        return meeting.get_absolute_url() if meeting else None
+    if match := TASK_NUMBER.match(query):
+        task = find_task(int(match[1]))
+        return task.get_absolute_url() if task else None
+    unit = Unit.objects.named(query).order_by("pk").first()
+    if unit:
+        return unit.get_absolute_url()
+    enterprise = Enterprise.objects.filter(Q(name=query) | Q(aliases__name=query)).order_by("pk").distinct().first()
+    if enterprise:
+        return enterprise.get_absolute_url()
+    return None
+
+
+def search(request):
+    query = normalise(request.GET.get("q"))[:100]
+    task_list = reverse("tasks:task_list")
+    if not query:
+        return redirect(task_list)
+    target = find_target(query)
+    if target:
+        return redirect(target)
+    if MEETING_NUMBER.match(query) or TASK_NUMBER.match(query):
+        messages.info(request, gettext("没有找到“%(query)s”，以下是任务中包含它的结果。") % {"query": query})
+    return redirect(f"{task_list}?{urlencode({'q': query})}")

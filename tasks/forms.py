@@ -1,0 +1,62 @@
+"""Form fields and forms of the tasks app."""
+
+import difflib
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from govtasks.generic import BootstrapFilterForm
+
+from .models import Unit, UnitAlias
+
+
+def similar_unit_names(name, limit=3):
+    """Canonical names and aliases that look like `name`, for a "did you mean" hint."""
+    names = set(Unit.objects.values_list("name", flat=True)) | set(
+        UnitAlias.objects.values_list("name", flat=True)
+    )
+    close = difflib.get_close_matches(name, sorted(names), n=limit, cutoff=0.5)
+    # Also offer names that contain what was typed (区市监 → 区市监局), which difflib ranks low when short.
+    containing = sorted(n for n in names if name in n and n not in close)
+    return (close + containing)[:limit]
+
+
+class UnitNameField(forms.CharField):
+    """A unit given by its canonical name or any alias; cleans to the Unit."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        super().__init__(**kwargs)
+        # The task list renders a <datalist id="unit-names"> of canonical names.
+        self.widget.attrs.setdefault("list", "unit-names")
+
+    def clean(self, value):
+        name = super().clean(value)
+        if not name:
+            return None
+        # Two units never share a spelling in practice; prefer the canonical name if they ever do.
+        units = list(Unit.objects.named(name).order_by("pk")[:2])
+        if units:
+            return next((unit for unit in units if unit.name == name), units[0])
+        message = gettext("没有名为“%(name)s”的单位。") % {"name": name}
+        suggestions = similar_unit_names(name)
+        if suggestions:
+            message += gettext("您是不是要找：%(names)s") % {"names": "、".join(suggestions)}
+        raise ValidationError(message, code="unknown_unit")
+
+
+class TaskFilterForm(BootstrapFilterForm):
+    """The task list's filter form; its fields come from TaskFilterSet."""
+
+    def clean(self):
+        cleaned = super().clean()
+        # A role narrows a unit's tasks; without a unit it would silently show every task.
+        if (
+            cleaned.get("role") in {"lead", "responsible"}
+            and not cleaned.get("unit")
+            and "unit" not in self.errors
+        ):
+            self.add_error("role", _("按角色筛选时请同时填写单位。"))
+        return cleaned

@@ -1,0 +1,179 @@
+"""Reads for the pages: a unit's tasks and reach, unit statistics, dashboard figures.
+
+Every figure is a SQL aggregate or subquery over `Task.objects.with_progress(as_of)`,
+so a page costs the same handful of queries for 84 tasks or 8,400.
+"""
+
+import datetime
+
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import ProgressReport, Task, TaskUnit, Unit
+from .querysets import end_of_day
+
+Status = Task.Status
+Light = Task.Light
+Role = TaskUnit.Role
+
+DUE_SOON_DAYS = 30
+DASHBOARD_ROWS = 10
+
+
+def ordered_task_units():
+    """Prefetch for task.lead_units / responsible_units: document order, units joined in."""
+    return Prefetch(
+        "task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "position")
+    )
+
+
+def tasks_for_display(as_of=None):
+    """Tasks with derived progress and their units prefetched: what every task table shows."""
+    return Task.objects.with_progress(as_of).select_related("document").prefetch_related(ordered_task_units())
+
+
+def with_unit_reach(queryset, unit, role=None):
+    """`queryset.for_unit(unit, role)` annotated with `via_collective`.
+
+    `via_collective` is the name of the collective (各乡镇（街道）…) through which the unit
+    has the task, or "" when the unit is named on the task itself.
+    """
+    direct = TaskUnit.objects.filter(task=OuterRef("pk"), unit=unit)
+    through = TaskUnit.objects.filter(task=OuterRef("pk"), unit__in=unit.collectives.all())
+    if role:
+        direct = direct.filter(role=role)
+        through = through.filter(role=role)
+    collective_name = through.order_by("role", "position").values("unit__name")[:1]
+    return queryset.for_unit(unit, role).annotate(
+        via_collective=Case(
+            When(Exists(direct), then=Value("")),
+            default=Coalesce(Subquery(collective_name), Value("")),
+            output_field=CharField(),
+        )
+    )
+
+
+def unit_tasks(unit, as_of=None):
+    """The tasks a unit leads, shares, and has only through a collective, for its page."""
+    tasks = tasks_for_display(as_of)
+    return {
+        "lead": tasks.filter(task_units__unit=unit, task_units__role=Role.LEAD),
+        "responsible": tasks.filter(task_units__unit=unit, task_units__role=Role.RESPONSIBLE),
+        "via_collective": with_unit_reach(tasks, unit).exclude(via_collective=""),
+    }
+
+
+def count_tasks(queryset):
+    """A correlated subquery counting the distinct tasks of `queryset` (0 when there is none)."""
+    # Grouping by a constant leaves GROUP BY empty: one COUNT row even when nothing matches.
+    counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk", distinct=True))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
+def units_with_counts(as_of=None):
+    """Units annotated with task counts as of `as_of`.
+
+    led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given
+    only to a collective it belongs to; total, done, overdue and red: over the tasks that
+    name it in either role.
+    """
+    tasks = Task.objects.with_progress(as_of)
+    named = tasks.filter(task_units__unit=OuterRef("pk"))
+    names_unit = TaskUnit.objects.filter(task=OuterRef("pk"), unit=OuterRef(OuterRef("pk")))
+    return Unit.objects.annotate(
+        led=count_tasks(named.filter(task_units__role=Role.LEAD)),
+        shared=count_tasks(named.filter(task_units__role=Role.RESPONSIBLE)),
+        via_collective=count_tasks(
+            tasks.filter(task_units__unit__members=OuterRef("pk")).filter(~Exists(names_unit))
+        ),
+        total=count_tasks(named),
+        done=count_tasks(named.filter(status=Status.DONE)),
+        overdue=count_tasks(named.filter(status=Status.OVERDUE)),
+        red=count_tasks(named.filter(light=Light.RED)),
+    )
+
+
+def _status_counts():
+    """Aggregates over with_progress() rows: how many in each status and light, and the mean percent."""
+    return {
+        "total": Count("pk"),
+        "done": Count("pk", filter=Q(status=Status.DONE)),
+        "in_progress": Count("pk", filter=Q(status=Status.IN_PROGRESS)),
+        "not_started": Count("pk", filter=Q(status=Status.NOT_STARTED)),
+        "overdue": Count("pk", filter=Q(status=Status.OVERDUE)),
+        "red": Count("pk", filter=Q(light=Light.RED)),
+        "yellow": Count("pk", filter=Q(light=Light.YELLOW)),
+        "green": Count("pk", filter=Q(light=Light.GREEN)),
+        "average_percent": Avg("percent"),
+    }
+
+
+def with_shares(figures):
+    """Add whole-number percentages of the total for each status, for bars that add up to 100."""
+    total = figures["total"] or 0
+    for key in ("done", "in_progress", "not_started", "overdue"):
+        figures[f"{key}_share"] = round(figures[key] * 100 / total) if total else 0
+    figures["average_percent"] = round(figures["average_percent"] or 0)
+    return figures
+
+
+def dashboard(as_of=None):
+    """Everything the dashboard shows, as it stood on `as_of` (default today)."""
+    as_of = as_of or timezone.localdate()
+    tasks = Task.objects.with_progress(as_of)
+    overall = with_shares(tasks.aggregate(**_status_counts()))
+    sections = [
+        with_shares(row)
+        for row in tasks.filter(section__isnull=False)
+        .values(
+            "section",
+            "section__number",
+            "section__numbering",
+            "section__title",
+            "document__number",
+            "document__issued_on",
+        )
+        .annotate(**_status_counts())
+        .order_by("document__issued_on", "document", "section__number")
+    ]
+    lagging_units = (
+        units_with_counts(as_of).filter(Q(red__gt=0) | Q(overdue__gt=0)).order_by("-overdue", "-red", "name")
+    )[:DASHBOARD_ROWS]
+    shown = tasks_for_display(as_of)
+    due_soon = (
+        shown.filter(deadline__gte=as_of, deadline__lte=as_of + datetime.timedelta(days=DUE_SOON_DAYS))
+        .exclude(status=Status.DONE)
+        .order_by("deadline", "number", "pk")
+    )
+    overdue = shown.filter(status=Status.OVERDUE).order_by("deadline", "number", "pk")
+    recent_reports = (
+        ProgressReport.objects.filter(submitted_at__lt=end_of_day(as_of))
+        .select_related("task", "unit")
+        .order_by("-submitted_at", "-pk")[:DASHBOARD_ROWS]
+    )
+    return {
+        "as_of": as_of,
+        "overall": overall,
+        "sections": sections,
+        "lagging_units": lagging_units,
+        "due_soon": due_soon[:DASHBOARD_ROWS],
+        "due_soon_count": due_soon.count(),
+        "due_soon_until": as_of + datetime.timedelta(days=DUE_SOON_DAYS),
+        "overdue": overdue[:DASHBOARD_ROWS],
+        "overdue_count": overall["overdue"],
+        "recent_reports": recent_reports,
+    }

@@ -1,0 +1,177 @@
+"""Tables of the tasks app. `render_*` gives the HTML cell, `value_*` the plain value an export writes."""
+
+from urllib.parse import urlencode
+
+import django_tables2 as tables
+from django.db.models import Case, F, FloatField, IntegerField, Value, When
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from govtasks.generic import BaseTable
+
+from .models import Task, TaskUnit, Unit
+from .templatetags.task_tags import fulldate, light_badge, percent_bar, status_badge
+
+# Most urgent first when sorted ascending.
+STATUS_RANK = [Task.Status.OVERDUE, Task.Status.NOT_STARTED, Task.Status.IN_PROGRESS, Task.Status.DONE]
+LIGHT_RANK = [Task.Light.RED, Task.Light.YELLOW, Task.Light.GREEN]
+
+
+def rank(field, values):
+    return Case(
+        *(When(**{field: value}, then=Value(position)) for position, value in enumerate(values)),
+        output_field=IntegerField(),
+    )
+
+
+def unit_links(units):
+    return format_html_join(
+        "", '<li><a href="{}">{}</a></li>', ((reverse("tasks:unit_detail", args=[u.pk]), u.name) for u in units)
+    )
+
+
+def task_list_url(**params):
+    return f"{reverse('tasks:task_list')}?{urlencode(params)}"
+
+
+class TaskTable(BaseTable):
+    """Tasks with their units, deadline and derived progress; rows from `selectors.tasks_for_display()`."""
+
+    number = tables.Column(verbose_name=_("序号"), attrs={"td": {"class": "text-nowrap"}})
+    text = tables.Column(verbose_name=_("任务"), orderable=False, attrs={"td": {"class": "task-text"}})
+    lead_units = tables.Column(verbose_name=_("牵头单位"), empty_values=(), orderable=False)
+    responsible_units = tables.Column(verbose_name=_("责任单位"), empty_values=(), orderable=False)
+    deadline = tables.Column(verbose_name=_("完成时限"), attrs={"td": {"class": "text-nowrap"}})
+    status = tables.Column(verbose_name=_("状态"))
+    percent = tables.Column(verbose_name=_("进度"))
+    light = tables.Column(verbose_name=_("预警"), attrs={"td": {"class": "text-nowrap"}})
+
+    class Meta(BaseTable.Meta):
+        model = Task
+        fields = ()
+        sequence = ("number", "text", "lead_units", "responsible_units", "deadline", "status", "percent", "light")
+        empty_text = _("没有符合条件的任务。")
+
+    def __init__(self, *args, back=None, **kwargs):
+        """`back`: the task-list query string the detail links carry (default: this request's)."""
+        super().__init__(*args, **kwargs)
+        self.back = back
+
+    def detail_url(self, record):
+        """The task's page; carries a task-list query string so the page can offer previous / next."""
+        url = record.get_absolute_url()
+        back = self.back
+        if back is None and getattr(self, "request", None) is not None:
+            back = self.request.GET.urlencode()
+        return f"{url}?{urlencode({'back': back})}" if back else url
+
+    def render_number(self, record, value):
+        return format_html('<a href="{}">{}</a>', self.detail_url(record), value)
+
+    def render_text(self, record, value):
+        via = getattr(record, "via_collective", "")
+        badge = format_html(' <span class="badge text-bg-info via-collective">{}</span>', self.via_label(via))
+        return format_html(
+            '<a class="link-body-emphasis" href="{}">{}</a>{}', self.detail_url(record), value, badge if via else ""
+        )
+
+    @staticmethod
+    def via_label(collective):
+        return gettext("经 %(collective)s") % {"collective": collective}
+
+    def render_lead_units(self, value):
+        return format_html('<ul class="unit-list">{}</ul>', unit_links(value))
+
+    def render_responsible_units(self, value):
+        return format_html('<ul class="unit-list">{}</ul>', unit_links(value))
+
+    def value_lead_units(self, value):
+        return "、".join(unit.name for unit in value)
+
+    def value_responsible_units(self, value):
+        return "、".join(unit.name for unit in value)
+
+    def value_text(self, record, value):
+        via = getattr(record, "via_collective", "")
+        return f"{value}（{self.via_label(via)}）" if via else value
+
+    def render_deadline(self, value):
+        return fulldate(value)
+
+    def value_deadline(self, value):
+        return value
+
+    def render_status(self, value):
+        return status_badge(value)
+
+    def value_status(self, value):
+        return Task.Status(value).label
+
+    def render_percent(self, record, value):
+        return percent_bar(value, record.expected)
+
+    def render_light(self, value):
+        return light_badge(value)
+
+    def value_light(self, value):
+        return Task.Light(value).label
+
+    def order_status(self, queryset, is_descending):
+        ordered = queryset.annotate(status_rank=rank("status", STATUS_RANK))
+        return ordered.order_by(("-" if is_descending else "") + "status_rank", "number"), True
+
+    def order_light(self, queryset, is_descending):
+        ordered = queryset.annotate(light_rank=rank("light", LIGHT_RANK))
+        return ordered.order_by(("-" if is_descending else "") + "light_rank", "number"), True
+
+
+class UnitTable(BaseTable):
+    """Units with task counts; rows from `selectors.units_with_counts()`."""
+
+    name = tables.Column(verbose_name=_("单位"), linkify=True)
+    kind = tables.Column(verbose_name=_("类别"))
+    led = tables.Column(verbose_name=_("牵头任务"))
+    shared = tables.Column(verbose_name=_("责任任务"))
+    via_collective = tables.Column(verbose_name=_("经集合单位"))
+    done = tables.Column(verbose_name=_("已完成"), attrs={"td": {"class": "text-nowrap"}})
+    overdue = tables.Column(verbose_name=_("逾期"))
+
+    class Meta(BaseTable.Meta):
+        model = Unit
+        fields = ()
+        sequence = ("name", "kind", "led", "shared", "via_collective", "done", "overdue")
+        empty_text = _("没有符合条件的单位。")
+
+    def render_led(self, record, value):
+        return self.count_link(value, unit=record.name, role=TaskUnit.Role.LEAD)
+
+    def render_shared(self, record, value):
+        return self.count_link(value, unit=record.name, role=TaskUnit.Role.RESPONSIBLE)
+
+    def render_overdue(self, record, value):
+        return self.count_link(value, unit=record.name, role="any", overdue="true")
+
+    @staticmethod
+    def count_link(count, **params):
+        return format_html('<a href="{}">{}</a>', task_list_url(**params), count) if count else "0"
+
+    def render_done(self, record, value):
+        """done / total and the share, e.g. 3/10（30%）."""
+        share = round(value * 100 / record.total) if record.total else 0
+        return format_html('{}/{} <span class="text-body-secondary">({}%)</span>', value, record.total, share)
+
+    def value_done(self, record, value):
+        return f"{value}/{record.total}"
+
+    def order_done(self, queryset, is_descending):
+        """By completion rate, units with no task last."""
+        ratio = Case(
+            When(total=0, then=Value(None)),
+            default=Cast(F("done"), FloatField()) / F("total"),
+            output_field=FloatField(),
+        )
+        ordering = ratio.desc(nulls_last=True) if is_descending else ratio.asc(nulls_last=True)
+        return queryset.order_by(ordering, "name"), True

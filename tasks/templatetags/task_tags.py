@@ -1,0 +1,70 @@
+"""Display helpers for tasks: dates in the house style, status badges, warning lights, progress bars.
+
+The tables call the same functions, so a task looks the same on every page.
+"""
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
+from tasks.models import Task
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    Task.Status.NOT_STARTED: "text-bg-secondary",
+    Task.Status.IN_PROGRESS: "text-bg-primary",
+    Task.Status.DONE: "text-bg-success",
+    Task.Status.OVERDUE: "text-bg-danger",
+}
+
+
+@register.filter
+def fulldate(value):
+    """2021年7月1日 (or the translation's own format); empty for no date."""
+    if not value:
+        return ""
+    # Translators: a date format (Django's date filter syntax), e.g. "j F Y" for English.
+    return date_format(value, gettext("Y年n月j日"))
+
+
+@register.simple_tag
+def status_badge(status):
+    return format_html(
+        '<span class="badge status-badge {}">{}</span>',
+        STATUS_CLASSES.get(status, "text-bg-light"),
+        Task.Status(status).label,
+    )
+
+
+@register.simple_tag
+def light_badge(light):
+    """A coloured dot with its name beside it, so the light reads in print and to screen readers too."""
+    return format_html(
+        '<span class="light light-{0}"><span class="light-dot light-{0}" aria-hidden="true"></span> '
+        "{1}</span>",
+        light,
+        Task.Light(light).label,
+    )
+
+
+@register.simple_tag
+def percent_bar(percent, expected=None):
+    """Reported percent as a thin bar; the expected progress (序时进度) as a marker and a title."""
+    percent = max(0, min(100, int(percent or 0)))
+    title = gettext("已完成 %(percent)s%%") % {"percent": percent}
+    marker = ""
+    if expected is not None:
+        title += gettext("，序时进度 %(expected)s%%") % {"expected": expected}
+        expected = max(0, min(100, int(expected)))
+        marker = format_html('<span class="expected-mark" style="left:{}%"></span>', expected)
+    return format_html(
+        '<div class="percent-bar" title="{title}">'
+        '<div class="progress" role="progressbar" aria-valuenow="{p}" aria-valuemin="0" aria-valuemax="100" '
+        'aria-label="{title}"><div class="progress-bar bg-success" style="width:{p}%"></div>{marker}</div>'
+        '<span class="percent-figure">{p}%</span></div>',
+        title=title,
+        p=percent,
+        marker=marker,
+    )

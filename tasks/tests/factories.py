@@ -1,0 +1,139 @@
+"""Small helpers that create units, documents, sections, tasks and reports for tests.
+
+Plain functions with keyword arguments and sensible defaults; other apps' tests import
+them, so their signatures stay stable.
+"""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from tasks.models import Document, ProgressReport, Section, Subsection, Task, TaskUnit, Unit, UnitAlias
+
+_sequence = itertools.count(1)
+
+ISSUED_ON = datetime.date(2021, 3, 1)
+END_OF_YEAR = datetime.date(2021, 12, 31)
+
+
+def make_unit(name=None, *, kind=Unit.Kind.DEPARTMENT, aliases=(), members=(), short_name=""):
+    """A unit with its canonical name and `aliases` as UnitAlias rows; `members` makes it a collective's."""
+    unit = Unit.objects.create(name=name or f"测试单位{next(_sequence)}", kind=kind, short_name=short_name)
+    UnitAlias.objects.bulk_create(
+        [UnitAlias(unit=unit, name=unit.name)] + [UnitAlias(unit=unit, name=alias) for alias in aliases]
+    )
+    if members:
+        unit.members.set(members)
+    return unit
+
+
+def make_document(
+    *, kind=Document.Kind.NOTICE, number=None, title=None, issued_on=ISSUED_ON, text="", **fields
+):
+    n = next(_sequence)
+    return Document.objects.create(
+        kind=kind,
+        number=f"昌府办字〔2021〕{n}号" if number is None else number,
+        title=title or f"测试文件{n}",
+        issued_on=issued_on,
+        source_file=fields.pop("source_file", "changjiang-2021.txt"),
+        source_sha256=fields.pop("source_sha256", "0" * 64),
+        first_line=fields.pop("first_line", 1),
+        text=text,
+        **fields,
+    )
+
+
+def make_section(*, document, number=1, title="测试部分", numbering=None, declared_count=None):
+    return Section.objects.create(
+        document=document,
+        number=number,
+        numbering=numbering or f"{number}、",
+        title=title,
+        declared_count=declared_count,
+        source_line=number,
+    )
+
+
+def make_subsection(*, section, number=1, title="测试小节", is_livelihood=False):
+    return Subsection.objects.create(
+        section=section,
+        number=number,
+        numbering=f"（{number}）",
+        title=title,
+        is_livelihood=is_livelihood,
+        source_line=section.source_line + number,
+    )
+
+
+def make_task(
+    number=None,
+    *,
+    document=None,
+    lead=(),
+    responsible=(),
+    text=None,
+    deadline=END_OF_YEAR,
+    section=None,
+    subsection=None,
+    is_livelihood=False,
+    source=Task.Source.NOTICE,
+    source_line=1,
+    source_text=None,
+):
+    """A task with `lead` and `responsible` units in that order (the first lead answers for it)."""
+    if document is None:
+        document = section.document if section else make_document()
+    number = number if number is not None else next(_sequence)
+    text = text or f"测试任务{number}"
+    task = Task.objects.create(
+        document=document,
+        source=source,
+        number=number,
+        section=section or (subsection.section if subsection else None),
+        subsection=subsection,
+        text=text,
+        deadline=deadline,
+        is_livelihood=is_livelihood,
+        source_line=source_line,
+        source_text=text if source_text is None else source_text,
+    )
+    TaskUnit.objects.bulk_create(
+        [
+            TaskUnit(task=task, unit=unit, role=role, position=position, name_as_written=unit.name)
+            for role, units in ((TaskUnit.Role.LEAD, lead), (TaskUnit.Role.RESPONSIBLE, responsible))
+            for position, unit in enumerate(units, start=1)
+        ]
+    )
+    return task
+
+
+def make_report(
+    *,
+    task,
+    unit=None,
+    percent=50,
+    claims_complete=False,
+    state=ProgressReport.State.ACCEPTED,
+    period=None,
+    submitted_at=None,
+    reviewed_at=None,
+    done="已按计划推进",
+):
+    """A progress report; accepted ones are reviewed at `reviewed_at` (default: when submitted)."""
+    submitted_at = submitted_at or timezone.now()
+    if reviewed_at is None and state != ProgressReport.State.SUBMITTED:
+        reviewed_at = submitted_at
+    local = timezone.localtime(submitted_at)
+    return ProgressReport.objects.create(
+        task=task,
+        unit=unit or task.task_units.order_by("role", "position").first().unit,
+        period=period or local.date().replace(day=1),
+        done=done,
+        percent=percent,
+        claims_complete=claims_complete,
+        state=state,
+        submitted_at=submitted_at,
+        reviewed_at=reviewed_at,
+    )

@@ -1,0 +1,161 @@
+"""Pages of the tasks app: task list and detail, source documents, units, dashboard.
+
+Views read parameters, call selectors and render; the rules live in selectors.py and querysets.py.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from govtasks.generic import ObjectListView
+
+from . import selectors
+from .filtersets import TaskFilterSet, UnitFilterSet
+from .models import Document, Task, TaskUnit, Unit
+from .tables import TaskTable, UnitTable
+
+
+def read_as_of(value):
+    """(date, malformed): the YYYY-MM-DD date `value` names, or (None, True/False) when absent or bad."""
+    if not value:
+        return None, False
+    try:
+        return datetime.datetime.strptime(value.strip(), "%Y-%m-%d").date(), False
+    except ValueError:
+        return None, True
+
+
+def as_of_from(request, params):
+    """The ?as_of= date of `params`; a malformed one is reported on the page and today is used instead."""
+    as_of, malformed = read_as_of(params.get("as_of"))
+    if malformed:
+        messages.warning(
+            request,
+            gettext("日期“%(value)s”无效（应为年-月-日，如2021-07-01），已按今天显示。") % {"value": params["as_of"]},
+        )
+    return as_of
+
+
+class TaskListView(ObjectListView):
+    queryset = Task.objects.all()
+    filterset = TaskFilterSet
+    table = TaskTable
+    title = _("重点工作任务")
+    template_name = "tasks/task_list.html"
+
+    def get_queryset(self, params):
+        as_of, _malformed = read_as_of(params.get("as_of"))
+        return selectors.tasks_for_display(as_of)
+
+    def get_extra_context(self, params):
+        return {
+            "as_of": as_of_from(self.request, params),
+            # Suggestions for the unit box (its input has list="unit-names").
+            "unit_names": Unit.objects.values_list("name", flat=True),
+        }
+
+
+def task_detail(request, pk):
+    # The list this task was opened from: its filters give previous / next and the way back.
+    back = QueryDict(request.GET.get("back", ""))
+    as_of = as_of_from(request, back)
+    task = get_object_or_404(
+        selectors.tasks_for_display(as_of)
+        .select_related("section", "subsection")
+        .prefetch_related("task_units__unit__members"),
+        pk=pk,
+    )
+    list_view = TaskListView()
+    list_view.setup(request)
+    previous_pk, next_pk = list_view.neighbours(back, task.pk)
+    filterset = list_view.get_filterset(back, Task.objects.all())
+    unit = filterset.selected_unit
+    via_collective = ""
+    if unit is not None:
+        reach = selectors.with_unit_reach(Task.objects.filter(pk=task.pk), unit).values_list(
+            "via_collective", flat=True
+        )
+        via_collective = next(iter(reach), "")
+
+    def sibling_url(sibling_pk):
+        if sibling_pk is None:
+            return None
+        url = reverse("tasks:task_detail", args=[sibling_pk])
+        return f"{url}?{urlencode({'back': back.urlencode()})}" if back else url
+
+    lines = task.source_text.splitlines() or [""]
+    context = {
+        "task": task,
+        "as_of": as_of,
+        "lead_links": [link for link in task.task_units.all() if link.role == TaskUnit.Role.LEAD],
+        "responsible_links": [link for link in task.task_units.all() if link.role == TaskUnit.Role.RESPONSIBLE],
+        "days_overdue": max(0, -task.days_left),
+        "reports": task.reports.select_related("unit", "submitted_by", "reviewed_by"),
+        "previous_url": sibling_url(previous_pk),
+        "next_url": sibling_url(next_pk),
+        "back_url": reverse("tasks:task_list") + (f"?{back.urlencode()}" if back else ""),
+        "filter_unit": unit,
+        "via_collective": via_collective,
+        "source_url": f"{reverse('tasks:document_detail', args=[task.document_id])}?task={task.pk}#L{task.source_line}",
+        "source_last_line": task.source_line + len(lines) - 1,
+    }
+    return render(request, "tasks/task_detail.html", context)
+
+
+def document_detail(request, pk):
+    """A source document's own text, line by line with file line numbers; ?task= highlights that task."""
+    document = get_object_or_404(Document, pk=pk)
+    highlighted = range(0)
+    task = None
+    task_pk = request.GET.get("task", "")
+    if task_pk.isdigit():
+        task = document.tasks.filter(pk=int(task_pk)).first()
+        if task is not None:
+            highlighted = range(task.source_line, task.source_line + len(task.source_text.splitlines() or [""]))
+    lines = [
+        (number, text, number in highlighted)
+        for number, text in enumerate(document.text.splitlines(), start=document.first_line)
+    ]
+    return render(request, "tasks/document_detail.html", {"document": document, "lines": lines, "task": task})
+
+
+class UnitListView(ObjectListView):
+    queryset = Unit.objects.all()
+    filterset = UnitFilterSet
+    table = UnitTable
+    title = _("责任单位")
+
+    def get_queryset(self, params):
+        return selectors.units_with_counts()
+
+
+def unit_detail(request, pk):
+    unit = get_object_or_404(Unit.objects.prefetch_related("aliases", "members", "collectives"), pk=pk)
+    groups = selectors.unit_tasks(unit)
+    role_names = {"lead": TaskUnit.Role.LEAD, "responsible": TaskUnit.Role.RESPONSIBLE, "via_collective": "any"}
+    tables = {}
+    for key, queryset in groups.items():
+        # Detail links step through this unit's tasks in that role.
+        back = urlencode({"unit": unit.name, "role": role_names[key]})
+        tables[key] = TaskTable(queryset, prefix=f"{key}-", back=back).configure(request, paginate=False)
+    return render(
+        request,
+        "tasks/unit_detail.html",
+        {
+            "unit": unit,
+            "tables": tables,
+            "aliases": [alias for alias in unit.aliases.all() if alias.name != unit.name],
+            "task_list_url": reverse("tasks:task_list") + "?" + urlencode({"unit": unit.name}),
+        },
+    )
+
+
+def dashboard(request):
+    as_of = as_of_from(request, request.GET)
+    return render(request, "tasks/dashboard.html", selectors.dashboard(as_of))
