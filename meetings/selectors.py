@@ -77,12 +77,8 @@ def mentioned_enterprises(agenda_groups):
 
 
 def order_tasks(meeting):
-    """The tasks the meeting ordered, with derived progress and the order's own wording.
-
-    `with_progress()` yields status and light as raw values; `status_label` and
-    `light_label` are their display names.
-    """
-    tasks = list(
+    """The tasks the meeting ordered, with derived progress and the order's own wording."""
+    return list(
         Task.objects.with_progress()
         .filter(meeting_order__meeting=meeting)
         .select_related("meeting_order__agenda_item")
@@ -91,10 +87,6 @@ def order_tasks(meeting):
         )
         .order_by("number", "pk")
     )
-    for task in tasks:
-        task.status_label = Task.Status(task.status).label
-        task.light_label = Task.Light(task.light).label
-    return tasks
 
 
 def meeting_years():

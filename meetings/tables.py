@@ -3,14 +3,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from govtasks.generic import BaseTable
+from tasks.templatetags.task_tags import fulldate
 
 from .models import Meeting
 
 
 class MeetingTable(BaseTable):
     number = tables.Column(verbose_name=_("届次"), linkify=True)
-    body = tables.Column(verbose_name=_("会议"))
-    held_on = tables.DateColumn(verbose_name=_("日期"), format="Y年n月j日")
+    body = tables.Column(verbose_name=_("召开机关"))
+    held_on = tables.Column(verbose_name=_("日期"))
     part_of_day = tables.Column(verbose_name=_("时段"))
     chair = tables.Column(verbose_name=_("主持人"))
     chair_title = tables.Column(verbose_name=_("主持人职务"))
@@ -29,6 +30,9 @@ class MeetingTable(BaseTable):
             "agenda_count",
             "order_count",
         ]
+
+    def render_held_on(self, value):
+        return fulldate(value)
 
     def render_number(self, value):
         return gettext("第%(number)s次") % {"number": value}

@@ -184,7 +184,7 @@ def make_meeting(number=99):
     )
     return Meeting.objects.create(
         document=document,
-        body="区政府常务会议",
+        body="区政府",
         number=number,
         held_on=datetime.date(2021, 7, 7),
         part_of_day=Meeting.PartOfDay.AFTERNOON,
@@ -246,7 +246,8 @@ def test_enterprise_detail_query_count_does_not_grow_with_mentions(staff_client,
     # session, user, enterprise, aliases, honours (with decision), mentions (with meeting)
     with django_assert_max_num_queries(6):
         response = staff_client.get(reverse("commendations:enterprise_detail", args=[enterprise.pk]))
-    assert response.content.decode().count("区政府常务会议第") == 10
+    page = response.content.decode()
+    assert all(f"区政府第{number}次常务会议" in page for number in range(1, 11))
 
 
 def test_enterprise_name_is_escaped(staff_client):

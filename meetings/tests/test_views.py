@@ -28,7 +28,7 @@ def make_document(title, kind=Document.Kind.MEETING_RECORD, number="", issued_on
 def make_meeting(number=99, held_on=datetime.date(2021, 7, 7), chair="倪卫春"):
     return Meeting.objects.create(
         document=make_document(f"区政府第{number}次常务会议召开", issued_on=held_on),
-        body="区政府常务会议",
+        body="区政府",
         number=number,
         held_on=held_on,
         part_of_day=Meeting.PartOfDay.AFTERNOON,
@@ -203,6 +203,18 @@ def test_approval_links_to_the_commendation_decision(staff_client):
     assert "昌府字〔2021〕22号" in page
 
 
+def test_approval_of_another_document_links_to_its_record(staff_client):
+    document = make_document(
+        "关于落实我区2021年度退役士兵安置单位的请示", kind=Document.Kind.NOTICE, number="昌府办字〔2021〕30号"
+    )
+    meeting = make_meeting(100)
+    add_item(meeting, 1, AgendaItem.Kind.APPROVE, subject="退役士兵安置", approved_document=document)
+
+    page = staff_client.get(detail(meeting)).content.decode()
+
+    assert f'<a href="{reverse("tasks:document_detail", args=[document.pk])}">退役士兵安置</a>' in page
+
+
 def test_approval_without_a_document_shows_its_title_unlinked(staff_client):
     meeting = make_meeting(100)
     add_item(meeting, 1, AgendaItem.Kind.APPROVE, subject="关于落实我区2021年度退役士兵安置单位的请示")
@@ -227,8 +239,9 @@ def test_orders_are_shown_as_tasks_with_due_dates_and_status(staff_client, unit)
         (2, datetime.date(2021, 9, 28), "9月28日前"),
     ]
     # Deadlines in 2021 have passed with no accepted report: both are overdue.
-    assert [task.status_label for task in tasks] == ["逾期", "逾期"]
+    assert [task.status for task in tasks] == [Task.Status.OVERDUE, Task.Status.OVERDUE]
     page = response.content.decode()
+    assert all(f'href="{reverse("tasks:task_detail", args=[task.pk])}"' in page for task in tasks)
     assert "2021年9月10日" in page
     assert "2021年9月28日" in page
     assert "区工信局" in page
