@@ -50,6 +50,7 @@ run: run-packages setup messages
 # pytest exits 5 when it collected no test: a suite that ran nothing must not pass.
 test: test-packages setup messages
 	$(MANAGE) makemigrations --check --dry-run
+	@echo "$(BIN)/pytest $(PYTEST_ARGS)"; \
 	status=0; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "*** pytest collected no tests: treated as a failure" >&2; fi; \
 	exit $$status
