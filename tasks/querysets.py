@@ -6,6 +6,7 @@ on any page, "as of" any date.
 """
 
 import datetime
+import difflib
 
 from django.conf import settings
 from django.db import models
@@ -44,6 +45,14 @@ class UnitQuerySet(models.QuerySet):
         """Units whose canonical name or any alias is exactly `name` (normally one)."""
         name = (name or "").strip()
         return self.filter(Q(name=name) | Q(aliases__name=name)).distinct()
+
+    def close_matches(self, name, limit=5):
+        """Names and aliases that look like `name`, for "did you mean …" messages."""
+        from .models import UnitAlias  # noqa: PLC0415
+
+        spellings = {*self.values_list("name", flat=True), *UnitAlias.objects.values_list("name", flat=True)}
+        close = difflib.get_close_matches(name, spellings, n=limit, cutoff=0.5)
+        return close or sorted(spelling for spelling in spellings if name and name in spelling)[:limit]
 
 
 class TaskQuerySet(models.QuerySet):

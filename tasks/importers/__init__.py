@@ -94,7 +94,7 @@ def import_sources(sources, *, dry_run=False):
         try:
             parsed, anomalies = parse_text(text)
         except SourceError as error:
-            raise SourceError(error.line, f"{name}：{error.message}") from error
+            raise SourceError(error.line, error.message, source=name) from error
         result.anomalies += [(name, anomaly) for anomaly in anomalies]
         prepared += [(handler, data, name, sha256) for handler, data in parsed]
     prepared.sort(key=lambda item: item[0].order)

@@ -5,6 +5,7 @@ units uses the aliases the database already knows, so a second year's notice tha
 writes 区市监局 again finds the same unit without guessing.
 """
 
+from collections import defaultdict
 from itertools import groupby
 
 from ..models import Document, Section, Subsection, Task, TaskUnit, Unit, UnitAlias
@@ -15,13 +16,15 @@ from .unit_names import ALL_TOWNSHIPS, kind_of, resolve_spellings
 def load_units(spellings, changes):
     """Units for (name as written, line) pairs; returns ({spelling: Unit}, anomalies)."""
     known = dict(UnitAlias.objects.values_list("name", "unit__name"))
+    aliases = dict(UnitAlias.objects.values_list("name", "unit_id"))
     known.update((name, name) for name in Unit.objects.values_list("name", flat=True))
     mapping, anomalies = resolve_spellings(spellings, known)
     by_canonical = sorted(mapping.items(), key=lambda item: item[1])
     units = {}
+    existing_units = {unit.name: unit for unit in Unit.objects.filter(name__in=set(mapping.values()))}
     for canonical, group in groupby(by_canonical, key=lambda item: item[1]):
         written = [spelling for spelling, _ in group]
-        unit = Unit.objects.filter(name=canonical).first()
+        unit = existing_units.get(canonical)
         if unit is None:
             shortest = min(written, key=len)
             unit = Unit.objects.create(
@@ -30,8 +33,11 @@ def load_units(spellings, changes):
             changes.note(Unit, "created")
         else:
             changes.note(Unit, "unchanged")
-        for spelling in {canonical, *written}:
-            changes.upsert(UnitAlias, {"name": spelling}, {"unit": unit})
+        for spelling in sorted({canonical, *written}):
+            if aliases.get(spelling) == unit.pk:
+                changes.note(UnitAlias, "unchanged")
+            else:
+                changes.upsert(UnitAlias, {"name": spelling}, {"unit": unit})
         for spelling in written:
             units[spelling] = unit
     first_seen = {}
@@ -101,6 +107,12 @@ def load_notice(data, changes, *, source_file, sha256):
             )  # fmt: skip
 
     kept = []
+    existing_tasks = {task.number: task for task in Task.objects.filter(document=document)}
+    existing_links = defaultdict(list)
+    for link in TaskUnit.objects.filter(task__document=document).values_list(
+        "task_id", "role", "position", "unit_id", "name_as_written"
+    ):
+        existing_links[link[0]].append(link[1:])
     for task_data in data.tasks:
         task = changes.upsert(
             Task,
@@ -112,6 +124,7 @@ def load_notice(data, changes, *, source_file, sha256):
                 "is_livelihood": task_data.is_livelihood, "source_line": task_data.line,
                 "source_text": task_data.source_text,
             },
+            existing=existing_tasks.get(task_data.number),
         )  # fmt: skip
         kept.append(task.pk)
         wanted = [
@@ -122,7 +135,7 @@ def load_notice(data, changes, *, source_file, sha256):
             )
             for position, unit in enumerate(names, start=1)
         ]
-        set_task_units(task, wanted, changes)
+        set_task_units(task, wanted, changes, existing=existing_links[task.pk])
 
     changes.delete(Task.objects.filter(document=document).exclude(pk__in=kept))
     changes.delete(
@@ -132,11 +145,9 @@ def load_notice(data, changes, *, source_file, sha256):
     return document, anomalies
 
 
-def set_task_units(task, wanted, changes):
-    """Give a task exactly these (role, position, unit id, name as written) rows."""
-    existing = list(
-        task.task_units.order_by("role", "position").values_list("role", "position", "unit_id", "name_as_written")
-    )
+def set_task_units(task, wanted, changes, existing):
+    """Give a task exactly these (role, position, unit id, name as written) rows;
+    `existing` holds the rows it has now, in the same shape."""
     if sorted(existing) == sorted(wanted):
         changes.note(TaskUnit, "unchanged", len(wanted))
         return

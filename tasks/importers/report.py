@@ -22,7 +22,9 @@ class Anomaly:
 class SourceError(Exception):
     """The source cannot be imported; nothing is written. Carries the offending line."""
 
-    def __init__(self, line, message):
-        super().__init__(f"第{line}行：{message}" if line else message)
+    def __init__(self, line, message, source=""):
+        where = " ".join(part for part in (source, f"第{line}行" if line else "") if part)
+        super().__init__(f"{where}：{message}" if where else message)
         self.line = line
         self.message = message
+        self.source = source

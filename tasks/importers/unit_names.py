@@ -176,7 +176,7 @@ def resolve_spellings(spellings, known_aliases):
         if not fuller:
             mapping[name] = name
             continue
-        target = max(fuller, key=len)
+        target = max(fuller, key=lambda other: (len(other), other))
         canonical = mapping.get(target) or known_aliases.get(target) or target
         mapping[name] = canonical
         anomalies.append(
