@@ -27,8 +27,9 @@ from django.conf import settings
 from django.urls import reverse
 
 # Playwright's sync API runs an event loop in the test thread, and Django then refuses ORM
-# calls from it (SynchronousOnlyOperation) although nothing here is async. The standard
-# workaround; it only concerns this test process.
+# calls from it (SynchronousOnlyOperation) although nothing here is async. The browser lives
+# for the whole session, so every later test in this process needs it too, not only the
+# browser tests. The standard workaround; it concerns this test process only.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path(os.environ.get("GOVTASKS_CHROMIUM", "/usr/bin/chromium"))
