@@ -83,7 +83,11 @@ def test_task_text_is_exactly_as_written(imported):
         (58, ["区委宣传部", "区常态长效创建全国文明城市工作指挥部", "区财政局"], ["各乡镇（街道）"]),
         (70, ["区人社局", "区工信局"], ["区总工会", "区工商联", "区市场监督管理局", "各乡镇（街道）"]),
         (72, ["吕蒙乡"], ["区农业农村水利局"]),
-        (77, ["昌江生态环境局", "区农业农村水利局"], ["区发改委", "市自然资源规划局昌江分局", "区城管局", "各乡镇（街道）"]),
+        (
+            77,
+            ["昌江生态环境局", "区农业农村水利局"],
+            ["区发改委", "市自然资源规划局昌江分局", "区城管局", "各乡镇（街道）"],
+        ),
         (79, ["区发改委"], ["区林业局", "区农业农村水利局", "各乡镇（街道）"]),
         (82, ["区信访局"], ["各乡镇（街道）", "区直有关单位"]),
     ],
@@ -102,7 +106,12 @@ def test_the_name_as_written_is_kept_beside_the_unit(imported):
 
 def test_one_unit_per_organisation_however_spelled(imported):
     market = Unit.objects.get(name="区市场监督管理局")
-    assert set(market.aliases.values_list("name", flat=True)) == {"区市场监管局", "区市监局", "区市场监督局", "区市场监督管理局"}
+    assert set(market.aliases.values_list("name", flat=True)) == {
+        "区市场监管局",
+        "区市监局",
+        "区市场监督局",
+        "区市场监督管理局",
+    }
     assert Unit.objects.named("区市监局").get() == market
     assert not Unit.objects.filter(name__contains="各乡镇（街道）").exclude(name="各乡镇（街道）").exists()
     assert not Unit.objects.filter(name__in=["区农业农村", "水利局", "（外事办）", "区常态长效创建"]).exists()
@@ -303,4 +312,3 @@ def test_the_fixture_loads_into_an_empty_database(db):
     call_command("loaddata", str(FIXTURE), verbosity=0)
     assert Task.objects.count() == 86
     assert Unit.objects.named("区市监局").get().name == "区市场监督管理局"
-

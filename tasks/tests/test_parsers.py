@@ -50,7 +50,10 @@ def lines(*parts):
 
 
 def test_split_documents_finds_official_documents_and_meetings():
-    text = NOTICE_HEAD + "\n\t一、部分\n\n\t1\n\t任务\n\t区工信局\n\t各乡镇（街道）\n 区政府第99次常务会议召开\n倪卫春主持\n"
+    text = (
+        NOTICE_HEAD
+        + "\n\t一、部分\n\n\t1\n\t任务\n\t区工信局\n\t各乡镇（街道）\n 区政府第99次常务会议召开\n倪卫春主持\n"
+    )
     blocks, anomalies = split_documents(text)
     assert [block.kind for block in blocks] == ["official", "meeting_record"]
     assert blocks[0].header["number"] == "昌府办字〔2021〕20号"
@@ -118,11 +121,16 @@ def test_stray_whitespace_around_a_name_is_reported():
 
 
 def test_two_names_run_together_are_split_when_one_stands_alone_elsewhere():
-    assert split_run_together("区市场监督管理局各乡镇（街道）", {"各乡镇（街道）"}) == ["区市场监督管理局", "各乡镇（街道）"]
+    assert split_run_together("区市场监督管理局各乡镇（街道）", {"各乡镇（街道）"}) == [
+        "区市场监督管理局",
+        "各乡镇（街道）",
+    ]
 
 
 def test_a_long_name_is_not_split_when_no_part_stands_alone():
-    assert split_run_together("市自然资源规划局昌江分局", {"各乡镇（街道）", "区发改委"}) == ["市自然资源规划局昌江分局"]
+    assert split_run_together("市自然资源规划局昌江分局", {"各乡镇（街道）", "区发改委"}) == [
+        "市自然资源规划局昌江分局"
+    ]
 
 
 def test_a_bracketed_office_is_never_split_off():
@@ -154,7 +162,13 @@ def test_abbreviation_rule():
 
 
 def test_spellings_of_one_unit_resolve_to_the_full_name_and_are_reported_as_guesses():
-    spellings = [("区市监局", 10), ("区市场监督局", 20), ("区市场监管局", 30), ("区市场监督管理局", 40), ("区发改委", 50)]
+    spellings = [
+        ("区市监局", 10),
+        ("区市场监督局", 20),
+        ("区市场监管局", 30),
+        ("区市场监督管理局", 40),
+        ("区发改委", 50),
+    ]
     mapping, anomalies = resolve_spellings(spellings, {})
     assert set(mapping.values()) == {"区市场监督管理局", "区发改委"}
     assert mapping["区市监局"] == "区市场监督管理局"
