@@ -14,9 +14,7 @@ from .models import Unit, UnitAlias
 
 def similar_unit_names(name, limit=3):
     """Canonical names and aliases that look like `name`, for a "did you mean" hint."""
-    names = set(Unit.objects.values_list("name", flat=True)) | set(
-        UnitAlias.objects.values_list("name", flat=True)
-    )
+    names = set(Unit.objects.values_list("name", flat=True)) | set(UnitAlias.objects.values_list("name", flat=True))
     close = difflib.get_close_matches(name, sorted(names), n=limit, cutoff=0.5)
     # Also offer names that contain what was typed (区市监 → 区市监局), which difflib ranks low when short.
     containing = sorted(n for n in names if name in n and n not in close)
@@ -53,10 +51,6 @@ class TaskFilterForm(BootstrapFilterForm):
     def clean(self):
         cleaned = super().clean()
         # A role narrows a unit's tasks; without a unit it would silently show every task.
-        if (
-            cleaned.get("role") in {"lead", "responsible"}
-            and not cleaned.get("unit")
-            and "unit" not in self.errors
-        ):
+        if cleaned.get("role") in {"lead", "responsible"} and not cleaned.get("unit") and "unit" not in self.errors:
             self.add_error("role", _("按角色筛选时请同时填写单位。"))
         return cleaned

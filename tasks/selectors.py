@@ -36,9 +36,7 @@ DASHBOARD_ROWS = 10
 
 def ordered_task_units():
     """Prefetch for task.lead_units / responsible_units: document order, units joined in."""
-    return Prefetch(
-        "task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "position")
-    )
+    return Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "position"))
 
 
 def tasks_for_display(as_of=None):
@@ -95,11 +93,10 @@ def units_with_counts(as_of=None):
     named = tasks.filter(task_units__unit=OuterRef("pk"))
     names_unit = TaskUnit.objects.filter(task=OuterRef("pk"), unit=OuterRef(OuterRef("pk")))
     return Unit.objects.annotate(
-        led=count_tasks(named.filter(task_units__role=Role.LEAD)),
-        shared=count_tasks(named.filter(task_units__role=Role.RESPONSIBLE)),
-        via_collective=count_tasks(
-            tasks.filter(task_units__unit__members=OuterRef("pk")).filter(~Exists(names_unit))
-        ),
+        # Unit and role in one filter(): the same TaskUnit row must match both.
+        led=count_tasks(tasks.filter(task_units__unit=OuterRef("pk"), task_units__role=Role.LEAD)),
+        shared=count_tasks(tasks.filter(task_units__unit=OuterRef("pk"), task_units__role=Role.RESPONSIBLE)),
+        via_collective=count_tasks(tasks.filter(task_units__unit__members=OuterRef("pk")).filter(~Exists(names_unit))),
         total=count_tasks(named),
         done=count_tasks(named.filter(status=Status.DONE)),
         overdue=count_tasks(named.filter(status=Status.OVERDUE)),

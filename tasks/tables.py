@@ -73,9 +73,21 @@ class TaskTable(BaseTable):
 
     def render_text(self, record, value):
         via = getattr(record, "via_collective", "")
-        badge = format_html(' <span class="badge text-bg-info via-collective">{}</span>', self.via_label(via))
+        badges = []
+        if record.source == Task.Source.MEETING:
+            # Meeting orders are numbered within their meeting: say which one.
+            badges.append(
+                format_html(' <span class="badge text-bg-light border source-badge">{}</span>', record.document)
+            )
+        if via:
+            badges.append(
+                format_html(' <span class="badge text-bg-info via-collective">{}</span>', self.via_label(via))
+            )
         return format_html(
-            '<a class="link-body-emphasis" href="{}">{}</a>{}', self.detail_url(record), value, badge if via else ""
+            '<a class="link-body-emphasis" href="{}">{}</a>{}',
+            self.detail_url(record),
+            value,
+            format_html_join("", "{}", ((badge,) for badge in badges)),
         )
 
     @staticmethod

@@ -42,8 +42,7 @@ def status_badge(status):
 def light_badge(light):
     """A coloured dot with its name beside it, so the light reads in print and to screen readers too."""
     return format_html(
-        '<span class="light light-{0}"><span class="light-dot light-{0}" aria-hidden="true"></span> '
-        "{1}</span>",
+        '<span class="light" data-light="{0}"><span class="light-dot light-{0}" aria-hidden="true"></span> {1}</span>',
         light,
         Task.Light(light).label,
     )

@@ -28,13 +28,11 @@ def make_unit(name=None, *, kind=Unit.Kind.DEPARTMENT, aliases=(), members=(), s
     return unit
 
 
-def make_document(
-    *, kind=Document.Kind.NOTICE, number=None, title=None, issued_on=ISSUED_ON, text="", **fields
-):
+def make_document(*, kind=Document.Kind.NOTICE, number=None, title=None, issued_on=ISSUED_ON, text="", **fields):
     n = next(_sequence)
     return Document.objects.create(
         kind=kind,
-        number=f"昌府办字〔2021〕{n}号" if number is None else number,
+        number=f"测试字〔2021〕{n}号" if number is None else number,
         title=title or f"测试文件{n}",
         issued_on=issued_on,
         source_file=fields.pop("source_file", "changjiang-2021.txt"),
@@ -83,6 +81,7 @@ def make_task(
     source_text=None,
 ):
     """A task with `lead` and `responsible` units in that order (the first lead answers for it)."""
+    section = section or (subsection.section if subsection else None)
     if document is None:
         document = section.document if section else make_document()
     number = number if number is not None else next(_sequence)
@@ -91,7 +90,7 @@ def make_task(
         document=document,
         source=source,
         number=number,
-        section=section or (subsection.section if subsection else None),
+        section=section,
         subsection=subsection,
         text=text,
         deadline=deadline,
@@ -136,4 +135,67 @@ def make_report(
         state=state,
         submitted_at=submitted_at,
         reviewed_at=reviewed_at,
+    )
+
+
+def at(day, hour=10):
+    """An aware datetime on `day` in the project's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+AS_OF = datetime.date(2021, 7, 1)
+
+
+def make_sample_world():
+    """Five tasks whose status and light as of AS_OF (2021-07-01) are known, for filter and page tests.
+
+    1: section 1 (1), 民生实事, lead 区发改委, responsible 区市场监管局; 50% → in progress, green.
+    2: section 1, lead 区市场监管局, responsible 各乡镇（街道）; due 6月30日 → overdue, red.
+    3: section 2, lead 丽阳镇; claimed complete → done, green.
+    4: section 2, lead 各乡镇（街道）; no report → not started, red (40 points behind).
+    5: section 2, lead 区发改委; 90%, due in 9 days → in progress, yellow.
+    丽阳镇 belongs to 各乡镇（街道）, so it has tasks 2 and 4 through the collective.
+    """
+    from types import SimpleNamespace
+
+    document = make_document(number="昌府办字〔2021〕20号", title="重点工作任务责任分工的通知")
+    section1 = make_section(document=document, number=1, title="全力以赴推进试验区建设")
+    section2 = make_section(document=document, number=2, title="全力以赴实施工业倍增")
+    subsection = make_subsection(section=section1, number=1, title="十件民生实事", is_livelihood=True)
+    dev = make_unit("区发改委", aliases=["发改委"])
+    market = make_unit("区市场监管局", aliases=["区市监局", "区市场监督局"])
+    town = make_unit("丽阳镇", kind=Unit.Kind.TOWNSHIP)
+    towns = make_unit("各乡镇（街道）", kind=Unit.Kind.COLLECTIVE, members=[town])
+    t1 = make_task(
+        1,
+        subsection=subsection,
+        lead=[dev],
+        responsible=[market],
+        text="建设陶瓷产业园，完善配套设施",
+        is_livelihood=True,
+    )
+    t2 = make_task(
+        2,
+        section=section1,
+        lead=[market],
+        responsible=[towns],
+        text="开展食品安全专项整治",
+        deadline=datetime.date(2021, 6, 30),
+    )
+    t3 = make_task(3, section=section2, lead=[town], text="推进丽阳镇集镇改造", deadline=datetime.date(2021, 7, 10))
+    t4 = make_task(4, section=section2, lead=[towns], text="推进乡镇工业园区标准厂房建设")
+    t5 = make_task(5, section=section2, lead=[dev], text="培育规上工业企业", deadline=datetime.date(2021, 7, 10))
+    make_report(task=t1, percent=50, submitted_at=at(datetime.date(2021, 6, 1)))
+    make_report(task=t3, percent=100, claims_complete=True, submitted_at=at(datetime.date(2021, 6, 20)))
+    make_report(task=t5, percent=90, submitted_at=at(datetime.date(2021, 6, 25)))
+    return SimpleNamespace(
+        document=document,
+        section1=section1,
+        section2=section2,
+        subsection=subsection,
+        dev=dev,
+        market=market,
+        town=town,
+        towns=towns,
+        tasks=[t1, t2, t3, t4, t5],
     )
