@@ -1,7 +1,5 @@
 """Form fields and forms of the tasks app."""
 
-import difflib
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -9,16 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govtasks.generic import BootstrapFilterForm
 
-from .models import Unit, UnitAlias
-
-
-def similar_unit_names(name, limit=3):
-    """Canonical names and aliases that look like `name`, for a "did you mean" hint."""
-    names = set(Unit.objects.values_list("name", flat=True)) | set(UnitAlias.objects.values_list("name", flat=True))
-    close = difflib.get_close_matches(name, sorted(names), n=limit, cutoff=0.5)
-    # Also offer names that contain what was typed (区市监 → 区市监局), which difflib ranks low when short.
-    containing = sorted(n for n in names if name in n and n not in close)
-    return (close + containing)[:limit]
+from .models import Unit
 
 
 class UnitNameField(forms.CharField):
@@ -39,7 +28,7 @@ class UnitNameField(forms.CharField):
         if units:
             return next((unit for unit in units if unit.name == name), units[0])
         message = gettext("没有名为“%(name)s”的单位。") % {"name": name}
-        suggestions = similar_unit_names(name)
+        suggestions = Unit.objects.close_matches(name, limit=3)
         if suggestions:
             message += gettext("您是不是要找：%(names)s") % {"names": "、".join(suggestions)}
         raise ValidationError(message, code="unknown_unit")
