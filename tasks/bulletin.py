@@ -1,0 +1,540 @@
+"""The progress bulletin (督查通报) as an .xlsx workbook, streamed.
+
+Sheet 1 (推进情况) is the bulletin the office prints:
+
+    row 1   title, e.g. 2021年市《政府工作报告》重点工作推进情况
+    row 2   （截至2021年9月30日）
+    row 3   a drafted summary paragraph the clerk edits (draft_summary)
+    row 4   the column header — frozen, and repeated on every printed page
+    then    a merged bold row per document (when there are several), section and
+            subsection, and one row per task
+
+Excel repeats only one contiguous block of rows on every page, and repeating the
+summary paragraph would waste a third of each A4 page, so the header row is the print
+title and pages 2 onwards carry the title and date in the page header (page 1 has
+them in its cells); every page has its number in the footer.
+
+Sheet 2 (统计) counts tasks by status per section and per lead unit (the first lead
+unit, the one that answers for the task), with a native stacked bar chart of each.
+
+The workbook is written with openpyxl's write_only mode so memory stays flat however
+many tasks there are: rows are streamed from the database in chunks and written once;
+merged ranges are declared on `ws.merged_cells`, which write-only sheets write after
+the rows. Counts for the summary come from SQL aggregates beforehand; counts for the
+statistics sheet are gathered while the rows stream.
+"""
+
+import datetime
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from .models import Document, ProgressReport, Task, TaskUnit
+from .querysets import end_of_day
+from .templatetags.task_tags import fulldate
+
+Status = Task.Status
+Light = Task.Light
+
+CHUNK_SIZE = 2000
+# Units and task numbers the summary names before it says "等".
+SUMMARY_UNITS = 8
+SUMMARY_TASKS_PER_UNIT = 6
+
+# (header, width in characters). Widths fit A4 landscape at fit-to-width without
+# shrinking the text below a readable size.
+COLUMNS = [
+    (gettext_lazy("序号"), 6),
+    (gettext_lazy("工作任务和要求"), 46),
+    (gettext_lazy("牵头单位"), 16),
+    (gettext_lazy("责任单位"), 18),
+    (gettext_lazy("完成时限"), 12),
+    (gettext_lazy("进展情况"), 46),
+    (gettext_lazy("完成状态"), 9),
+    (gettext_lazy("完成进度"), 8),
+    (gettext_lazy("预警"), 7),
+]
+# A merged cell never grows to fit its text: the summary row's height is set from its
+# length, at about this many characters per line across the table's width.
+SUMMARY_CHARS_PER_LINE = 80
+TITLE_ROW, DATE_ROW, SUMMARY_ROW, HEADER_ROW = 1, 2, 3, 4
+LAST_COLUMN = get_column_letter(len(COLUMNS))
+STATUS_ORDER = [Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.OVERDUE]
+# Excel's own "good / neutral / bad" fills, familiar to anyone who has used its styles.
+LIGHT_FILLS = {
+    Light.GREEN: PatternFill("solid", fgColor="C6EFCE"),
+    Light.YELLOW: PatternFill("solid", fgColor="FFEB9C"),
+    Light.RED: PatternFill("solid", fgColor="FFC7CE"),
+}
+STATUS_COLOURS = {
+    Status.DONE: "5B9B5B",
+    Status.IN_PROGRESS: "4472C4",
+    Status.NOT_STARTED: "A5A5A5",
+    Status.OVERDUE: "C0504D",
+}
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEADING_FILLS = {"document": "D9E1F2", "section": "E7E6E6", "subsection": "F2F2F2"}
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+NOTICE_TITLE = re.compile(r"关于印发(?P<subject>.+?)(?:重点工作)?(?:任务)?责任分工的通知")
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def text_cell(ws, value, **style):
+    """A cell holding `value` as text, never as a formula, whatever the user typed.
+
+    openpyxl stores a string beginning with "=" as a formula; Excel also evaluates
+    "+", "-" and "@" on entry. Forcing the type to string keeps the text; quotePrefix
+    keeps Excel from turning it into a formula when the clerk later edits the cell.
+    Control characters that XML cannot carry are removed.
+    """
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True
+    return styled(cell, **style)
+
+
+def value_cell(ws, value, **style):
+    """A number or date cell (values we computed, never user text)."""
+    return styled(WriteOnlyCell(ws, value=value), **style)
+
+
+def styled(cell, *, font=None, fill=None, alignment=WRAP_TOP, border=BORDER, number_format=None):
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def as_of_words(day):
+    return _("截至%(day)s") % {"day": fulldate(day)}
+
+
+# --- What the bulletin says: plain functions over a task queryset ---------------------------------
+
+
+def first_lead_name():
+    """The name of a task's first lead unit (the one that answers for it), as a subquery."""
+    leads = TaskUnit.objects.filter(task=OuterRef("pk"), role=TaskUnit.Role.LEAD).order_by("position")
+    return Subquery(leads.values("unit__name")[:1])
+
+
+def bulletin_title(document_titles):
+    """The title, e.g. 2021年市《政府工作报告》重点工作推进情况, from the notice the tasks come from.
+
+    Meeting records add their orders without changing the title; tasks of several
+    notices, or of a notice not worded "关于印发…责任分工的通知", get a general title.
+    """
+    subjects = {match["subject"] for title in document_titles if (match := NOTICE_TITLE.search(title))}
+    if len(subjects) == 1:
+        return _("%(subject)s重点工作推进情况") % {"subject": subjects.pop()}
+    return _("重点工作推进情况")
+
+
+@dataclass
+class SummaryFacts:
+    """The figures a summary paragraph states: counts by status and the units behind late tasks.
+
+    `overdue` and `lagging` map a lead unit's name (None: the task names no lead unit)
+    to its late tasks as (document label, task number) pairs, in document order.
+    """
+
+    as_of: datetime.date
+    total: int = 0
+    counts: dict = field(default_factory=dict)  # status → count
+    overdue: dict = field(default_factory=dict)
+    lagging: dict = field(default_factory=dict)
+    overdue_total: int = 0
+    lagging_total: int = 0
+    several_documents: bool = False
+
+
+def summary_facts(tasks, as_of, *, several_documents=False):
+    """Gather SummaryFacts for `tasks` (rows of `with_progress(as_of)`) in two queries.
+
+    Lagging: red light (far behind the expected progress) but neither done nor overdue yet.
+    """
+    counts = tasks.order_by().aggregate(
+        total=Count("pk"), **{status: Count("pk", filter=Q(status=status)) for status in Status}
+    )
+    facts = SummaryFacts(as_of=as_of, total=counts.pop("total"), counts=counts, several_documents=several_documents)
+    late = Q(status=Status.OVERDUE) | (Q(light=Light.RED) & ~Q(status__in=[Status.DONE, Status.OVERDUE]))
+    rows = (
+        tasks.filter(late)
+        .annotate(lead_name=first_lead_name(), document_label=document_label_expression())
+        .order_by("document__issued_on", "document_id", "number", "pk")
+        .values_list("status", "lead_name", "number", "document_label")
+    )
+    for status, lead, number, document in rows.iterator(chunk_size=CHUNK_SIZE):
+        if status == Status.OVERDUE:
+            bucket = facts.overdue
+            facts.overdue_total += 1
+        else:
+            bucket = facts.lagging
+            facts.lagging_total += 1
+        tasks_of_unit = bucket.setdefault(lead, [])
+        # One more than is shown, so the summary knows to say "等".
+        if len(tasks_of_unit) <= SUMMARY_TASKS_PER_UNIT:
+            tasks_of_unit.append((document, number))
+    return facts
+
+
+def document_label_expression():
+    """A document's 文号, or its title when it has none (meeting records)."""
+    return Case(When(document__number="", then=F("document__title")), default=F("document__number"))
+
+
+def task_numbers(tasks, several_documents):
+    """Task numbers as 第5、12项, or per document as 昌府办字〔2021〕20号第5项、区政府第100次常务会议第1项; 等 past the limit."""
+    shown = tasks[:SUMMARY_TASKS_PER_UNIT]
+    by_document = {}
+    for document, number in shown:
+        by_document.setdefault(document, []).append(str(number))
+    more = _("等") if len(tasks) > SUMMARY_TASKS_PER_UNIT else ""
+    groups = [
+        (_("%(document)s第%(numbers)s项") if several_documents else _("第%(numbers)s项"))
+        % {"document": document, "numbers": "、".join(numbers)}
+        for document, numbers in by_document.items()
+    ]
+    return "、".join(groups) + more
+
+
+def late_sentence(bucket, total, what, several_documents):
+    """One kind of late task in a sentence: 逾期任务3项，涉及区住建局（第5、12项）、区城管局（第30项）2个单位."""
+    named = [(unit, tasks) for unit, tasks in bucket.items() if unit]
+    clauses = []
+    if named:
+        listed = "、".join(
+            f"{unit}（{task_numbers(tasks, several_documents)}）" for unit, tasks in named[:SUMMARY_UNITS]
+        )
+        clauses.append(
+            _("涉及%(units)s%(more)s%(count)s个单位")
+            % {"units": listed, "more": _("等") if len(named) > SUMMARY_UNITS else "", "count": len(named)}
+        )
+    if None in bucket:
+        clauses.append(_("%(tasks)s未明确牵头单位") % {"tasks": task_numbers(bucket[None], several_documents)})
+    return _("%(what)s%(total)s项") % {"what": what, "total": total} + "，" + "，".join(clauses)
+
+
+def draft_summary(facts):
+    """The paragraph offices write by hand above the table, drafted from `facts`.
+
+    "截至2021年9月30日，84项任务中已完成12项、推进中50项、未启动10项、逾期12项。逾期任务12项，
+    涉及区住建局（第5、12项）……" — figures and names only; the clerk edits it in the workbook.
+    """
+    day = fulldate(facts.as_of)
+    if facts.total == 0:
+        return _("截至%(day)s，没有符合条件的任务。") % {"day": day}
+    counts = facts.counts
+    figures = "、".join(
+        [
+            _("已完成%(n)s项") % {"n": counts.get(Status.DONE, 0)},
+            _("推进中%(n)s项") % {"n": counts.get(Status.IN_PROGRESS, 0)},
+            _("未启动%(n)s项") % {"n": counts.get(Status.NOT_STARTED, 0)},
+            _("逾期%(n)s项") % {"n": counts.get(Status.OVERDUE, 0)},
+        ]
+    )
+    text = _("截至%(day)s，%(total)s项任务中%(figures)s。") % {"day": day, "total": facts.total, "figures": figures}
+    sentences = []
+    if facts.overdue:
+        sentences.append(late_sentence(facts.overdue, facts.overdue_total, _("逾期任务"), facts.several_documents))
+    if facts.lagging:
+        sentences.append(
+            late_sentence(
+                facts.lagging, facts.lagging_total, _("进度明显滞后于序时进度的任务"), facts.several_documents
+            )
+        )
+    if sentences:
+        return text + "；".join(sentences) + "。" + _("请上述单位对照时限要求，倒排工期，加快推进，确保按期完成。")
+    return text + _("各项任务均按序时进度推进，无逾期任务。")
+
+
+# --- The rows -------------------------------------------------------------------------------------
+
+
+def bulletin_rows(tasks, as_of):
+    """`tasks` in document order with what each bulletin row needs, streamed in chunks.
+
+    Adds the latest accepted progress report (as of `as_of`) — the same report whose
+    percent `with_progress` shows — and the section, subsection and document.
+    """
+    accepted = ProgressReport.objects.filter(
+        task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=end_of_day(as_of)
+    ).order_by("-period", "-reviewed_at", "-pk")
+    return (
+        tasks.select_related("document", "section", "subsection")
+        .annotate(
+            latest_done=Subquery(accepted.values("done")[:1]),
+            latest_period=Subquery(accepted.values("period")[:1]),
+        )
+        .order_by(
+            "document__issued_on",
+            "document_id",
+            F("section__number").asc(nulls_last=True),
+            "number",
+            "pk",
+        )
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+
+
+def progress_text(task):
+    if not task.latest_done:
+        return ""
+    period = task.latest_period
+    return _("（%(year)s年%(month)s月）%(done)s") % {
+        "year": period.year,
+        "month": period.month,
+        "done": task.latest_done,
+    }
+
+
+class StatusCounter:
+    """Counts by status under keys, each shown by its label, in first-seen order."""
+
+    def __init__(self):
+        self.labels = {}
+        self.counts = defaultdict(Counter)
+
+    def add(self, key, label, status):
+        self.labels.setdefault(key, label)
+        self.counts[key][status] += 1
+
+    def rows(self):
+        return [
+            (self.labels[key], sum(counter.values()), *(counter[status] for status in STATUS_ORDER))
+            for key, counter in self.counts.items()
+        ]
+
+
+def write_bulletin(tasks, out, *, as_of=None, title=None):
+    """Write the bulletin of `tasks` (a `with_progress(as_of)` queryset, units prefetched) to `out`.
+
+    `out` is a path or a binary file object. Returns the number of task rows written.
+    """
+    as_of = as_of or timezone.localdate()
+    documents = list(
+        Document.objects.filter(pk__in=tasks.order_by().values("document")).values_list("title", flat=True)
+    )
+    several_documents = len(documents) > 1
+    title = title or bulletin_title(documents)
+    facts = summary_facts(tasks, as_of, several_documents=several_documents)
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("推进情况"))
+    _set_up_page(sheet, title, as_of)
+    _write_top(sheet, title, as_of, draft_summary(facts))
+
+    by_section, by_lead = StatusCounter(), StatusCounter()
+    row_number = HEADER_ROW
+    current = {"document": None, "section": None, "subsection": None}
+    written = 0
+    for task in bulletin_rows(tasks, as_of):
+        for level, key, label in _headings(task, several_documents):
+            if current[level] != key:
+                row_number += 1
+                _write_heading(sheet, row_number, label, level)
+                current[level] = key
+                if level == "document":
+                    current["section"] = current["subsection"] = None
+                elif level == "section":
+                    current["subsection"] = None
+        row_number += 1
+        sheet.append(_task_row(sheet, task))
+        written += 1
+        section_label = _section_label(task)
+        if several_documents:
+            section_label = f"{task.document} {section_label}"
+        by_section.add((task.document_id, task.section_id), section_label, task.status)
+        leads = task.lead_units
+        lead = leads[0].name if leads else _("未明确牵头单位")
+        by_lead.add(lead, lead, task.status)
+    if not written:
+        sheet.append([text_cell(sheet, _("没有符合条件的任务。"))])
+
+    _write_statistics(workbook, by_section, by_lead)
+    workbook.save(out)
+    return written
+
+
+def _set_up_page(sheet, title, as_of):
+    for index, (_header, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    setup = sheet.page_setup
+    setup.paperSize = "9"  # A4
+    setup.orientation = "landscape"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages tall as it takes
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.75
+    # Page 1 shows the title in its cells; later pages carry it in the page header.
+    footer = _("第 &P 页，共 &N 页")
+    header = f"{title}（{as_of_words(as_of)}）".replace("&", "&&")  # "&" starts a code in Excel headers
+    sheet.HeaderFooter.differentFirst = True
+    sheet.oddHeader.center.text = header
+    sheet.oddHeader.center.size = 10
+    sheet.oddFooter.center.text = footer
+    sheet.firstFooter.center.text = footer
+
+
+def _write_top(sheet, title, as_of, summary):
+    def merged(row, cell, height):
+        sheet.row_dimensions[row].height = height
+        sheet.append([cell])
+        sheet.merged_cells.add(f"A{row}:{LAST_COLUMN}{row}")
+
+    merged(TITLE_ROW, text_cell(sheet, title, font=Font(size=16, bold=True), alignment=CENTRE, border=None), 32)
+    merged(
+        DATE_ROW, text_cell(sheet, f"（{as_of_words(as_of)}）", font=Font(size=11), alignment=CENTRE, border=None), 20
+    )
+    lines = sum(max(1, -(-len(line) // SUMMARY_CHARS_PER_LINE)) for line in summary.splitlines() or [""])
+    summary_cell = text_cell(
+        sheet, summary, font=Font(size=11), alignment=Alignment(wrap_text=True, vertical="top"), border=None
+    )
+    merged(SUMMARY_ROW, summary_cell, 16 * lines + 8)
+    header_font = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="D9D9D9")
+    sheet.row_dimensions[HEADER_ROW].height = 22
+    sheet.append([text_cell(sheet, name, font=header_font, fill=header_fill, alignment=CENTRE) for name, _w in COLUMNS])
+
+
+def _section_label(task):
+    if task.section is not None:
+        return str(task.section)
+    return _("%(document)s交办事项") % {"document": task.document}
+
+
+def _document_heading(document):
+    """A notice by its title and 文号; a meeting record by its title (it has no 文号)."""
+    return f"{document.title}（{document.number}）" if document.number else document.title
+
+
+def _headings(task, several_documents):
+    """(level, key, label) of the heading rows a task sits under, outermost first."""
+    if several_documents:
+        yield "document", task.document_id, _document_heading(task.document)
+    if task.section is not None:
+        yield "section", task.section_id, str(task.section)
+    elif not several_documents:
+        yield "section", ("document", task.document_id), _section_label(task)
+    if task.subsection is not None:
+        yield "subsection", task.subsection_id, str(task.subsection)
+
+
+def _write_heading(sheet, row_number, label, level):
+    fill = PatternFill("solid", fgColor=HEADING_FILLS[level])
+    font = Font(bold=True, size=12 if level != "subsection" else 11)
+    first = text_cell(sheet, label, font=font, fill=fill, alignment=Alignment(vertical="center", wrap_text=True))
+    # The covered cells carry the fill and borders so the merged row prints as one box.
+    rest = [styled(WriteOnlyCell(sheet), fill=fill) for _ in COLUMNS[1:]]
+    sheet.append([first, *rest])
+    sheet.merged_cells.add(f"A{row_number}:{LAST_COLUMN}{row_number}")
+
+
+def _task_row(sheet, task):
+    fill = LIGHT_FILLS.get(task.light)
+    return [
+        value_cell(sheet, task.number, alignment=CENTRE),
+        text_cell(sheet, task.text),
+        text_cell(sheet, "\n".join(unit.name for unit in task.lead_units)),
+        text_cell(sheet, "\n".join(unit.name for unit in task.responsible_units)),
+        value_cell(sheet, task.deadline, alignment=CENTRE, number_format=DATE_FORMAT),
+        text_cell(sheet, progress_text(task)),
+        text_cell(sheet, Status(task.status).label, alignment=CENTRE, fill=fill),
+        value_cell(sheet, task.percent / 100, alignment=CENTRE, number_format="0%", fill=fill),
+        text_cell(sheet, Light(task.light).label, alignment=CENTRE, fill=fill),
+    ]
+
+
+def _write_statistics(workbook, by_section, by_lead):
+    """Sheet 2: counts by status per section and per lead unit, each with a stacked bar chart."""
+    sheet = workbook.create_sheet(_("统计"))
+    headers_after_key = [_("合计"), *(str(Status(status).label) for status in STATUS_ORDER)]
+    sheet.column_dimensions["A"].width = 48
+    for letter in "BCDEF":
+        sheet.column_dimensions[letter].width = 9
+    bold = Font(bold=True)
+    header_fill = PatternFill("solid", fgColor="D9D9D9")
+    row = 0
+    tables = []
+    for caption, key_header, counter in (
+        (_("按部分统计"), _("部分"), by_section),
+        (_("按牵头单位统计"), _("牵头单位"), by_lead),
+    ):
+        rows = counter.rows()
+        if counter is by_lead:
+            # Units with the most overdue, then the most tasks, first.
+            rows.sort(key=lambda item: (-item[5], -item[1], item[0]))
+        sheet.append([text_cell(sheet, caption, font=Font(bold=True, size=12), border=None)])
+        row += 1
+        sheet.append(
+            [
+                text_cell(sheet, heading, font=bold, fill=header_fill, alignment=CENTRE)
+                for heading in (key_header, *headers_after_key)
+            ]
+        )
+        row += 1
+        header_row = row
+        for key, *figures in rows:
+            sheet.append([text_cell(sheet, key), *(value_cell(sheet, figure, alignment=CENTRE) for figure in figures)])
+            row += 1
+        totals = [sum(item[index] for item in rows) for index in range(1, 6)]
+        sheet.append(
+            [
+                text_cell(sheet, _("合计"), font=bold),
+                *(value_cell(sheet, n, font=bold, alignment=CENTRE) for n in totals),
+            ]
+        )
+        row += 1
+        tables.append((caption, header_row, len(rows)))
+        sheet.append([])
+        row += 1
+
+    anchor_row = 1
+    for caption, header_row, count in tables:
+        if not count:
+            continue
+        chart = BarChart()
+        chart.type = "bar"  # horizontal: long Chinese labels stay readable
+        chart.grouping = "stacked"
+        chart.overlap = 100
+        chart.title = caption
+        chart.y_axis.title = _("任务数")
+        data = Reference(sheet, min_col=3, max_col=6, min_row=header_row, max_row=header_row + count)
+        labels = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=header_row + count)
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(labels)
+        for series, status in zip(chart.series, STATUS_ORDER, strict=True):
+            series.graphicalProperties.solidFill = STATUS_COLOURS[status]
+            series.graphicalProperties.line.solidFill = STATUS_COLOURS[status]
+        chart.x_axis.scaling.orientation = "maxMin"  # first row at the top, as in the table
+        chart.width = 22
+        chart.height = max(7.5, 0.6 * count + 3)
+        sheet.add_chart(chart, f"H{anchor_row}")
+        anchor_row += int(chart.height * 2) + 2

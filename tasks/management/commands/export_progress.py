@@ -1,0 +1,73 @@
+"""python manage.py export_progress -o FILE.xlsx [--unit NAME] [--as-of YYYY-MM-DD] [filters]
+
+Writes the progress bulletin (督查通报, see tasks/bulletin.py) of the tasks the task list
+would show with the same filters: --unit finds a unit by its name or any alias and
+includes the tasks of the collectives it belongs to, as export_tasks does; every other
+filter of the list page (/tasks/?section=2&status=overdue …) is an option of the same
+name (--section 2 --status overdue), checked by the same FilterSet.
+"""
+
+import datetime
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.http import QueryDict
+
+from tasks.bulletin import write_bulletin
+from tasks.filtersets import TaskFilterSet
+from tasks.selectors import tasks_for_display
+
+from .export_tasks import find_unit
+
+
+def option_name(filter_name):
+    return "--" + filter_name.replace("_", "-")
+
+
+class Command(BaseCommand):
+    help = "导出督查通报（Excel）。Write the progress bulletin of the selected tasks as an .xlsx workbook."
+
+    def add_arguments(self, parser):
+        parser.add_argument("-o", "--output", required=True, help="输出文件 / the .xlsx file to write")
+        parser.add_argument("--as-of", help="状态截至日期 YYYY-MM-DD（默认今天）/ status as it stood on this day")
+        parser.add_argument("--title", help="通报标题（默认按来源文件生成）/ the bulletin's title")
+        for name, filter_ in TaskFilterSet.base_filters.items():
+            if name == "unit":
+                parser.add_argument(
+                    "--unit",
+                    help="单位名称或任一别名；含该单位所属集合单位的任务 / unit name or alias, collectives included",
+                )
+                continue
+            choices = [value for value, _label in filter_.extra.get("choices", ())] or None
+            parser.add_argument(option_name(name), dest=f"filter_{name}", choices=choices, help=str(filter_.label))
+
+    def handle(self, *args, output, as_of=None, title=None, unit=None, **options):
+        if not output.lower().endswith(".xlsx"):
+            raise CommandError(f"输出文件应以 .xlsx 结尾：{output}")
+        as_of = parse_day(as_of) if as_of else None
+        params = QueryDict(mutable=True)
+        for name in TaskFilterSet.base_filters:
+            value = options.get(f"filter_{name}")
+            if value is not None:
+                params[name] = value
+        if unit is not None:
+            params["unit"] = find_unit(unit).name
+        filterset = TaskFilterSet(params, queryset=tasks_for_display(as_of))
+        if not filterset.is_valid():
+            problems = "；".join(
+                f"{option_name(name)}：{'、'.join(errors)}" for name, errors in filterset.form.errors.items()
+            )
+            raise CommandError(f"筛选条件有误（invalid filter）：{problems}")
+        started = time.monotonic()
+        try:
+            count = write_bulletin(filterset.qs, output, as_of=as_of, title=title)
+        except OSError as error:
+            raise CommandError(f"无法写入 {output}：{error.strerror or error}") from error
+        self.stdout.write(f"已导出 {count} 项任务到 {output}（{time.monotonic() - started:.1f} 秒）。")
+
+
+def parse_day(value):
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise CommandError(f"日期“{value}”无效，应为年-月-日，如2021-09-30。") from error
