@@ -148,6 +148,26 @@ GOVTASKS_DEFAULT_PER_PAGE = 50
 GOVTASKS_LIGHT_YELLOW_GAP = int(os.environ.get("GOVTASKS_LIGHT_YELLOW_GAP", "10"))
 GOVTASKS_LIGHT_RED_GAP = int(os.environ.get("GOVTASKS_LIGHT_RED_GAP", "30"))
 GOVTASKS_LIGHT_DUE_SOON_DAYS = int(os.environ.get("GOVTASKS_LIGHT_DUE_SOON_DAYS", "15"))
+# A month's progress report is due on this day of the month; after it, a task none of
+# whose lead units has reported for the month turns yellow and the unit is listed for a
+# reminder. At most 28, so every month has the day.
+GOVTASKS_REPORT_DUE_DAY = int(os.environ.get("GOVTASKS_REPORT_DUE_DAY", "25"))
+if not 1 <= GOVTASKS_REPORT_DUE_DAY <= 28:
+    raise ImproperlyConfigured("GOVTASKS_REPORT_DUE_DAY must be a day between 1 and 28.")
+
+# The public information-disclosure page (信息公开, /public/): off unless switched on.
+GOVTASKS_PUBLIC_DISCLOSURE = env_bool("GOVTASKS_PUBLIC_DISCLOSURE")
+
+# Reminders (催办) are e-mailed to the unit's liaisons. With no mail server configured they
+# are printed to the console; set DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# and EMAIL_HOST etc. to send them.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "govtasks@localhost")
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

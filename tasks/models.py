@@ -6,7 +6,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -176,6 +176,8 @@ class Task(models.Model):
         verbose_name_plural = _("任务")
         constraints = [models.UniqueConstraint(fields=["document", "number"], name="task_unique_number")]
         indexes = [models.Index(fields=["deadline"])]
+        # The supervision office's reach: act on every unit's tasks, not only one's own.
+        permissions = [("supervise_task", "Can supervise every task (督查室)")]
 
     def __str__(self):
         return f"{self.number}. {self.text[:40]}"
@@ -255,15 +257,226 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
+    # The returned report this one corrects; the returned one stays as it was.
+    resubmission_of = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resubmission", verbose_name=_("更正自")
+    )
+    # Grows with every review, so a second reviewer working from a stale page is refused.
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         ordering = ["-period", "-submitted_at", "-pk"]
         verbose_name = _("进展报告")
         verbose_name_plural = _("进展报告")
+        permissions = [("review_progressreport", "Can accept or return progress reports")]
         constraints = [
             models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100"),
+            # One live report per task, unit and month; a returned one may be followed by its correction.
+            models.UniqueConstraint(
+                fields=["task", "unit", "period"], condition=~Q(state="returned"), name="report_one_live_per_period"
+            ),
         ]
         indexes = [models.Index(fields=["task", "state", "reviewed_at"])]
 
     def __str__(self):
         return f"{self.task_id} {self.unit} {self.period:%Y-%m}"
+
+
+# --- The workflow: who reports for which unit, plans, reviews, extensions, reminders, history -----------------
+#
+# These records are written only by the functions in services.py, each of which also writes
+# the TaskEvent rows that make up a task's timeline.
+
+
+class UnitLiaison(models.Model):
+    """Links a user account to the one unit it reports for (单位联络员)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="liaison", verbose_name=_("用户")
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="liaisons", verbose_name=_("单位"))
+
+    class Meta:
+        ordering = ["unit", "user"]
+        verbose_name = _("单位联络员")
+        verbose_name_plural = _("单位联络员")
+
+    def __str__(self):
+        return f"{self.unit}：{self.user}"
+
+
+class UnitPlan(models.Model):
+    """A unit's implementation plan for one task: the responsible person, the plan and its milestones.
+
+    `version` grows with every change (milestones included), so an edit made on a stale copy
+    is refused instead of overwriting someone else's change.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="plans", verbose_name=_("任务"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="plans", verbose_name=_("单位"))
+    responsible_name = models.CharField(_("责任人"), max_length=50, blank=True)
+    responsible_post = models.CharField(_("职务"), max_length=100, blank=True)
+    responsible_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    plan = models.TextField(_("实施方案"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("修改时间"))
+
+    class Meta:
+        ordering = ["task", "unit"]
+        verbose_name = _("实施方案")
+        verbose_name_plural = _("实施方案")
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="unitplan_unique_task_unit")]
+
+    def __str__(self):
+        return f"{self.task_id} {self.unit}"
+
+
+class Milestone(models.Model):
+    """A dated step of a unit's plan (what, by when, done on); an overdue open one turns the task red.
+
+    `percent` is the progress the step stands for, from which the expected progress (序时进度)
+    is read; without it the expected progress runs pro rata to the deadline. A removed
+    milestone keeps its row (`removed_at`) so a view "as of" an earlier day still sees it.
+    """
+
+    plan = models.ForeignKey(UnitPlan, on_delete=models.PROTECT, related_name="milestones")
+    title = models.CharField(_("节点任务"), max_length=200)
+    due_on = models.DateField(_("计划完成日期"))
+    percent = models.PositiveSmallIntegerField(
+        _("节点进度目标"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("完成该节点时应达到的百分比"),
+    )
+    done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+    removed_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "due_on", "pk"]
+        verbose_name = _("进度节点")
+        verbose_name_plural = _("进度节点")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__lte=100), name="milestone_percent_max_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.due_on}）"
+
+
+class ExtensionRequest(models.Model):
+    """A unit's request to move a task's deadline (延期申请), and the office's decision.
+
+    An approved request does not rewrite `Task.deadline` (the date the document set): the
+    task's current deadline is the newest approved request's date (querysets.py), so a view
+    "as of" a day before the approval still shows the deadline that held then.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已同意")
+        REFUSED = "refused", _("不同意")
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="extension_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="extension_requests")
+    old_deadline = models.DateField(_("原完成时限"))
+    new_deadline = models.DateField(_("申请完成时限"))
+    reason = models.TextField(_("延期理由"))
+    progress = models.TextField(_("目前进展"))
+    percent = models.PositiveSmallIntegerField(_("目前完成百分比"), validators=[MaxValueValidator(100)])
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("审批意见"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        permissions = [("decide_extensionrequest", "Can approve or refuse extension requests")]
+        constraints = [
+            # A task has one deadline: two open requests for it would contradict each other.
+            models.UniqueConstraint(fields=["task"], condition=Q(state="pending"), name="extension_one_pending"),
+            models.CheckConstraint(condition=Q(new_deadline__gt=F("old_deadline")), name="extension_moves_later"),
+            models.CheckConstraint(condition=Q(percent__lte=100), name="extension_percent_max_100"),
+        ]
+        indexes = [models.Index(fields=["task", "state", "decided_at"])]
+
+    def __str__(self):
+        return f"{self.task_id} {self.unit} → {self.new_deadline}"
+
+
+class Reminder(models.Model):
+    """A recorded reminder (催办) to a unit: the tasks it had not reported and those overdue."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("单位"))
+    period = models.DateField(_("报告期"), help_text=_("所催报月份的第一天"))
+    tasks = models.ManyToManyField(Task, related_name="reminders", verbose_name=_("任务"))
+    message = models.TextField(_("催办内容"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("催办时间"))
+    emailed_to = models.TextField(_("邮件收件人"), blank=True)
+    email_error = models.TextField(_("邮件发送错误"), blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("催办记录")
+        verbose_name_plural = _("催办记录")
+
+    def __str__(self):
+        return f"{self.unit} {self.sent_at:%Y-%m-%d}"
+
+
+class TaskEvent(models.Model):
+    """One entry of a task's history (留痕): who did what and when, with values before and after.
+
+    Written by the service functions in the same transaction as the change itself; never
+    edited or deleted. `changes` is a list of {"field", "label", "old", "new"} with values
+    as displayed text.
+    """
+
+    class Kind(models.TextChoices):
+        UNITS_ASSIGNED = "units_assigned", _("分配承办单位")
+        PLAN_CHANGED = "plan_changed", _("修改实施方案")
+        REPORT_SUBMITTED = "report_submitted", _("提交进展报告")
+        REPORT_RESUBMITTED = "report_resubmitted", _("修改后重新提交")
+        REPORT_ACCEPTED = "report_accepted", _("采纳进展报告")
+        REPORT_RETURNED = "report_returned", _("退回进展报告")
+        REMINDED = "reminded", _("催办")
+        EXTENSION_REQUESTED = "extension_requested", _("申请延期")
+        EXTENSION_APPROVED = "extension_approved", _("同意延期")
+        EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+        TASK_EDITED = "task_edited", _("修改任务")
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(_("时间"))
+    kind = models.CharField(_("事项"), max_length=24, choices=Kind.choices)
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    extension = models.ForeignKey(
+        ExtensionRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    changes = models.JSONField(_("变更内容"), default=list, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("任务记录")
+        verbose_name_plural = _("任务记录")
+        indexes = [models.Index(fields=["task", "at"])]
+
+    def __str__(self):
+        return f"{self.task_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ import difflib
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
@@ -70,20 +70,50 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(Exists(links))
 
     def with_progress(self, as_of=None):
-        """Annotate percent, status, expected (序时进度), gap and light as they stood on `as_of`."""
-        from .models import ProgressReport, Task  # noqa: PLC0415
+        """Annotate the task's derived state as it stood at the end of `as_of` (default today).
+
+        current_deadline: the deadline of the newest extension approved by then, else the document's.
+        percent, is_complete, has_progress: from reports accepted by then.
+        expected (序时进度): the highest target of the plans' milestones due by then when the
+        plans give targets, else pro rata between the document's date and the current deadline.
+        gap: expected − percent. days_left: to the current deadline.
+        milestone_missed: a milestone due before `as_of` is still not done.
+        unreported: no lead unit has reported for the period due by then (`reporting_period`).
+        status: done / overdue / in progress / not started. light: see `light_rules`.
+        """
+        from .models import ExtensionRequest, Milestone, ProgressReport, Task, TaskUnit  # noqa: PLC0415
 
         as_of = as_of or timezone.localdate()
         cutoff = end_of_day(as_of)
+        period, report_due_on = reporting_period(as_of)
         accepted = ProgressReport.objects.filter(
             task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=cutoff
         )
+        approved_extension = ExtensionRequest.objects.filter(
+            task=OuterRef("pk"), state=ExtensionRequest.State.APPROVED, decided_at__lt=cutoff
+        ).order_by("-decided_at", "-pk")
+        # Milestones as the plans stood then: created by the cutoff and not yet removed.
+        milestones = Milestone.objects.filter(plan__task=OuterRef("pk"), created_at__lt=cutoff).filter(
+            Q(removed_at__isnull=True) | Q(removed_at__gte=cutoff)
+        )
+        targets = milestones.filter(percent__isnull=False)
+        missed = milestones.filter(due_on__lt=as_of).filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
+        # A report counts for the period when a lead unit (or a member of a leading collective)
+        # sent it by the cutoff and it had not been returned by then.
+        reporter_leads = TaskUnit.objects.filter(task=OuterRef("task"), role=TaskUnit.Role.LEAD).filter(
+            Q(unit=OuterRef("unit")) | Q(unit__members=OuterRef("unit"))
+        )
+        reported = (
+            ProgressReport.objects.filter(task=OuterRef("pk"), period__gte=period, submitted_at__lt=cutoff)
+            .exclude(state=ProgressReport.State.RETURNED, reviewed_at__lt=cutoff)
+            .filter(Exists(reporter_leads))
+        )
         today = Value(day_number(as_of))
         start = DayNumber(F("document__issued_on"))
-        deadline = DayNumber(F("deadline"))
+        deadline = DayNumber(F("current_deadline"))
         status = Task.Status
-        light = Task.Light
         return self.annotate(
+            current_deadline=Coalesce(Subquery(approved_extension.values("new_deadline")[:1]), F("deadline")),
             percent=Coalesce(
                 Subquery(accepted.order_by("-period", "-reviewed_at", "-pk").values("percent")[:1]), Value(0)
             ),
@@ -91,27 +121,77 @@ class TaskQuerySet(models.QuerySet):
             has_progress=Exists(accepted),
             days_left=deadline - today,
             expected=Case(
-                When(Q(deadline__lte=F("document__issued_on")), then=Value(100)),
+                When(
+                    Exists(targets),
+                    then=Coalesce(
+                        Subquery(targets.filter(due_on__lte=as_of).order_by("-percent").values("percent")[:1]),
+                        Value(0),
+                    ),
+                ),
+                When(Q(current_deadline__lte=F("document__issued_on")), then=Value(100)),
                 default=Least(Value(100), Greatest(Value(0), (today - start) * 100 / (deadline - start))),
                 output_field=models.IntegerField(),
             ),
             gap=F("expected") - F("percent"),
+            milestone_missed=Exists(missed),
+            unreported=ExpressionWrapper(
+                Q(document__issued_on__lte=report_due_on) & ~Exists(reported), output_field=models.BooleanField()
+            ),
             status=Case(
                 When(is_complete=True, then=Value(status.DONE)),
-                When(deadline__lt=as_of, then=Value(status.OVERDUE)),
+                When(current_deadline__lt=as_of, then=Value(status.OVERDUE)),
                 When(has_progress=True, then=Value(status.IN_PROGRESS)),
                 default=Value(status.NOT_STARTED),
                 output_field=models.CharField(),
             ),
-            light=Case(
-                When(is_complete=True, then=Value(light.GREEN)),
-                When(Q(deadline__lt=as_of) | Q(gap__gt=settings.GOVTASKS_LIGHT_RED_GAP), then=Value(light.RED)),
-                When(
-                    Q(gap__gte=settings.GOVTASKS_LIGHT_YELLOW_GAP)
-                    | Q(days_left__lte=settings.GOVTASKS_LIGHT_DUE_SOON_DAYS),
-                    then=Value(light.YELLOW),
-                ),
-                default=Value(light.GREEN),
-                output_field=models.CharField(),
-            ),
+            light=light_rules(as_of),
         )
+
+
+def light_rules(as_of):
+    """The warning light (预警) of a `with_progress()` row; thresholds come from settings.
+
+    green: complete. red: past its deadline, a milestone missed, or more than
+    GOVTASKS_LIGHT_RED_GAP points behind the expected progress. yellow: at least
+    GOVTASKS_LIGHT_YELLOW_GAP points behind, the deadline within GOVTASKS_LIGHT_DUE_SOON_DAYS
+    days, or not reported this period. green otherwise.
+    """
+    from .models import Task  # noqa: PLC0415
+
+    light = Task.Light
+    return Case(
+        When(is_complete=True, then=Value(light.GREEN)),
+        When(
+            Q(current_deadline__lt=as_of) | Q(gap__gt=settings.GOVTASKS_LIGHT_RED_GAP) | Q(milestone_missed=True),
+            then=Value(light.RED),
+        ),
+        When(
+            Q(gap__gte=settings.GOVTASKS_LIGHT_YELLOW_GAP)
+            | Q(days_left__lte=settings.GOVTASKS_LIGHT_DUE_SOON_DAYS)
+            | Q(unreported=True),
+            then=Value(light.YELLOW),
+        ),
+        default=Value(light.GREEN),
+        output_field=models.CharField(),
+    )
+
+
+def first_of_month(day):
+    return day.replace(day=1)
+
+
+def previous_month(first_day):
+    return (first_day - datetime.timedelta(days=1)).replace(day=1)
+
+
+def reporting_period(as_of):
+    """(period, due date): the latest month whose report was due by `as_of`, and that due date.
+
+    A month's report is due on day GOVTASKS_REPORT_DUE_DAY of the month itself; until that
+    day has passed, the month before is the one a unit must have reported.
+    """
+    due_day = settings.GOVTASKS_REPORT_DUE_DAY
+    period = first_of_month(as_of)
+    if as_of.day <= due_day:
+        period = previous_month(period)
+    return period, period.replace(day=due_day)

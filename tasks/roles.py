@@ -1,0 +1,77 @@
+"""The four roles as Django groups, and the permissions each one holds.
+
+`ensure_roles()` makes the groups hold exactly these permissions; it runs after every
+`migrate` (apps.py) and from `manage.py setup_roles`, so a fresh database has the roles
+and a changed list here reaches existing databases.
+
+What a liaison may change is narrowed further to its own unit's tasks in permissions.py;
+a permission here says which actions a role has at all.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+OFFICE = "督查室"
+LIAISON = "单位联络员"
+LEADER = "领导"
+ADMINISTRATORS = "管理员"
+
+# Everyone with a role reads every record of these apps.
+READ_APPS = ("tasks", "meetings", "commendations")
+
+ROLE_PERMISSIONS = {
+    OFFICE: [
+        "tasks.supervise_task",
+        "tasks.review_progressreport",
+        "tasks.decide_extensionrequest",
+        "tasks.add_reminder",
+        "tasks.change_unitplan",
+        "tasks.add_taskunit",
+    ],
+    LIAISON: [
+        "tasks.add_progressreport",
+        "tasks.change_unitplan",
+        "tasks.add_extensionrequest",
+    ],
+    LEADER: [],
+}
+
+
+def _permissions(labels):
+    """Permission rows for "app_label.codename" labels; a label that names nothing is an error."""
+    wanted = {tuple(label.split(".", 1)) for label in labels}
+    found = list(
+        Permission.objects.filter(content_type__app_label__in={app for app, _ in wanted}).select_related("content_type")
+    )
+    rows = [p for p in found if (p.content_type.app_label, p.codename) in wanted]
+    missing = wanted - {(p.content_type.app_label, p.codename) for p in rows}
+    if missing:
+        raise LookupError(f"Unknown permissions: {sorted('.'.join(m) for m in missing)}")
+    return rows
+
+
+def ensure_roles(using="default"):
+    """Create the groups and give each exactly its permissions; returns {group name: Group}."""
+    # Permissions are created after migrations app by app; make sure all of ours exist now.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    readable = Permission.objects.filter(content_type__app_label__in=READ_APPS, codename__startswith="view_")
+    groups = {}
+    for name, labels in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.set([*readable, *_permissions(labels)])
+        groups[name] = group
+    # Administrators manage everything in our apps and the user accounts (with is_staff for the admin site).
+    administrators, _created = Group.objects.using(using).get_or_create(name=ADMINISTRATORS)
+    administrators.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=READ_APPS)
+        | Permission.objects.filter(content_type__app_label="auth", content_type__model__in=["user", "group"])
+    )
+    groups[ADMINISTRATORS] = administrators
+    return groups
+
+
+def ensure_roles_after_migrate(sender, using="default", **kwargs):
+    """post_migrate receiver: the roles exist as soon as the database does."""
+    ensure_roles(using=using)
