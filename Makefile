@@ -39,7 +39,7 @@ else \
 fi
 endef
 
-.PHONY: run test setup run-packages test-packages messages
+.PHONY: run test setup run-packages test-packages messages fixtures
 
 run: run-packages setup messages
 	$(MANAGE) migrate --no-input
@@ -76,3 +76,13 @@ messages: setup
 	@if [ -n "$$(find . -path ./$(VENV) -prune -o -type d -name locale -print -quit)" ]; then \
 	  $(MANAGE) compilemessages --ignore=$(VENV); \
 	fi
+
+# Regenerates fixtures/changjiang-2021.json from the source text with the importer, on a
+# throw-away SQLite database; tasks/tests/test_import_documents.py checks the two agree.
+FIXTURE_DB := $(shell mktemp -u /tmp/govtasks-fixture-XXXXXX.sqlite3)
+fixtures: setup
+	DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) migrate --no-input -v0
+	DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) import_documents $(DOCUMENTS) > /dev/null
+	DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) dumpdata tasks commendations meetings \
+	  --exclude tasks.progressreport --indent 1 -o $(basename $(DOCUMENTS)).json
+	rm -f $(FIXTURE_DB)

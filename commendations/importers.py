@@ -142,6 +142,9 @@ def load_decision(data, changes, *, source_file, sha256):
     )  # fmt: skip
     decision = changes.upsert(Decision, {"document": document}, {"year": data.year})
     kept_lists = []
+    names = {entry.name for list_data in data.lists for entry in list_data.entries}
+    enterprises = {enterprise.name: enterprise for enterprise in Enterprise.objects.filter(name__in=names)}
+    aliases = dict(EnterpriseAlias.objects.values_list("name", "enterprise_id"))
     for list_data in data.lists:
         honour_list = changes.upsert(
             HonourList,
@@ -149,17 +152,29 @@ def load_decision(data, changes, *, source_file, sha256):
             {"name": list_data.name, "title": list_data.title, "source_line": list_data.line},
         )
         kept_lists.append(honour_list.pk)
+        honours = {honour.rank: honour for honour in honour_list.entries.all()}
         kept_entries = []
         for entry in list_data.entries:
-            enterprise = changes.upsert(Enterprise, {"name": entry.name}, {})
-            if alias := short_name(entry.name):
-                changes.upsert(EnterpriseAlias, {"name": alias}, {"enterprise": enterprise})
-            existing = Honour.objects.filter(honour_list=honour_list, enterprise=enterprise).exclude(rank=entry.rank)
-            changes.delete(existing)  # the enterprise moved rank: free its old place first
+            enterprise = enterprises.get(entry.name)
+            if enterprise is None:
+                enterprise = enterprises[entry.name] = changes.upsert(
+                    Enterprise, {"name": entry.name}, {}, existing=None
+                )
+            alias = short_name(entry.name)
+            if alias and aliases.get(alias) != enterprise.pk:
+                existing = EnterpriseAlias.objects.filter(name=alias).first() if alias in aliases else None
+                changes.upsert(EnterpriseAlias, {"name": alias}, {"enterprise": enterprise}, existing=existing)
+                aliases[alias] = enterprise.pk
+            moved = [
+                rank for rank, honour in honours.items() if honour.enterprise_id == enterprise.pk and rank != entry.rank
+            ]
+            if moved:  # the enterprise moved rank: free its old place first
+                changes.delete(Honour.objects.filter(pk__in=[honours.pop(rank).pk for rank in moved]))
             honour = changes.upsert(
                 Honour,
                 {"honour_list": honour_list, "rank": entry.rank},
                 {"enterprise": enterprise, "name_as_written": entry.name, "source_line": entry.line},
+                existing=honours.get(entry.rank),
             )
             kept_entries.append(honour.pk)
         changes.delete(honour_list.entries.exclude(pk__in=kept_entries))

@@ -37,7 +37,8 @@ def load_units(spellings, changes):
             if aliases.get(spelling) == unit.pk:
                 changes.note(UnitAlias, "unchanged")
             else:
-                changes.upsert(UnitAlias, {"name": spelling}, {"unit": unit})
+                existing = UnitAlias.objects.filter(name=spelling).first() if spelling in aliases else None
+                changes.upsert(UnitAlias, {"name": spelling}, {"unit": unit}, existing=existing)
         for spelling in written:
             units[spelling] = unit
     first_seen = {}
@@ -113,6 +114,7 @@ def load_notice(data, changes, *, source_file, sha256):
         "task_id", "role", "position", "unit_id", "name_as_written"
     ):
         existing_links[link[0]].append(link[1:])
+    new_links = []
     for task_data in data.tasks:
         task = changes.upsert(
             Task,
@@ -135,8 +137,9 @@ def load_notice(data, changes, *, source_file, sha256):
             )
             for position, unit in enumerate(names, start=1)
         ]
-        set_task_units(task, wanted, changes, existing=existing_links[task.pk])
+        new_links += task_units_to_create(task, wanted, changes, existing=existing_links[task.pk])
 
+    TaskUnit.objects.bulk_create(new_links)
     changes.delete(Task.objects.filter(document=document).exclude(pk__in=kept))
     changes.delete(
         Subsection.objects.filter(section__document=document).exclude(pk__in=[s.pk for s in subsections.values()])
@@ -145,15 +148,17 @@ def load_notice(data, changes, *, source_file, sha256):
     return document, anomalies
 
 
-def set_task_units(task, wanted, changes, existing):
-    """Give a task exactly these (role, position, unit id, name as written) rows;
-    `existing` holds the rows it has now, in the same shape."""
+def task_units_to_create(task, wanted, changes, existing):
+    """TaskUnit rows to create so the task has exactly `wanted` (role, position, unit id,
+    name as written); `existing` holds the rows it has now, in the same shape. Rows that
+    differ are deleted here; the caller creates the returned ones in one bulk insert."""
     if sorted(existing) == sorted(wanted):
         changes.note(TaskUnit, "unchanged", len(wanted))
-        return
-    changes.delete(task.task_units.all())
-    TaskUnit.objects.bulk_create(
+        return []
+    if existing:
+        changes.delete(task.task_units.all())
+    changes.note(TaskUnit, "created", len(wanted))
+    return [
         TaskUnit(task=task, role=role, position=position, unit_id=unit_id, name_as_written=name)
         for role, position, unit_id, name in wanted
-    )
-    changes.note(TaskUnit, "created", len(wanted))
+    ]
