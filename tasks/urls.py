@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import upload_views, views
 
 app_name = "tasks"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("manage/notices/import/", upload_views.notice_import, name="notice_import"),
 ]

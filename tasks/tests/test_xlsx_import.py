@@ -420,3 +420,89 @@ def test_text_uploads_go_through_the_text_importer(source_2021):
 def test_workbooks_written_here_open_again():
     # The builder itself is sound: what the tests feed the importer is a real workbook.
     assert load_workbook(io.BytesIO(valid_workbook())).active["A3"].value == "序号"
+
+
+# --- The admin upload page: dry run, then confirm ------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("guanli", password="a-long-test-password")
+    client.force_login(user)
+    return client
+
+
+def upload(client, name, raw, **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+    from django.urls import reverse  # noqa: PLC0415
+
+    return client.post(reverse("tasks:notice_import"), {"file": SimpleUploadedFile(name, raw), **fields})
+
+
+@pytest.mark.django_db
+def test_upload_page_previews_then_imports_on_confirmation(admin_client):
+    rows = [*LIVELIHOOD_ROWS[:2], [1, "<script>alert(1)</script>新建幼儿园", "区教体局", "", "9月"]]
+    response = upload(admin_client, "2022.xlsx", workbook_bytes(rows))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "任务：新增 1，修改 0，未变 0，删除 0" in page
+    assert "lead-is-first-unit" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;新建幼儿园" in page
+    assert "<script>alert(1)" not in page
+    assert database_state() == (0, 0, 0, 0, 0)
+
+    sha256 = response.context["preview"]["sha256"]
+    response = admin_client.post(response.request["PATH_INFO"], {"confirm": "1", "sha256": sha256})
+    assert response.status_code == 200
+    assert "已导入“2022.xlsx”" in response.content.decode()
+    assert Task.objects.get().text == "<script>alert(1)</script>新建幼儿园"
+    # The stash is used once: confirming again imports nothing more and says why.
+    response = admin_client.post(response.request["PATH_INFO"], {"confirm": "1", "sha256": sha256}, follow=True)
+    assert "预览已过期或已导入" in response.content.decode()
+    assert Task.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_upload_page_fills_in_what_the_table_does_not_say(admin_client):
+    rows = [HEADER, ["一、重点工作"], [1, "任务一", "区工信局", "区发改委"]]
+    raw = workbook_bytes(rows, above=["2022年重点工作任务分工表"])
+    assert "请在上传页填写" in upload(admin_client, "分工表.xlsx", raw).content.decode()
+    response = upload(admin_client, "分工表.xlsx", raw, number="昌府办字〔2022〕9号", issued_on="2022-04-01")
+    admin_client.post(response.request["PATH_INFO"], {"confirm": "1", "sha256": response.context["preview"]["sha256"]})
+    document = Document.objects.get()
+    assert (document.number, document.title, document.issued_on) == (
+        "昌府办字〔2022〕9号",
+        "2022年重点工作任务分工表",
+        datetime.date(2022, 4, 1),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("empty.xlsx", b"", "所提交的是空文件"),
+        ("encrypted.xlsx", (FILES / "encrypted.xlsx").read_bytes(), "文件设置了打开密码"),
+        ("notice.pdf", b"%PDF-1.7", "只能上传.txt、.xlsx、.docx文件"),
+        ("notice.docx", b"PK\x03\x04 truncated", "文件不完整或已损坏"),
+        ("big.xlsx", b"x" * (5 * 1024 * 1024 + 1), "文件超过上限5.0\xa0MB"),
+    ],
+)
+def test_upload_page_explains_broken_files_and_changes_nothing(admin_client, name, raw, message):
+    response = upload(admin_client, name, raw)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert database_state() == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_upload_page_is_for_administrators(client, django_user_model):
+    from django.urls import reverse  # noqa: PLC0415
+
+    url = reverse("tasks:notice_import")
+    clerk = django_user_model.objects.create_user("clerk", password="a-long-test-password")
+    client.force_login(clerk)
+    assert client.get(url).status_code == 302  # to the admin login
+    clerk.is_staff = True
+    clerk.save()
+    assert client.get(url).status_code == 403
