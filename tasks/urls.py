@@ -11,4 +11,6 @@ urlpatterns = [
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("manage/notices/import/", upload_views.notice_import, name="notice_import"),
+    path("fillin/", upload_views.fillin, name="fillin"),
+    path("fillin/download/", upload_views.fillin_download, name="fillin_download"),
 ]
