@@ -464,7 +464,8 @@ def _task_row(sheet, task):
         text_cell(sheet, task.text),
         text_cell(sheet, "\n".join(unit.name for unit in task.lead_units)),
         text_cell(sheet, "\n".join(unit.name for unit in task.responsible_units)),
-        value_cell(sheet, task.deadline, alignment=CENTRE, number_format=DATE_FORMAT),
+        # The deadline in force: an approved extension moves it (querysets.with_progress).
+        value_cell(sheet, task.current_deadline, alignment=CENTRE, number_format=DATE_FORMAT),
         text_cell(sheet, progress_text(task)),
         text_cell(sheet, Status(task.status).label, alignment=CENTRE, fill=fill),
         value_cell(sheet, task.percent / 100, alignment=CENTRE, number_format="0%", fill=fill),

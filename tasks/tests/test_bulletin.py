@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from tasks.bulletin import SummaryFacts, draft_summary, write_bulletin
-from tasks.models import Task
+from tasks.models import ExtensionRequest, Task
 from tasks.selectors import tasks_for_display
 from tasks.tests.factories import (
     AS_OF,
@@ -210,6 +210,19 @@ def test_status_and_progress_as_they_stood_on_the_as_of_date(world):
     after = task_rows(workbook_of(bulletin(as_of=later.submitted_at.date())).worksheets[0])[4]
     assert (before[5], before[6], before[7]) == (None, "未启动", 0)
     assert (after[5], after[6], after[7]) == ("（2021年7月）标准厂房主体完工", "推进中", 0.8)
+
+
+def test_deadline_is_the_one_in_force_after_an_approved_extension(world, django_user_model):
+    office = django_user_model.objects.create_user("office")
+    ExtensionRequest.objects.create(
+        task=world.tasks[1], unit=world.market, old_deadline=datetime.date(2021, 6, 30),
+        new_deadline=datetime.date(2021, 8, 31), reason="汛期停工", progress="已完成八成", percent=80,
+        state=ExtensionRequest.State.APPROVED, requested_by=office, requested_at=at(datetime.date(2021, 6, 20)),
+        decided_by=office, decided_at=at(datetime.date(2021, 6, 25)),
+    )  # fmt: skip
+    row = task_rows(workbook_of(bulletin()).worksheets[0])[2]
+    assert row[4] == datetime.datetime(2021, 8, 31)
+    assert row[6] != "逾期"
 
 
 def test_empty_selection_still_makes_a_workbook(world):
