@@ -11,8 +11,13 @@ A list page is a declaration (NetBox style)::
 Filters only ever narrow `get_queryset()`: when the filter form is invalid the page
 shows the errors and an empty result, never the unfiltered list. `?export=<name>`
 hands the same filtered, ordered rows to `exporters[name]` with pagination off, so
-an export matches the page by construction.
+an export matches the page by construction::
+
+    exporters = {"xlsx": Exporter(_("导出Excel"), bulletin_response)}
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import django_tables2 as tables
 from django import forms
@@ -31,6 +36,17 @@ def bounded_int(value, default, lowest, highest):
     except (TypeError, ValueError):
         return default
     return max(lowest, min(highest, number))
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """One export of a list page: the label of its button and `export(request, table)` → HttpResponse.
+
+    The table is filtered and ordered like the page, with pagination off.
+    """
+
+    label: str
+    export: Callable
 
 
 class BootstrapFilterForm(forms.Form):
@@ -98,8 +114,7 @@ class ObjectListView(View):
     table = None
     title = ""
     template_name = "generic/object_list.html"
-    # Export name → callable(request, table) returning an HttpResponse; the table is
-    # filtered and ordered like the page, with pagination off. A later issue fills it.
+    # ?export=<name> → Exporter; a button per exporter beside the table.
     exporters = {}
 
     def get_queryset(self, params):
@@ -141,7 +156,7 @@ class ObjectListView(View):
         export = params.get("export")
         if export:
             if export in self.exporters:
-                return self.exporters[export](request, self.get_table(queryset, params, paginate=False))
+                return self.exporters[export].export(request, self.get_table(queryset, params, paginate=False))
             messages.warning(request, _("不支持的导出格式：%(name)s") % {"name": export})
         table = self.get_table(queryset, params)
         if table.page_out_of_range:
@@ -158,7 +173,7 @@ class ObjectListView(View):
             "carried_params": self.carried_params(params, filterset),
             "table": table,
             "count": table.paginator.count,
-            "exporters": list(self.exporters),
+            "exporters": [(name, exporter.label) for name, exporter in self.exporters.items()],
             **self.get_extra_context(params),
         }
         return render(request, self.template_name, context)
