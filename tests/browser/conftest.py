@@ -16,6 +16,8 @@ Write a journey like this:
 
 `page` starts at the live server (relative URLs work: page.goto("/tasks/")), in a
 zh-CN browser on Asia/Shanghai time. A failing test leaves a screenshot in test-results/.
+Journeys through the real data ask for `documents_2021` (the 2021 fixture, loaded) and
+`signed_in` (an office user logged in through the form).
 """
 
 import os
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 
 # Playwright's sync API runs an event loop in the test thread, and Django then refuses ORM
@@ -46,6 +49,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
+# The 2021 documents as the importer reads them: 84 tasks, their units and aliases, the
+# commendation decision and two meetings (make fixtures regenerates it).
+FIXTURE_2021 = Path(settings.BASE_DIR) / "fixtures" / "changjiang-2021.json"
 # The password of every user make_user creates, and log_in's default.
 PASSWORD = "Changjiang-2021-督查"
 
@@ -137,3 +143,16 @@ def log_in(page):
         return page
 
     return log_in
+
+
+@pytest.fixture
+def documents_2021(transactional_db):
+    """The real 2021 data, committed so that the live server's own connection sees it."""
+    call_command("loaddata", FIXTURE_2021, verbosity=0)
+
+
+@pytest.fixture
+def signed_in(make_user, log_in):
+    """An office user, logged in through the form; the page is then on the dashboard."""
+    make_user("wang.fang", first_name="王芳")
+    return log_in("wang.fang")
