@@ -6,6 +6,7 @@ GOVTASKS_PRODUCTION=1, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL;
 without them it refuses to start rather than run with a guessable key.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -41,6 +42,10 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "localhos
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Production keeps its data in PostgreSQL: a forgotten DATABASE_URL must not quietly start an
+# empty SQLite file in the checkout that only this one app server would see.
+if PRODUCTION and not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "axes",
     "tasks",
     "commendations",
     "meetings",
@@ -69,6 +75,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "govtasks.security.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "govtasks.urls"
@@ -108,6 +117,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes first: it refuses a locked user name + address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes). Locks the combination of user name and client address, never
+# an address alone: a whole office behind one NAT address must not be locked out by one
+# colleague's typos, nor a user name by someone guessing from elsewhere for longer than the
+# cool-off. Without django-ipware the address is REMOTE_ADDR, which a client cannot forge; behind
+# a reverse proxy that is the proxy's address, and the lock is then effectively per user name.
+AXES_FAILURE_LIMIT = int(os.environ.get("GOVTASKS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("GOVTASKS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "govtasks.security.login_locked_out"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -180,6 +206,25 @@ if PRODUCTION:
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (govtasks/security.py), in every mode so development shows a violation
+# as early as production would. Scripts, styles, fonts and images come only from the app itself;
+# data: images are Bootstrap's built-in SVG icons. Inline style *attributes* stay allowed for the
+# computed widths of progress bars; inline <style> and <script> elements and event-handler
+# attributes (onerror=, onclick=) do not run.
+GOVTASKS_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "style-src-attr": ["'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 # Everything goes to stderr once, through the root handler. Django's own defaults give the
