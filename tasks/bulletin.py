@@ -34,14 +34,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .models import Document, ProgressReport, Task, TaskUnit
 from .querysets import end_of_day
+from .sheets import CENTRE, DATE_FORMAT, Cells, merge_across
 from .templatetags.task_tags import fulldate
 
 Status = Task.Status
@@ -83,49 +82,20 @@ STATUS_COLOURS = {
     Status.NOT_STARTED: "A5A5A5",
     Status.OVERDUE: "C0504D",
 }
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-HEADING_FILLS = {"document": "D9E1F2", "section": "E7E6E6", "subsection": "F2F2F2"}
-DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+# Heading rows: (font, fill) per level.
+HEADING_STYLES = {
+    "document": (Font(bold=True, size=12), PatternFill("solid", fgColor="D9E1F2")),
+    "section": (Font(bold=True, size=12), PatternFill("solid", fgColor="E7E6E6")),
+    "subsection": (Font(bold=True, size=11), PatternFill("solid", fgColor="F2F2F2")),
+}
+HEADING_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
+TITLE_FONT = Font(size=16, bold=True)
+PLAIN_FONT = Font(size=11)
+BOLD = Font(bold=True)
+CAPTION_FONT = Font(bold=True, size=12)
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+SUMMARY_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 NOTICE_TITLE = re.compile(r"关于印发(?P<subject>.+?)(?:重点工作)?(?:任务)?责任分工的通知")
-FORMULA_START = ("=", "+", "-", "@")
-
-
-def text_cell(ws, value, **style):
-    """A cell holding `value` as text, never as a formula, whatever the user typed.
-
-    openpyxl stores a string beginning with "=" as a formula; Excel also evaluates
-    "+", "-" and "@" on entry. Forcing the type to string keeps the text; quotePrefix
-    keeps Excel from turning it into a formula when the clerk later edits the cell.
-    Control characters that XML cannot carry are removed.
-    """
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value or ""))
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"
-    if text.startswith(FORMULA_START):
-        cell.quotePrefix = True
-    return styled(cell, **style)
-
-
-def value_cell(ws, value, **style):
-    """A number or date cell (values we computed, never user text)."""
-    return styled(WriteOnlyCell(ws, value=value), **style)
-
-
-def styled(cell, *, font=None, fill=None, alignment=WRAP_TOP, border=BORDER, number_format=None):
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if alignment is not None:
-        cell.alignment = alignment
-    if border is not None:
-        cell.border = border
-    if number_format is not None:
-        cell.number_format = number_format
-    return cell
 
 
 def as_of_words(day):
@@ -344,8 +314,9 @@ def write_bulletin(tasks, out, *, as_of=None, title=None):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("推进情况"))
+    cells = Cells(sheet)
     _set_up_page(sheet, title, as_of)
-    _write_top(sheet, title, as_of, draft_summary(facts))
+    _write_top(cells, title, as_of, draft_summary(facts))
 
     by_section, by_lead = StatusCounter(), StatusCounter()
     row_number = HEADER_ROW
@@ -355,14 +326,14 @@ def write_bulletin(tasks, out, *, as_of=None, title=None):
         for level, key, label in _headings(task, several_documents):
             if current[level] != key:
                 row_number += 1
-                _write_heading(sheet, row_number, label, level)
+                _write_heading(cells, row_number, label, level)
                 current[level] = key
                 if level == "document":
                     current["section"] = current["subsection"] = None
                 elif level == "section":
                     current["subsection"] = None
         row_number += 1
-        sheet.append(_task_row(sheet, task))
+        sheet.append(_task_row(cells, task))
         written += 1
         section_label = _section_label(task)
         if several_documents:
@@ -372,7 +343,7 @@ def write_bulletin(tasks, out, *, as_of=None, title=None):
         lead = leads[0].name if leads else _("未明确牵头单位")
         by_lead.add(lead, lead, task.status)
     if not written:
-        sheet.append([text_cell(sheet, _("没有符合条件的任务。"))])
+        sheet.append([cells.text(_("没有符合条件的任务。"))])
 
     _write_statistics(workbook, by_section, by_lead)
     workbook.save(out)
@@ -403,25 +374,20 @@ def _set_up_page(sheet, title, as_of):
     sheet.firstFooter.center.text = footer
 
 
-def _write_top(sheet, title, as_of, summary):
+def _write_top(cells, title, as_of, summary):
+    sheet = cells.sheet
+
     def merged(row, cell, height):
         sheet.row_dimensions[row].height = height
         sheet.append([cell])
-        sheet.merged_cells.add(f"A{row}:{LAST_COLUMN}{row}")
+        merge_across(sheet, row, LAST_COLUMN)
 
-    merged(TITLE_ROW, text_cell(sheet, title, font=Font(size=16, bold=True), alignment=CENTRE, border=None), 32)
-    merged(
-        DATE_ROW, text_cell(sheet, f"（{as_of_words(as_of)}）", font=Font(size=11), alignment=CENTRE, border=None), 20
-    )
+    merged(TITLE_ROW, cells.text(title, font=TITLE_FONT, alignment=CENTRE, border=None), 32)
+    merged(DATE_ROW, cells.text(f"（{as_of_words(as_of)}）", font=PLAIN_FONT, alignment=CENTRE, border=None), 20)
     lines = sum(max(1, -(-len(line) // SUMMARY_CHARS_PER_LINE)) for line in summary.splitlines() or [""])
-    summary_cell = text_cell(
-        sheet, summary, font=Font(size=11), alignment=Alignment(wrap_text=True, vertical="top"), border=None
-    )
-    merged(SUMMARY_ROW, summary_cell, 16 * lines + 8)
-    header_font = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="D9D9D9")
+    merged(SUMMARY_ROW, cells.text(summary, font=PLAIN_FONT, alignment=SUMMARY_ALIGNMENT, border=None), 16 * lines + 8)
     sheet.row_dimensions[HEADER_ROW].height = 22
-    sheet.append([text_cell(sheet, name, font=header_font, fill=header_fill, alignment=CENTRE) for name, _w in COLUMNS])
+    sheet.append([cells.text(name, font=BOLD, fill=HEADER_FILL, alignment=CENTRE) for name, _w in COLUMNS])
 
 
 def _section_label(task):
@@ -447,41 +413,39 @@ def _headings(task, several_documents):
         yield "subsection", task.subsection_id, str(task.subsection)
 
 
-def _write_heading(sheet, row_number, label, level):
-    fill = PatternFill("solid", fgColor=HEADING_FILLS[level])
-    font = Font(bold=True, size=12 if level != "subsection" else 11)
-    first = text_cell(sheet, label, font=font, fill=fill, alignment=Alignment(vertical="center", wrap_text=True))
+def _write_heading(cells, row_number, label, level):
+    font, fill = HEADING_STYLES[level]
+    first = cells.text(label, font=font, fill=fill, alignment=HEADING_ALIGNMENT)
     # The covered cells carry the fill and borders so the merged row prints as one box.
-    rest = [styled(WriteOnlyCell(sheet), fill=fill) for _ in COLUMNS[1:]]
-    sheet.append([first, *rest])
-    sheet.merged_cells.add(f"A{row_number}:{LAST_COLUMN}{row_number}")
+    rest = [cells.value(None, fill=fill) for _ in COLUMNS[1:]]
+    cells.sheet.append([first, *rest])
+    merge_across(cells.sheet, row_number, LAST_COLUMN)
 
 
-def _task_row(sheet, task):
+def _task_row(cells, task):
     fill = LIGHT_FILLS.get(task.light)
     return [
-        value_cell(sheet, task.number, alignment=CENTRE),
-        text_cell(sheet, task.text),
-        text_cell(sheet, "\n".join(unit.name for unit in task.lead_units)),
-        text_cell(sheet, "\n".join(unit.name for unit in task.responsible_units)),
+        cells.value(task.number, alignment=CENTRE),
+        cells.text(task.text),
+        cells.text("\n".join(unit.name for unit in task.lead_units)),
+        cells.text("\n".join(unit.name for unit in task.responsible_units)),
         # The deadline in force: an approved extension moves it (querysets.with_progress).
-        value_cell(sheet, task.current_deadline, alignment=CENTRE, number_format=DATE_FORMAT),
-        text_cell(sheet, progress_text(task)),
-        text_cell(sheet, Status(task.status).label, alignment=CENTRE, fill=fill),
-        value_cell(sheet, task.percent / 100, alignment=CENTRE, number_format="0%", fill=fill),
-        text_cell(sheet, Light(task.light).label, alignment=CENTRE, fill=fill),
+        cells.value(task.current_deadline, alignment=CENTRE, number_format=DATE_FORMAT),
+        cells.text(progress_text(task)),
+        cells.text(Status(task.status).label, alignment=CENTRE, fill=fill),
+        cells.value(task.percent / 100, alignment=CENTRE, number_format="0%", fill=fill),
+        cells.text(Light(task.light).label, alignment=CENTRE, fill=fill),
     ]
 
 
 def _write_statistics(workbook, by_section, by_lead):
     """Sheet 2: counts by status per section and per lead unit, each with a stacked bar chart."""
     sheet = workbook.create_sheet(_("统计"))
+    cells = Cells(sheet)
     headers_after_key = [_("合计"), *(str(Status(status).label) for status in STATUS_ORDER)]
     sheet.column_dimensions["A"].width = 48
     for letter in "BCDEF":
         sheet.column_dimensions[letter].width = 9
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="D9D9D9")
     row = 0
     tables = []
     for caption, key_header, counter in (
@@ -492,24 +456,24 @@ def _write_statistics(workbook, by_section, by_lead):
         if counter is by_lead:
             # Units with the most overdue, then the most tasks, first.
             rows.sort(key=lambda item: (-item[5], -item[1], item[0]))
-        sheet.append([text_cell(sheet, caption, font=Font(bold=True, size=12), border=None)])
+        sheet.append([cells.text(caption, font=CAPTION_FONT, border=None)])
         row += 1
         sheet.append(
             [
-                text_cell(sheet, heading, font=bold, fill=header_fill, alignment=CENTRE)
+                cells.text(heading, font=BOLD, fill=HEADER_FILL, alignment=CENTRE)
                 for heading in (key_header, *headers_after_key)
             ]
         )
         row += 1
         header_row = row
         for key, *figures in rows:
-            sheet.append([text_cell(sheet, key), *(value_cell(sheet, figure, alignment=CENTRE) for figure in figures)])
+            sheet.append([cells.text(key), *(cells.value(figure, alignment=CENTRE) for figure in figures)])
             row += 1
         totals = [sum(item[index] for item in rows) for index in range(1, 6)]
         sheet.append(
             [
-                text_cell(sheet, _("合计"), font=bold),
-                *(value_cell(sheet, n, font=bold, alignment=CENTRE) for n in totals),
+                cells.text(_("合计"), font=BOLD),
+                *(cells.value(n, font=BOLD, alignment=CENTRE) for n in totals),
             ]
         )
         row += 1

@@ -28,13 +28,13 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .bulletin import CENTRE, DATE_FORMAT, styled, text_cell, value_cell
 from .importers.report import SourceError
 from .importers.xlsx import cell_text, open_workbook
 from .models import ProgressReport, Task, TaskUnit
 from .querysets import first_of_month
 from .selectors import ordered_task_units, with_unit_reach
 from .services import Conflict, progress_report_submit
+from .sheets import CENTRE, DATE_FORMAT, Cells, merge_across
 
 STAMP_SHEET = "_govtasks"
 STAMP_SALT = "govtasks.fillin"
@@ -45,6 +45,10 @@ MAX_ROWS = 2000
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
 UNLOCKED = Protection(locked=False)
+TITLE_FONT = Font(size=14, bold=True)
+NOTE_FONT = Font(size=10)
+BOLD = Font(bold=True)
+TOP_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
 
 # (key, header, width, filled in by the unit?)
 COLUMNS = [
@@ -147,25 +151,19 @@ def write_fillin(unit, period, out, *, as_of=None):
         "请在黄色列填写本单位%(month)s的进展，其余各列及隐藏列请勿修改、删除或调整顺序。"
         "完成百分比填0到100的整数；申报完成填“是”时完成百分比应为100。未填写的任务不报送。"
     ) % {"month": month_words(period)}
-    for row, text, font, height in (
-        (TITLE_ROW, title, Font(size=14, bold=True), 28),
-        (NOTE_ROW, note, Font(size=10), 32),
-    ):
+    cells = Cells(sheet)
+    for row, text, font, height in ((TITLE_ROW, title, TITLE_FONT, 28), (NOTE_ROW, note, NOTE_FONT, 32)):
         sheet.row_dimensions[row].height = height
-        sheet.append(
-            [text_cell(sheet, text, font=font, alignment=Alignment(wrap_text=True, vertical="center"), border=None)]
-        )
-        sheet.merged_cells.add(f"A{row}:{LAST_COLUMN}{row}")
+        sheet.append([cells.text(text, font=font, alignment=TOP_ALIGNMENT, border=None)])
+        merge_across(sheet, row, LAST_COLUMN)
     sheet.append(
         [
-            text_cell(
-                sheet, header, font=Font(bold=True), fill=INPUT_FILL if is_input else LOCKED_FILL, alignment=CENTRE
-            )
+            cells.text(header, font=BOLD, fill=INPUT_FILL if is_input else LOCKED_FILL, alignment=CENTRE)
             for _key, header, _width, is_input in COLUMNS
         ]
     )
     for task in tasks:
-        sheet.append(_task_row(sheet, task, unit))
+        sheet.append(_task_row(cells, task, unit))
 
     first, last = HEADER_ROW + 1, HEADER_ROW + max(len(tasks), 1)
     percent = DataValidation(
@@ -189,27 +187,20 @@ def write_fillin(unit, period, out, *, as_of=None):
     return len(tasks)
 
 
-def _task_row(sheet, task, unit):
-    values = {
-        "number": value_cell(sheet, task.number, alignment=CENTRE, fill=LOCKED_FILL),
-        "document": text_cell(sheet, document_label(task.document), fill=LOCKED_FILL),
-        "text": text_cell(sheet, task.text, fill=LOCKED_FILL),
-        "role": text_cell(sheet, role_words(task, unit), alignment=CENTRE, fill=LOCKED_FILL),
-        "deadline": value_cell(
-            sheet, task.current_deadline, alignment=CENTRE, number_format=DATE_FORMAT, fill=LOCKED_FILL
-        ),
-        "last": text_cell(sheet, last_report_words(task), fill=LOCKED_FILL),
-        "task_id": value_cell(sheet, task.pk, fill=LOCKED_FILL),
+def _task_row(cells, task, unit):
+    locked = {
+        "number": cells.value(task.number, alignment=CENTRE, fill=LOCKED_FILL),
+        "document": cells.text(document_label(task.document), fill=LOCKED_FILL),
+        "text": cells.text(task.text, fill=LOCKED_FILL),
+        "role": cells.text(role_words(task, unit), alignment=CENTRE, fill=LOCKED_FILL),
+        "deadline": cells.value(task.current_deadline, alignment=CENTRE, number_format=DATE_FORMAT, fill=LOCKED_FILL),
+        "last": cells.text(last_report_words(task), fill=LOCKED_FILL),
+        "task_id": cells.value(task.pk, fill=LOCKED_FILL),
     }
-    row = []
-    for key, _header, _width, is_input in COLUMNS:
-        if is_input:
-            cell = styled(value_cell(sheet, None), fill=INPUT_FILL)
-            cell.protection = UNLOCKED
-            row.append(cell)
-        else:
-            row.append(values[key])
-    return row
+    return [
+        cells.value(None, fill=INPUT_FILL, protection=UNLOCKED) if is_input else locked[key]
+        for key, _header, _width, is_input in COLUMNS
+    ]
 
 
 # --- Upload: read, check, record ---------------------------------------------------------------------------

@@ -1,0 +1,84 @@
+"""Cells for the workbooks we write (the bulletin, the fill-in sheet), in openpyxl's write-only mode.
+
+Two things every cell needs, in one place:
+
+- text a user typed is written as text, never as a formula: openpyxl stores a string
+  beginning with "=" as a formula, and Excel evaluates "+", "-" and "@" on entry too. The
+  type is forced to string, and quotePrefix keeps Excel from turning the text into a
+  formula when the clerk edits the cell later. Characters XML cannot carry are dropped.
+- styles are registered once per combination: openpyxl hashes every style object each
+  time one is set on a cell, which took half the bulletin's time; here each combination
+  is set on one cell and its style array copied onto the next ones.
+"""
+
+from copy import copy
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Side
+from openpyxl.worksheet.cell_range import CellRange
+
+FORMULA_START = ("=", "+", "-", "@")
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+
+
+class Cells:
+    """Makes the cells of one write-only sheet. Style arguments must be long-lived objects
+    (module constants): a combination is remembered by the identity of its parts."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+        self._styles = {}  # key → (style array, the style objects, kept alive so ids stay unique)
+
+    def text(self, value, **style):
+        """A cell holding `value` as text, whatever it looks like."""
+        text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+        cell = WriteOnlyCell(self.sheet, value=text)
+        cell.data_type = "s"
+        return self._style(cell, quote=text.startswith(FORMULA_START), **style)
+
+    def value(self, value, **style):
+        """A number, date or empty cell (values we computed, never user text)."""
+        return self._style(WriteOnlyCell(self.sheet, value=value), **style)
+
+    def _style(
+        self,
+        cell,
+        *,
+        font=None,
+        fill=None,
+        alignment=WRAP_TOP,
+        border=BORDER,
+        number_format=None,
+        protection=None,
+        quote=False,
+    ):
+        parts = (font, fill, alignment, border, protection)
+        key = (*map(id, parts), number_format, quote)
+        known = self._styles.get(key)
+        if known is not None:
+            cell._style = copy(known[0])
+            return cell
+        for name, part in zip(("font", "fill", "alignment", "border", "protection"), parts, strict=True):
+            if part is not None:
+                setattr(cell, name, part)
+        if number_format is not None:
+            cell.number_format = number_format
+        if quote:
+            cell.quotePrefix = True
+        self._styles[key] = (copy(cell._style), parts)
+        return cell
+
+
+def merge_across(sheet, row, last_column):
+    """Merge row `row` from column A to `last_column` (a letter).
+
+    Added to the ranges directly: `merged_cells.add()` first compares the new range with
+    every range already there, which grows with the square of the number of headings;
+    the rows merged here never overlap.
+    """
+    sheet.merged_cells.ranges.add(CellRange(f"A{row}:{last_column}{row}"))
