@@ -5,13 +5,30 @@ import io
 from collections import Counter
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F, Max, Min
 
 from meetings.models import AgendaItem, Meeting, MeetingOrder
-from tasks.models import Document, ProgressReport, Section, Subsection, Task, TaskUnit, Unit, UnitAlias
+from tasks import roles
+from tasks.models import (
+    Document,
+    ExtensionRequest,
+    Milestone,
+    ProgressReport,
+    Section,
+    Subsection,
+    Task,
+    TaskEvent,
+    TaskUnit,
+    Unit,
+    UnitAlias,
+    UnitLiaison,
+    UnitPlan,
+)
 from tasks.querysets import end_of_day
+from tasks.services import REPORT_FIELDS, field_changes
 
 from .conftest import SOURCE_2021
 
@@ -32,33 +49,48 @@ def demo(db):
 
 def snapshot():
     """Every generated row without its primary key: equal snapshots mean the same data."""
+
+    def rows(queryset):
+        return sorted(map(repr, queryset))
+
     return {
-        "units": sorted(Unit.objects.values_list("name", "short_name", "kind")),
-        "aliases": sorted(UnitAlias.objects.values_list("name", "unit__name")),
-        "members": sorted(Unit.members.through.objects.values_list("from_unit__name", "to_unit__name")),
-        "documents": sorted(Document.objects.values_list("kind", "number", "title", "issued_on", "text")),
-        "tasks": sorted(
+        "units": rows(Unit.objects.values_list("name", "short_name", "kind")),
+        "aliases": rows(UnitAlias.objects.values_list("name", "unit__name")),
+        "members": rows(Unit.members.through.objects.values_list("from_unit__name", "to_unit__name")),
+        "documents": rows(Document.objects.values_list("kind", "number", "title", "issued_on", "text")),
+        "tasks": rows(
             Task.objects.values_list(
                 "document__title", "number", "source", "section__number", "subsection__number", "text", "deadline"
             )
         ),
-        "task_units": sorted(
+        "task_units": rows(
             TaskUnit.objects.values_list(
                 "task__document__title", "task__number", "role", "position", "unit__name", "name_as_written"
             )
         ),
-        "reports": sorted(
+        "reports": rows(
             ProgressReport.objects.values_list(
                 "task__document__title", "task__number", "unit__name", "period", "percent", "state", "submitted_at"
             )
         ),
-        "meetings": sorted(Meeting.objects.values_list("body", "number", "held_on")),
+        "meetings": rows(Meeting.objects.values_list("body", "number", "held_on")),
+        "plans": rows(UnitPlan.objects.values_list("task__text", "unit__name", "responsible_name", "updated_at")),
+        "milestones": rows(Milestone.objects.values_list("plan__unit__name", "title", "due_on", "done_on")),
+        "extensions": rows(ExtensionRequest.objects.values_list("task__text", "new_deadline", "state")),
+        "events": rows(TaskEvent.objects.values_list("task__text", "kind", "at", "actor__username")),
     }
 
 
 def delete_everything():
     """Delete the generated rows in an order the PROTECT foreign keys allow."""
+    TaskEvent.objects.all().delete()
+    Milestone.objects.all().delete()
+    UnitPlan.objects.all().delete()
+    ExtensionRequest.objects.all().delete()
+    ProgressReport.objects.filter(resubmission_of__isnull=False).delete()
     ProgressReport.objects.all().delete()
+    UnitLiaison.objects.all().delete()
+    get_user_model().objects.all().delete()
     Meeting.objects.all().delete()
     Task.objects.all().delete()
     Subsection.objects.all().delete()
@@ -127,11 +159,53 @@ def test_reports_are_plausible(demo):
         assert TaskUnit.objects.filter(task=report.task_id, unit=report.unit_id).exists()
 
 
+def test_reports_plans_and_requests_have_their_authors_links_and_timeline(demo):
+    office = get_user_model().objects.get(groups__name=roles.OFFICE)
+    liaisons = dict(UnitLiaison.objects.values_list("unit", "user"))
+    assert set(liaisons) == set(Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).values_list("pk", flat=True))
+    assert get_user_model().objects.filter(groups__name=roles.LIAISON).count() == len(liaisons)
+    assert not get_user_model().objects.filter(password__regex=r"^[^!]").exists()  # nobody can log in as them
+    reports = ProgressReport.objects.order_by("pk")
+    for report in reports:
+        assert report.submitted_by_id == liaisons[report.unit_id]
+        assert report.reviewed_by_id == (None if report.state == ProgressReport.State.SUBMITTED else office.pk)
+        kinds = list(TaskEvent.objects.filter(report=report).order_by("at").values_list("kind", flat=True))
+        submitted = TaskEvent.Kind.REPORT_RESUBMITTED if report.resubmission_of_id else TaskEvent.Kind.REPORT_SUBMITTED
+        reviewed = {"accepted": [TaskEvent.Kind.REPORT_ACCEPTED], "returned": [TaskEvent.Kind.REPORT_RETURNED]}
+        assert kinds == [submitted, *reviewed.get(report.state, [])]
+    # A returned report is corrected in the same month by the same unit, and says what the correction changed.
+    returned = reports.filter(state=ProgressReport.State.RETURNED)
+    assert returned.exists() and not returned.filter(resubmission__isnull=True).exists()
+    for report in returned:
+        correction = report.resubmission
+        assert (correction.task_id, correction.unit_id, correction.period) == (
+            report.task_id,
+            report.unit_id,
+            report.period,
+        )
+        event = TaskEvent.objects.get(report=correction, kind=TaskEvent.Kind.REPORT_RESUBMITTED)
+        before = {name: getattr(report, name) for name in REPORT_FIELDS}
+        after = {name: getattr(correction, name) for name in REPORT_FIELDS}
+        assert event.changes == field_changes(before, after, REPORT_FIELDS, ProgressReport)
+    # Plans belong to units the task names; a milestone's targets climb to 100 % at the deadline.
+    assert UnitPlan.objects.exists()
+    assert not UnitPlan.objects.exclude(task__task_units__unit=F("unit")).exists()
+    for plan in UnitPlan.objects.filter(milestones__isnull=False).distinct():
+        targets = list(plan.milestones.order_by("due_on").values_list("percent", flat=True))
+        assert targets == sorted(targets) and targets[-1] == 100
+        assert plan.milestones.order_by("due_on").last().due_on == plan.task.deadline
+        assert TaskEvent.objects.filter(task=plan.task, unit=plan.unit, kind=TaskEvent.Kind.PLAN_CHANGED).exists()
+
+
 def test_the_tasks_show_every_status_and_light_on_the_day_they_were_made_for(db):
     generate(tasks=300, units=20, reports_per_task=2)
     tasks = Task.objects.with_progress(AS_OF)
     assert set(tasks.values_list("status", flat=True)) == set(Task.Status.values)
     assert set(tasks.values_list("light", flat=True)) == set(Task.Light.values)
+    assert tasks.filter(milestone_missed=True).exists() and tasks.filter(unreported=True).exists()
+    # Some asked for more time: granted (the deadline in force moves), refused, or waiting.
+    assert set(ExtensionRequest.objects.values_list("state", flat=True)) == set(ExtensionRequest.State.values)
+    assert tasks.exclude(current_deadline=F("deadline")).exists()
 
 
 def test_original_text_is_one_click_away(demo):

@@ -19,6 +19,7 @@ tasks mixed into a real year's tracking would be counted on every page and in ev
 """
 
 import datetime
+import functools
 import io
 import json
 import math
@@ -28,12 +29,30 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting, MeetingOrder
-from tasks.models import Document, ProgressReport, Section, Subsection, Task, TaskUnit, Unit, UnitAlias
+from tasks import roles
+from tasks.models import (
+    Document,
+    ExtensionRequest,
+    Milestone,
+    ProgressReport,
+    Section,
+    Subsection,
+    Task,
+    TaskEvent,
+    TaskUnit,
+    Unit,
+    UnitAlias,
+    UnitLiaison,
+    UnitPlan,
+)
+from tasks.services import PLAN_FIELDS, REPORT_FIELDS, shown
 
 SOURCE_FILE = "generate_demo"
 UNITS_PER_REGION = 50
@@ -143,9 +162,65 @@ REPORT_PROBLEMS = [
 ]
 REPORT_NEXT = ["加快施工进度。", "积极争取上级资金支持。", "加强部门协调。", "做好群众工作。", "按时序推进。"]
 RETURN_REASONS = ["请补充具体数据。", "进展表述不清，请补充佐证材料。", "完成比例与实际不符，请核实。"]
+EXTENSION_REASONS = [
+    "受征地拆迁影响，工期延后。",
+    "上级资金尚未到位。",
+    "设计方案调整，需重新报批。",
+    "施工受连续降雨影响。",
+]
+REFUSAL_REASONS = ["理由不充分，请按原时限完成。", "该任务为年度硬任务，不同意延期。"]
+MILESTONE_TITLES = [
+    ["完成方案编制", "完成前期手续", "召开动员部署会"],
+    ["完成主体工程", "完成年度投资过半", "完成中期评估"],
+    ["完成竣工验收", "全面完成任务", "完成总结评估"],
+]
+POSTS = {
+    Unit.Kind.DEPARTMENT: ["局长", "副局长", "主任", "副主任", "科长"],
+    Unit.Kind.TOWNSHIP: ["镇长", "副镇长", "主任", "党委委员"],
+    Unit.Kind.EXTERNAL: ["局长", "经理", "大队长"],
+}
 STUDY_SUBJECTS = ["习近平总书记重要讲话精神", "上级有关会议精神", "《中华人民共和国安全生产法》"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN_NAMES = ["卫东", "建国", "文斌", "海燕", "志强", "晓明", "红梅", "立新", "国华", "春生"]
+
+
+Event = TaskEvent.Kind
+# The timeline's wording for reviews, as services.py writes it.
+STATE_LABEL = str(ProgressReport._meta.get_field("state").verbose_name)
+SUBMITTED_LABEL = str(ProgressReport.State.SUBMITTED.label)
+STATE_NAMES = {state.value: str(state.label) for state in ProgressReport.State}
+
+
+@functools.lru_cache(maxsize=4096)
+def shown_value(value):
+    return shown(value)
+
+
+def display(value):
+    """services.shown(value), remembered for the few dates, numbers and booleans a run writes over and over."""
+    return value if isinstance(value, str) else shown_value(value)
+
+
+@functools.cache
+def label(model, name):
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def timeline_changes(old, new, fields, model):
+    """What services.field_changes() returns, at a fraction of its cost: it runs for every generated report."""
+    return [
+        {"field": name, "label": label(model, name), "old": display(old.get(name)), "new": display(new.get(name))}
+        for name in fields
+        if old.get(name) != new.get(name)
+    ]
+
+
+def milestone_text(milestone):
+    """A new milestone as the plan timeline shows it (as services.py writes it)."""
+    text = f"{milestone['title']}，计划{display(milestone['due_on'])}，目标{milestone['percent']}%"
+    if milestone["done_on"]:
+        text += f"，已于{display(milestone['done_on'])}完成"
+    return text
 
 
 def chinese_number(number):
@@ -253,15 +328,23 @@ def copy_text(value):
     return convert(value)
 
 
+def sqlite_datetime(value):
+    """An aware datetime as Django's SQLite backend stores it: naive UTC text."""
+    return str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+
+
+# What the SQLite backend would store, by Python type; other values go as they are.
+SQL_VALUE = {
+    datetime.datetime: sqlite_datetime,
+    datetime.date: datetime.date.isoformat,
+    list: json.dumps,
+    dict: json.dumps,
+}
+
+
 def sql_value(value):
-    """A value as the SQLite backend stores it (aware datetimes in UTC, JSON as text)."""
-    if isinstance(value, datetime.datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, list | dict):
-        return json.dumps(value)
-    return value
+    convert = SQL_VALUE.get(type(value))
+    return convert(value) if convert else value
 
 
 # Compared by identity: two planned units are never the same unit.
@@ -273,6 +356,7 @@ class PlannedUnit:
     aliases: list = field(default_factory=list)
     members: list = field(default_factory=list)  # names of member units
     pk: int = None
+    liaison: object = None  # the User who reports for the unit; a collective has none
 
 
 @dataclass(eq=False)
@@ -286,6 +370,7 @@ class Region:
     townships: list = field(default_factory=list)
     collectives: list = field(default_factory=list)
     meetings_held: int = 0
+    office: object = None  # the User of the supervision office who reviews
 
     @property
     def units(self):
@@ -309,8 +394,9 @@ class Generator:
         self.zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
         # The newest notices are this year's once spring is over, else last year's.
         self.latest_year = as_of.year if as_of >= datetime.date(as_of.year, 5, 1) else as_of.year - 1
-        # Reports are handed in during their month; none is dated after as_of.
+        # Reports are handed in during their month; nothing is dated after as_of's morning.
         self.last_period = month_start(as_of - datetime.timedelta(days=3))
+        self.latest = datetime.datetime.combine(as_of, datetime.time(8), tzinfo=self.zone)
         self.regions = self.plan_regions()
         self.writers = {
             Task: TableWriter(
@@ -318,14 +404,26 @@ class Generator:
                 "id document source number section subsection text deadline is_livelihood source_line source_text",
             ),
             TaskUnit: TableWriter(TaskUnit, "task unit role position name_as_written"),
+            UnitPlan: TableWriter(
+                UnitPlan, "id task unit responsible_name responsible_post responsible_phone plan updated_by updated_at"
+            ),
+            Milestone: TableWriter(Milestone, "plan title due_on percent done_on created_at"),
+            ExtensionRequest: TableWriter(
+                ExtensionRequest,
+                "id task unit old_deadline new_deadline reason progress percent state requested_by requested_at "
+                "decided_by decided_at decision_reason version",
+            ),
             ProgressReport: TableWriter(
                 ProgressReport,
-                "task unit period done problems next_steps percent claims_complete state submitted_at reviewed_at "
-                "review_comment",
+                "id task unit period done problems next_steps percent claims_complete state submitted_by "
+                "submitted_at reviewed_by reviewed_at review_comment resubmission_of version",
             ),
+            TaskEvent: TableWriter(TaskEvent, "task unit actor at kind report extension changes note"),
         }
         self.counts = dict.fromkeys(
-            ["documents", "sections", "subsections", "tasks", "task_units", "reports", "meetings"], 0
+            "users documents sections subsections tasks task_units meetings plans milestones extension_requests "
+            "reports task_events".split(),
+            0,
         )
 
     # --- units ------------------------------------------------------------------------------
@@ -401,12 +499,57 @@ class Generator:
         )
         return len(planned)
 
+    def planned_usernames(self):
+        return [
+            f"{region.stem}-{suffix}"
+            for region in self.regions
+            for suffix in ["office", *(f"{number:02d}" for number in range(len(region.units)))]
+        ]
+
+    def write_users(self):
+        """A supervision-office account per district and a liaison account per unit (a collective has none).
+
+        They are the authors of the reports, reviews and plans; with unusable passwords
+        nobody can log in as them.
+        """
+        user_model = get_user_model()
+        password = make_password(None)
+        accounts = []
+        for region in self.regions:
+            region.office = user_model(
+                username=f"{region.stem}-office", first_name=f"{region.name}督查室", password=password
+            )
+            accounts.append(region.office)
+            for number, unit in enumerate(region.units):
+                if unit.kind != Unit.Kind.COLLECTIVE:
+                    unit.liaison = user_model(
+                        username=f"{region.stem}-{number:02d}", first_name=f"{unit.name}联络员", password=password
+                    )
+                    accounts.append(unit.liaison)
+        user_model.objects.bulk_create(accounts, batch_size=BATCH_SIZE)
+        groups = roles.ensure_roles()
+        membership = user_model.groups.through
+        units = [unit for region in self.regions for unit in region.units if unit.liaison]
+        membership.objects.bulk_create(
+            [membership(user_id=region.office.pk, group_id=groups[roles.OFFICE].pk) for region in self.regions]
+            + [membership(user_id=unit.liaison.pk, group_id=groups[roles.LIAISON].pk) for unit in units],
+            batch_size=BATCH_SIZE,
+        )
+        UnitLiaison.objects.bulk_create(
+            [UnitLiaison(user_id=unit.liaison.pk, unit_id=unit.pk) for unit in units], batch_size=BATCH_SIZE
+        )
+        self.counts["users"] = len(accounts)
+
     # --- documents and tasks ------------------------------------------------------------------
 
     def run(self):
         started = time.monotonic()
         unit_count = self.write_units()
-        self.write(f"  {unit_count} units in {len(self.regions)} districts ({time.monotonic() - started:.1f} s)")
+        self.write_users()
+        self.write(
+            f"  {unit_count} units in {len(self.regions)} districts, {self.counts['users']} users "
+            f"({time.monotonic() - started:.1f} s)"
+        )
         meeting_tasks = self.task_total // MEETING_TASK_SHARE
         notice_tasks = self.task_total - meeting_tasks
         notice_count = max(1, round(notice_tasks / TASKS_PER_NOTICE))
@@ -536,6 +679,7 @@ class Generator:
             "start": start,
             "is_livelihood": livelihood,
             "units": self.plan_task_units(region),
+            "region": region,
         }
 
     def plan_task_units(self, region):
@@ -548,6 +692,9 @@ class Generator:
             leads = rng.sample(region.departments, min(lead_count, len(region.departments)))
         others = [unit for unit in (*region.departments, *region.externals, *region.townships) if unit not in leads]
         responsible_count = rng.choices([0, 1, 2, 3, 4, 5], weights=[15, 20, 25, 20, 10, 10])[0]
+        if leads[0].kind == Unit.Kind.COLLECTIVE:
+            # Someone must report: a task led by a collective names at least one unit of its own.
+            responsible_count = max(1, responsible_count)
         responsible = rng.sample(others, min(responsible_count, len(others)))
         for collective, chance in zip(region.collectives, (0.3, 0.1, 0.05), strict=False):
             if collective not in leads and rng.random() < chance:
@@ -677,14 +824,14 @@ class Generator:
             for plan, *_rest in tasks
             for position, (unit, role, name) in self.positioned(plan["units"])
         )
-        reports = [report for plan, *_rest in tasks for report in self.reports(plan)]
-        self.writers[ProgressReport].write(reports)
+        for plan, *_rest in tasks:
+            self.decide(plan)
+        self.write_workflow([plan for plan, *_rest in tasks])
         self.counts["documents"] += len(notices) + len(meetings)
         self.counts["sections"] += len(sections)
         self.counts["subsections"] += len(subsections)
         self.counts["tasks"] += len(tasks)
         self.counts["task_units"] += sum(len(plan["units"]) for plan, *_rest in tasks)
-        self.counts["reports"] += len(reports)
         self.counts["meetings"] += len(meetings)
 
     @staticmethod
@@ -723,16 +870,104 @@ class Generator:
             batch_size=BATCH_SIZE,
         )
 
-    # --- progress reports ----------------------------------------------------------------------
+    # --- how each task fares: plans, milestones, extensions, reports, and their timeline ----------
 
-    def outcome(self, plan):
-        """done / overdue / in_progress / not_started, as the task should look on as_of."""
-        roll = self.rng.random()
+    def decide(self, plan):
+        """Set how the task stands on as_of: outcome, final percent, extension request, current deadline."""
+        rng = self.rng
+        roll = rng.random()
         if plan["deadline"] < self.as_of:
-            return "done" if roll < 0.85 else "overdue"
-        if roll < 0.05:
-            return "not_started"
-        return "done" if roll < 0.13 else "in_progress"
+            outcome = "done" if roll < 0.85 else "overdue"
+        else:
+            outcome = "not_started" if roll < 0.05 else "done" if roll < 0.13 else "in_progress"
+        plan["outcome"] = outcome
+        plan["final"] = {"done": 100, "overdue": rng.randint(40, 95)}.get(outcome) or rng.randint(10, 90)
+        plan["extension"] = self.extension(plan)
+        extension = plan["extension"]
+        approved = extension and extension["state"] == ExtensionRequest.State.APPROVED
+        plan["deadline_now"] = extension["new_deadline"] if approved else plan["deadline"]
+
+    def lead(self, plan):
+        """The first lead unit that has a liaison (a collective has none), or None."""
+        return next((unit for unit, role, _name in plan["units"] if role == TaskUnit.Role.LEAD and unit.liaison), None)
+
+    def extension(self, plan):
+        """A third of overdue tasks asked for more time before their deadline (approved or refused);
+        a few running ones have a request waiting."""
+        rng = self.rng
+        lead = self.lead(plan)
+        deadline = plan["deadline"]
+        if lead is None or plan["outcome"] in ("done", "not_started"):
+            return None
+        if plan["outcome"] == "overdue" and rng.random() < 0.35:
+            asked = deadline - datetime.timedelta(days=rng.randint(5, 30))
+        elif plan["outcome"] == "in_progress" and rng.random() < 0.04:
+            asked = self.as_of - datetime.timedelta(days=rng.randint(1, 10))
+        else:
+            return None
+        requested_at = self.moment(max(asked, plan["start"]))
+        decided_at = requested_at + datetime.timedelta(days=rng.randint(1, 5), hours=rng.randint(0, 5))
+        if decided_at >= self.latest:
+            state, decided_at = ExtensionRequest.State.PENDING, None
+        else:
+            state = ExtensionRequest.State.APPROVED if rng.random() < 0.6 else ExtensionRequest.State.REFUSED
+        return {
+            "unit": lead,
+            "new_deadline": deadline + datetime.timedelta(days=rng.randint(30, 120)),
+            "reason": rng.choice(EXTENSION_REASONS),
+            "percent": round(plan["final"] * 0.8),
+            "state": state,
+            "requested_at": requested_at,
+            "decided_at": decided_at,
+            "decision_reason": "" if state != ExtensionRequest.State.REFUSED else rng.choice(REFUSAL_REASONS),
+        }
+
+    def moment(self, day):
+        """A working-hours time on `day` (Asia/Shanghai), never later than as_of's morning."""
+        at = datetime.datetime.combine(
+            day, datetime.time(self.rng.randint(8, 17), self.rng.randint(0, 59)), tzinfo=self.zone
+        )
+        return min(at, self.latest - datetime.timedelta(minutes=1))
+
+    def plans(self, plan):
+        """[(unit, fields, milestones)]: each lead unit's implementation plan, a few responsible units' too.
+
+        The first lead's plan has milestones six times in ten, with progress targets; one due
+        before as_of is done when the task got that far, else missed (the task turns red).
+        """
+        rng = self.rng
+        rows = []
+        lead = self.lead(plan)
+        for unit, role, _name in plan["units"]:
+            if unit.liaison is None or rng.random() >= (0.9 if role == TaskUnit.Role.LEAD else 0.2):
+                continue
+            updated_at = self.moment(plan["start"] + datetime.timedelta(days=rng.randint(3, 20)))
+            fields = {
+                "responsible_name": rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
+                "responsible_post": rng.choice(POSTS[unit.kind]),
+                "responsible_phone": f"0798-8{rng.randint(100000, 999999)}",
+                "plan": f"成立工作专班，细化{plan['object']}时间表、路线图，按月调度，确保按期完成。",
+            }
+            milestones = []
+            if unit is lead and rng.random() < 0.6:
+                span = max(1, (plan["deadline"] - plan["start"]).days)
+                count = rng.choice([3, 4])
+                for step in range(1, count + 1):
+                    due_on = plan["start"] + datetime.timedelta(days=span * step // count)
+                    target = 100 * step // count
+                    reached = due_on < self.as_of and (plan["outcome"] == "done" or target <= plan["final"])
+                    done_on = min(due_on - datetime.timedelta(days=rng.randint(0, 10)), self.as_of)
+                    milestones.append(
+                        {
+                            "title": rng.choice(MILESTONE_TITLES[step * 3 // (count + 1)]),
+                            "due_on": due_on,
+                            "percent": target,
+                            "done_on": done_on if reached else None,
+                            "created_at": updated_at,
+                        }
+                    )
+            rows.append((unit, fields, milestones, updated_at))
+        return rows
 
     def report_slots(self, plan):
         """[(period, unit)] a task can have one live report for each, in time order.
@@ -743,9 +978,9 @@ class Generator:
         """
         named = [unit for unit, _role, _name in plan["units"] if unit.kind != Unit.Kind.COLLECTIVE]
         leads = [unit for unit, role, _name in plan["units"] if role == TaskUnit.Role.LEAD and unit in named]
-        reporters = leads + [unit for unit in named if unit not in leads][:2] or [plan["units"][0][0]]
+        reporters = leads + [unit for unit in named if unit not in leads][:2]
         period = month_start(plan["start"])
-        last = min(month_start(plan["deadline"]), self.last_period)
+        last = min(month_start(plan["deadline_now"]), self.last_period)
         months = [period]
         while next_month(period) <= last or (
             len(months) * len(reporters) < self.reports_per_task and next_month(period) <= self.last_period
@@ -755,7 +990,10 @@ class Generator:
         return [(month, unit) for month in months for unit in reporters]
 
     def reports(self, plan):
-        """K reports on a task: live ones spread over its slots, returned ones each followed by its correction."""
+        """K reports on a task: live ones spread over its slots, returned ones each followed by its correction.
+
+        Returns dicts with the report's fields, its unit and, for a correction, the returned report it corrects.
+        """
         count = self.reports_per_task
         if not count:
             return []
@@ -769,23 +1007,18 @@ class Generator:
         chains = [1] * live
         for _ in range(returned):
             chains[rng.randrange(live)] += 1
-        outcome = self.outcome(plan)
-        final = {"done": 100, "overdue": rng.randint(40, 95)}.get(outcome) or rng.randint(10, 90)
-        latest = datetime.datetime.combine(self.as_of, datetime.time(8), tzinfo=self.zone)
-        rows = []
+        outcome, final = plan["outcome"], plan["final"]
+        reports = []
         percent = 0
         for position, ((period, unit), chain) in enumerate(zip(chosen, chains, strict=True)):
             is_last = position == live - 1
             # Handed in during the month (due on GOVTASKS_REPORT_DUE_DAY), a returned one corrected days later.
-            at = datetime.datetime.combine(
-                period + datetime.timedelta(days=rng.randint(3, 27)),
-                datetime.time(rng.randint(8, 17), rng.randint(0, 59)),
-                tzinfo=self.zone,
-            )
-            at = min(at, latest - datetime.timedelta(days=5 * chain))
+            at = self.moment(period + datetime.timedelta(days=rng.randint(3, 27)))
+            at = min(at, self.latest - datetime.timedelta(days=5 * chain))
+            corrects = None
             for link in range(chain):
                 is_correction = link == chain - 1
-                percent = min(final, max(percent, round(final * (len(rows) + 1) / count) - rng.randint(0, 5)))
+                percent = min(final, max(percent, round(final * (len(reports) + 1) / count) - rng.randint(0, 5)))
                 reviewed_at = at + datetime.timedelta(days=rng.randint(1, 2), hours=rng.randint(0, 6))
                 if not is_correction:
                     state = ProgressReport.State.RETURNED
@@ -793,29 +1026,167 @@ class Generator:
                     state = ProgressReport.State.SUBMITTED
                 else:
                     state = ProgressReport.State.ACCEPTED
-                if is_correction and reviewed_at >= latest:
+                if is_correction and reviewed_at >= self.latest:
                     state = ProgressReport.State.SUBMITTED
                 claims_complete = outcome == "done" and is_last and is_correction
-                rows.append(
+                report = {
+                    "unit": unit,
+                    "corrects": corrects,
+                    "period": period,
+                    "done": f"{plan['object']}已全面完成。"
+                    if claims_complete
+                    else rng.choice(REPORT_DONE).format(object=plan["object"], percent=percent),
+                    "problems": rng.choice(REPORT_PROBLEMS) if rng.random() < 0.3 else "",
+                    "next_steps": rng.choice(REPORT_NEXT) if rng.random() < 0.6 else "",
+                    "percent": 100 if claims_complete else percent,
+                    "claims_complete": claims_complete,
+                    "state": state,
+                    "submitted_at": at,
+                    "reviewed_at": None if state == ProgressReport.State.SUBMITTED else reviewed_at,
+                    "review_comment": rng.choice(RETURN_REASONS) if state == ProgressReport.State.RETURNED else "",
+                }
+                reports.append(report)
+                corrects = report
+                at = reviewed_at + datetime.timedelta(days=rng.randint(1, 2))
+        return reports
+
+    def write_workflow(self, tasks):
+        """Plans, milestones, extension requests and reports of `tasks`, each with its timeline rows."""
+        writers, events = self.writers, []
+        office = {plan["id"]: plan["region"].office.pk for plan in tasks}
+        plans = [(plan, *row) for plan in tasks for row in self.plans(plan)]
+        plan_ids = writers[UnitPlan].reserve_ids(len(plans))
+        writers[UnitPlan].write(
+            (plan_id, plan["id"], unit.pk, *fields.values(), unit.liaison.pk, updated_at)
+            for plan_id, (plan, unit, fields, _milestones, updated_at) in zip(plan_ids, plans, strict=True)
+        )
+        writers[Milestone].write(
+            (plan_id, *milestone.values())
+            for plan_id, (_plan, _unit, _fields, milestones, _at) in zip(plan_ids, plans, strict=True)
+            for milestone in milestones
+        )
+        for plan, unit, fields, milestones, updated_at in plans:
+            changes = timeline_changes(dict.fromkeys(PLAN_FIELDS, ""), fields, PLAN_FIELDS, UnitPlan)
+            changes += [
+                {"field": "milestone", "label": "新增进度节点", "old": "", "new": milestone_text(milestone)}
+                for milestone in milestones
+            ]
+            events.append(
+                (plan["id"], unit.pk, unit.liaison.pk, updated_at, Event.PLAN_CHANGED, None, None, changes, "第1版")
+            )
+        extensions = [plan for plan in tasks if plan["extension"]]
+        extension_ids = writers[ExtensionRequest].reserve_ids(len(extensions))
+        writers[ExtensionRequest].write(
+            (
+                extension_id,
+                plan["id"],
+                plan["extension"]["unit"].pk,
+                plan["deadline"],
+                plan["extension"]["new_deadline"],
+                plan["extension"]["reason"],
+                "已完成主体工作，正在收尾。",
+                plan["extension"]["percent"],
+                plan["extension"]["state"],
+                plan["extension"]["unit"].liaison.pk,
+                plan["extension"]["requested_at"],
+                office[plan["id"]] if plan["extension"]["decided_at"] else None,
+                plan["extension"]["decided_at"],
+                plan["extension"]["decision_reason"],
+                2 if plan["extension"]["decided_at"] else 1,
+            )  # fmt: skip
+            for extension_id, plan in zip(extension_ids, extensions, strict=True)
+        )
+        for extension_id, plan in zip(extension_ids, extensions, strict=True):
+            request = plan["extension"]
+            unit = request["unit"]
+            moved = [{"field": "deadline", "label": "完成时限", "old": display(plan["deadline"])}]
+            moved[0]["new"] = display(request["new_deadline"])
+            events.append(
+                (
+                    plan["id"],
+                    unit.pk,
+                    unit.liaison.pk,
+                    request["requested_at"],
+                    Event.EXTENSION_REQUESTED,
+                    None,
+                    extension_id,
+                    moved,
+                    request["reason"],
+                )  # fmt: skip
+            )
+            if request["decided_at"]:
+                approved = request["state"] == ExtensionRequest.State.APPROVED
+                events.append(
                     (
                         plan["id"],
                         unit.pk,
-                        period,
-                        f"{plan['object']}已全面完成。"
-                        if claims_complete
-                        else rng.choice(REPORT_DONE).format(object=plan["object"], percent=percent),
-                        rng.choice(REPORT_PROBLEMS) if rng.random() < 0.3 else "",
-                        rng.choice(REPORT_NEXT) if rng.random() < 0.6 else "",
-                        100 if claims_complete else percent,
-                        claims_complete,
-                        state,
-                        at,
-                        None if state == ProgressReport.State.SUBMITTED else reviewed_at,
-                        rng.choice(RETURN_REASONS) if state == ProgressReport.State.RETURNED else "",
+                        office[plan["id"]],
+                        request["decided_at"],
+                        Event.EXTENSION_APPROVED if approved else Event.EXTENSION_REFUSED,
+                        None,
+                        extension_id,
+                        moved if approved else [],
+                        request["decision_reason"],
                     )  # fmt: skip
                 )
-                at = reviewed_at + datetime.timedelta(days=rng.randint(1, 2))
-        return rows
+        reports = [(plan, report) for plan in tasks for report in self.reports(plan)]
+        report_ids = writers[ProgressReport].reserve_ids(len(reports))
+        for report_id, (_plan, report) in zip(report_ids, reports, strict=True):
+            report["id"] = report_id
+        writers[ProgressReport].write(
+            (
+                report["id"],
+                plan["id"],
+                report["unit"].pk,
+                report["period"],
+                report["done"],
+                report["problems"],
+                report["next_steps"],
+                report["percent"],
+                report["claims_complete"],
+                report["state"],
+                report["unit"].liaison.pk,
+                report["submitted_at"],
+                office[plan["id"]] if report["reviewed_at"] else None,
+                report["reviewed_at"],
+                report["review_comment"],
+                report["corrects"]["id"] if report["corrects"] else None,
+                2 if report["reviewed_at"] else 1,
+            )  # fmt: skip
+            for plan, report in reports
+        )
+        for plan, report in reports:
+            events.extend(self.report_events(plan["id"], report, office[plan["id"]]))
+        writers[TaskEvent].write(events)
+        self.counts["plans"] += len(plans)
+        self.counts["milestones"] += sum(len(milestones) for _plan, _unit, _fields, milestones, _at in plans)
+        self.counts["extension_requests"] += len(extensions)
+        self.counts["reports"] += len(reports)
+        self.counts["task_events"] += len(events)
+
+    @staticmethod
+    def report_events(task_id, report, office_id):
+        """The timeline rows the services would have written: submitted (or resubmitted), then reviewed."""
+        unit = report["unit"]
+        values = {name: report[name] for name in REPORT_FIELDS}
+        corrects = report["corrects"]
+        if corrects:
+            old = {name: corrects[name] for name in REPORT_FIELDS}
+        else:
+            old = {name: value for name, value in values.items() if value == "" or value is False}
+        kind = Event.REPORT_RESUBMITTED if corrects else Event.REPORT_SUBMITTED
+        changes = timeline_changes(old, values, REPORT_FIELDS, ProgressReport)
+        yield task_id, unit.pk, unit.liaison.pk, report["submitted_at"], kind, report["id"], None, changes, ""
+        if report["reviewed_at"]:
+            accepted = report["state"] == ProgressReport.State.ACCEPTED
+            state = [
+                {"field": "state", "label": STATE_LABEL, "old": SUBMITTED_LABEL, "new": STATE_NAMES[report["state"]]}
+            ]
+            yield (
+                task_id, unit.pk, office_id, report["reviewed_at"],
+                Event.REPORT_ACCEPTED if accepted else Event.REPORT_RETURNED, report["id"], None, state,
+                report["review_comment"],
+            )  # fmt: skip
 
 
 def existing_data():
@@ -842,8 +1213,10 @@ def name_clashes(generator):
     planned = generator.planned_names()
     existing = set(Unit.objects.values_list("name", flat=True)) | set(UnitAlias.objects.values_list("name", flat=True))
     stems = tuple(region.stem for region in generator.regions)
+    usernames = set(get_user_model().objects.values_list("username", flat=True))
     taken = [
         *(planned & existing),
+        *(usernames & set(generator.planned_usernames())),
         *Meeting.objects.filter(body__in=[f"{region.name}政府" for region in generator.regions]).values_list(
             "body", flat=True
         ),
