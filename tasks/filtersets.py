@@ -48,15 +48,21 @@ class TaskFilterSet(django_filters.FilterSet):
         empty_label=ALL, label=_("民生实事"), choices=YES_NO, method="filter_livelihood"
     )
     overdue = django_filters.ChoiceFilter(empty_label=ALL, label=_("逾期"), choices=YES_NO, method="filter_overdue")
+    behind = IntegerFilter(
+        label=_("落后序时进度不少于（百分点）"), field_name="gap", lookup_expr="gte", min_value=1, max_value=100
+    )
+    unreported = django_filters.ChoiceFilter(
+        empty_label=ALL, label=_("本期未报送"), choices=YES_NO, method="filter_unreported"
+    )
     deadline_after = django_filters.DateFilter(
         label=_("时限不早于"),
-        field_name="deadline",
+        field_name="current_deadline",
         lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     deadline_before = django_filters.DateFilter(
         label=_("时限不晚于"),
-        field_name="deadline",
+        field_name="current_deadline",
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -85,6 +91,9 @@ class TaskFilterSet(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status=Task.Status.OVERDUE)
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+
+    def filter_unreported(self, queryset, name, value):
+        return queryset.filter(unreported=value == "true")
 
     @property
     def selected_unit(self):

@@ -152,11 +152,11 @@ def dashboard(as_of=None):
     )[:DASHBOARD_ROWS]
     shown = tasks_for_display(as_of)
     due_soon = (
-        shown.filter(deadline__gte=as_of, deadline__lte=as_of + datetime.timedelta(days=DUE_SOON_DAYS))
+        shown.filter(current_deadline__gte=as_of, current_deadline__lte=as_of + datetime.timedelta(days=DUE_SOON_DAYS))
         .exclude(status=Status.DONE)
-        .order_by("deadline", "number", "pk")
+        .order_by("current_deadline", "number", "pk")
     )
-    overdue = shown.filter(status=Status.OVERDUE).order_by("deadline", "number", "pk")
+    overdue = shown.filter(status=Status.OVERDUE).order_by("current_deadline", "number", "pk")
     recent_reports = (
         ProgressReport.objects.filter(submitted_at__lt=end_of_day(as_of))
         .select_related("task", "unit")

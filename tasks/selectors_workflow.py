@@ -205,6 +205,7 @@ def task_workflow(task, user, as_of=None):
         "can_decide_extensions": permissions.can_decide_extensions(user),
         "can_assign": permissions.can_assign_units(user, task),
         "plan_units": plan_units,
+        "today": as_of or timezone.localdate(),
     }
 
 

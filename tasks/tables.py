@@ -44,7 +44,13 @@ class TaskTable(BaseTable):
     text = tables.Column(verbose_name=_("任务"), orderable=False, attrs={"td": {"class": "task-text"}})
     lead_units = tables.Column(verbose_name=_("牵头单位"), empty_values=(), orderable=False)
     responsible_units = tables.Column(verbose_name=_("责任单位"), empty_values=(), orderable=False)
-    deadline = tables.Column(verbose_name=_("完成时限"), attrs={"td": {"class": "text-nowrap"}})
+    # The deadline that holds on the day shown: an approved extension moves it (querysets.with_progress).
+    deadline = tables.Column(
+        verbose_name=_("完成时限"),
+        accessor="current_deadline",
+        order_by=("current_deadline",),
+        attrs={"td": {"class": "text-nowrap"}},
+    )
     status = tables.Column(verbose_name=_("状态"))
     percent = tables.Column(verbose_name=_("进度"))
     light = tables.Column(verbose_name=_("预警"), attrs={"td": {"class": "text-nowrap"}})
@@ -110,7 +116,13 @@ class TaskTable(BaseTable):
         via = getattr(record, "via_collective", "")
         return f"{value}（{self.via_label(via)}）" if via else value
 
-    def render_deadline(self, value):
+    def render_deadline(self, record, value):
+        if value != record.deadline:
+            return format_html(
+                '{}<br><small class="text-body-secondary extended">{}</small>',
+                fulldate(value),
+                gettext("已延期，原定%(day)s") % {"day": fulldate(record.deadline)},
+            )
         return fulldate(value)
 
     def value_deadline(self, value):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import upload_views, views
+from . import upload_views, views, views_public, views_workflow
 
 app_name = "tasks"
 
@@ -13,4 +13,18 @@ urlpatterns = [
     path("manage/notices/import/", upload_views.notice_import, name="notice_import"),
     path("fillin/", upload_views.fillin, name="fillin"),
     path("fillin/download/", upload_views.fillin_download, name="fillin_download"),
+    # The progress workflow.
+    path("tasks/<int:pk>/report/", views_workflow.report_submit, name="report_submit"),
+    path("tasks/<int:pk>/plan/", views_workflow.plan_edit, name="plan_edit"),
+    path("tasks/<int:pk>/extension/", views_workflow.extension_request, name="extension_request"),
+    path("tasks/<int:pk>/assign/", views_workflow.assign_units, name="assign_units"),
+    path("reports/<int:pk>/", views_workflow.report_detail, name="report_detail"),
+    path("reports/<int:pk>/resubmit/", views_workflow.report_resubmit, name="report_resubmit"),
+    path("extensions/<int:pk>/", views_workflow.extension_detail, name="extension_detail"),
+    path("reviews/", views_workflow.review_queue, name="review_queue"),
+    path("reminders/", views_workflow.reminders, name="reminders"),
+    path("todo/", views_workflow.todo, name="todo"),
+    # Information disclosure (信息公开): open without login when GOVTASKS_PUBLIC_DISCLOSURE is on.
+    path("public/", views_public.public_task_list, name="public_task_list"),
+    path("public/tasks/<int:pk>/", views_public.public_task_detail, name="public_task_detail"),
 ]

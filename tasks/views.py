@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govtasks.generic import ObjectListView
 
-from . import selectors
+from . import permissions, selectors, selectors_workflow
 from .filtersets import TaskFilterSet, UnitFilterSet
 from .models import Document, Task, TaskUnit, Unit
 from .tables import TaskTable, UnitTable
@@ -97,6 +97,7 @@ def task_detail(request, pk):
         "responsible_links": [link for link in task.task_units.all() if link.role == TaskUnit.Role.RESPONSIBLE],
         "days_overdue": max(0, -task.days_left),
         "reports": task.reports.select_related("unit", "submitted_by", "reviewed_by"),
+        "workflow": selectors_workflow.task_workflow(task, request.user, as_of),
         "previous_url": sibling_url(previous_pk),
         "next_url": sibling_url(next_pk),
         "back_url": reverse("tasks:task_list") + (f"?{back.urlencode()}" if back else ""),
@@ -157,5 +158,12 @@ def unit_detail(request, pk):
 
 
 def dashboard(request):
+    """Figures for everyone; a liaison's to-do list for its unit and the office's waiting work on top."""
     as_of = as_of_from(request, request.GET)
-    return render(request, "tasks/dashboard.html", selectors.dashboard(as_of))
+    context = selectors.dashboard(as_of)
+    unit = permissions.liaison_unit(request.user)
+    if unit is not None:
+        context["todo"] = selectors_workflow.unit_todo(unit, as_of)
+    if permissions.can_review_reports(request.user):
+        context["waiting"] = selectors_workflow.office_counts()
+    return render(request, "tasks/dashboard.html", context)

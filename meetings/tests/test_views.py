@@ -291,9 +291,10 @@ def test_meeting_detail_query_count_does_not_grow_with_items(staff_client, unit,
         return meeting
 
     small, large = build(1, 2), build(2, 50)
-    # session, user, meeting, agenda items, mentions, order tasks, their units
+    # session, user, meeting, agenda items, mentions, order tasks, their units,
+    # and the user's and groups' permissions (whether to offer "分配承办单位")
     for meeting in (small, large):
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(9):
             assert staff_client.get(detail(meeting)).status_code == 200
 
 
