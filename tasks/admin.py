@@ -1,6 +1,23 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
-from .models import Document, ProgressReport, Section, Subsection, Task, TaskUnit, Unit, UnitAlias
+from . import services
+from .models import (
+    Document,
+    ExtensionRequest,
+    ProgressReport,
+    Reminder,
+    Section,
+    Subsection,
+    Task,
+    TaskEvent,
+    TaskUnit,
+    Unit,
+    UnitAlias,
+    UnitLiaison,
+    UnitPlan,
+)
 
 
 class UnitAliasInline(admin.TabularInline):
@@ -36,6 +53,16 @@ class TaskAdmin(admin.ModelAdmin):
     def short_text(self, obj):
         return obj.text[:60]
 
+    def save_model(self, request, obj, form, change):
+        """An administrator's edit goes on the task's timeline like every other change."""
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            services.task_edited_in_admin(
+                task=obj,
+                actor=request.user,
+                changes=[(name, form.initial.get(name), form.cleaned_data.get(name)) for name in form.changed_data],
+            )
+
 
 class SubsectionInline(admin.TabularInline):
     model = Subsection
@@ -55,8 +82,79 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = ["source_file", "source_sha256", "first_line", "text"]
 
 
+class WorkflowRecordAdmin(admin.ModelAdmin):
+    """Workflow records are written only by services.py (with their timeline rows): read-only here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(WorkflowRecordAdmin):
     list_display = ["task", "unit", "period", "percent", "claims_complete", "state", "reviewed_at"]
     list_filter = ["state", "period"]
-    raw_id_fields = ["task"]
+    list_select_related = ["task", "unit"]
+
+
+@admin.register(UnitPlan)
+class UnitPlanAdmin(WorkflowRecordAdmin):
+    list_display = ["task", "unit", "responsible_name", "version", "updated_at"]
+    list_select_related = ["task", "unit"]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(WorkflowRecordAdmin):
+    list_display = ["task", "unit", "old_deadline", "new_deadline", "state", "decided_at"]
+    list_filter = ["state"]
+    list_select_related = ["task", "unit"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(WorkflowRecordAdmin):
+    list_display = ["unit", "period", "sent_at", "emailed_to", "email_error"]
+    list_select_related = ["unit"]
+
+
+@admin.register(TaskEvent)
+class TaskEventAdmin(WorkflowRecordAdmin):
+    list_display = ["at", "task", "kind", "unit", "actor"]
+    list_filter = ["kind"]
+    list_select_related = ["task", "unit", "actor"]
+
+
+class UnitLiaisonInline(admin.StackedInline):
+    """Creating a unit's user in the admin: add the user, then pick its unit here."""
+
+    model = UnitLiaison
+    can_delete = True
+    autocomplete_fields = ["unit"]
+    verbose_name = "联络员所属单位"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class GovtasksUserAdmin(UserAdmin):
+    inlines = [UnitLiaisonInline]
+    list_display = ["username", "first_name", "email", "liaison_unit", "is_active", "is_staff"]
+    list_select_related = ["liaison__unit"]
+
+    def save_related(self, request, form, formsets, change):
+        """A user linked to a unit here becomes a liaison: in the liaison group too."""
+        super().save_related(request, form, formsets, change)
+        liaison = UnitLiaison.objects.filter(user=form.instance).select_related("unit").first()
+        if liaison is not None:
+            services.liaison_create(user=form.instance, unit=liaison.unit)
+
+    @admin.display(description="单位")
+    def liaison_unit(self, obj):
+        liaison = getattr(obj, "liaison", None)
+        return liaison.unit if liaison else ""

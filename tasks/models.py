@@ -294,7 +294,14 @@ class UnitLiaison(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="liaison", verbose_name=_("用户")
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="liaisons", verbose_name=_("单位"))
+    # A collective (各乡镇（街道）) has no liaison of its own: its members report.
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="liaisons",
+        verbose_name=_("单位"),
+        limit_choices_to=~Q(kind="collective"),
+    )
 
     class Meta:
         ordering = ["unit", "user"]

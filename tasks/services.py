@@ -776,6 +776,19 @@ def task_units_assign(*, task, actor, lead_units, responsible_units=(), seen):
     return task
 
 
+def task_edited_in_admin(*, task, actor, changes):
+    """Record an administrator's edit of a task (field, before, after) on its timeline."""
+    record(
+        task=task,
+        actor=actor,
+        kind=Event.TASK_EDITED,
+        changes=[
+            {"field": name, "label": str(Task._meta.get_field(name).verbose_name), "old": shown(old), "new": shown(new)}
+            for name, old, new in changes
+        ],
+    )
+
+
 def liaison_create(*, user, unit):
     """Link `user` to `unit` as its liaison (one unit per user), in the liaison group."""
     from django.contrib.auth.models import Group  # noqa: PLC0415

@@ -1,0 +1,159 @@
+"""Roles as groups, the commands that set them up and create users for units, and the admin."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from tasks import services
+from tasks.models import ProgressReport, TaskEvent
+from tasks.tests.factories import make_unit
+from tasks.tests.people import make_user, make_workflow_world
+
+pytestmark = pytest.mark.django_db
+
+
+def labels(group_name):
+    group = Group.objects.get(name=group_name)
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+def test_migrate_leaves_the_four_roles_in_place():
+    assert set(Group.objects.values_list("name", flat=True)) >= {"督查室", "单位联络员", "领导", "管理员"}
+
+
+def test_each_role_holds_its_permissions():
+    office, liaison, leader, admins = (labels(name) for name in ("督查室", "单位联络员", "领导", "管理员"))
+    assert {"tasks.review_progressreport", "tasks.supervise_task", "tasks.add_reminder"} <= office
+    assert "tasks.add_progressreport" not in office
+    assert {"tasks.add_progressreport", "tasks.change_unitplan", "tasks.add_extensionrequest"} <= liaison
+    assert "tasks.review_progressreport" not in liaison and "tasks.supervise_task" not in liaison
+    assert all(label.split(".")[1].startswith("view_") for label in leader)
+    assert {"tasks.view_task", "meetings.view_meeting", "commendations.view_decision"} <= leader
+    assert {"auth.add_user", "tasks.change_unit", "tasks.decide_extensionrequest"} <= admins
+
+
+def test_setup_roles_repairs_a_changed_group():
+    Group.objects.get(name="领导").permissions.clear()
+    Group.objects.get(name="督查室").delete()
+    out = io.StringIO()
+    call_command("setup_roles", stdout=out)
+    assert "tasks.view_task" in labels("领导") and "tasks.review_progressreport" in labels("督查室")
+    assert "督查室:" in out.getvalue()
+
+
+def test_create_unit_user_links_a_liaison_to_its_unit_by_any_spelling():
+    unit = make_unit("区市场监督管理局", aliases=["区市监局"])
+    out = io.StringIO()
+    call_command(
+        "create_unit_user", "wang", "--unit", "区市监局", "--full-name", "王芳", "--email", "w@x.org", stdout=out
+    )
+    user = get_user_model().objects.get(username="wang")
+    assert (user.liaison.unit, user.first_name, user.email) == (unit, "王芳", "w@x.org")
+    assert list(user.groups.values_list("name", flat=True)) == ["单位联络员"]
+    password = out.getvalue().split("Password: ")[1].split()[0]
+    assert user.check_password(password)
+
+
+def test_create_unit_user_for_the_office_and_an_administrator():
+    call_command("create_unit_user", "zhao", "--role", "office", stdout=io.StringIO())
+    call_command("create_unit_user", "root2", "--role", "admin", stdout=io.StringIO())
+    assert get_user_model().objects.get(username="zhao").has_perm("tasks.review_progressreport")
+    assert get_user_model().objects.get(username="root2").is_staff
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["li"], "needs --unit"),
+        (["li", "--unit", "区市监"], "Did you mean: 区市监局"),
+        (["li", "--unit", "各乡镇（街道）"], "集合单位"),
+        (["li", "--role", "office", "--unit", "区市监局"], "Only a liaison"),
+    ],
+)
+def test_create_unit_user_refuses_clearly(args, message):
+    make_unit("区市场监督管理局", aliases=["区市监局"])
+    make_unit("各乡镇（街道）", kind="collective")
+    with pytest.raises(CommandError, match=message):
+        call_command("create_unit_user", *args, stdout=io.StringIO())
+    assert not get_user_model().objects.filter(username="li").exists()
+
+
+def test_an_existing_user_name_is_refused():
+    make_user("wang")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create_unit_user", "wang", "--role", "leader", stdout=io.StringIO())
+
+
+# --- the admin -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client():
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("root", password="a-long-test-password"))
+    return client
+
+
+def test_an_administrators_task_edit_goes_on_the_timeline(admin_client):
+    w = make_workflow_world()
+    url = reverse("admin:tasks_task_change", args=[w.own_task.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "units"}
+    data.update(
+        {
+            "text": "建设陶瓷产业园（修订）",
+            "deadline": w.own_task.deadline.isoformat(),
+            "task_units-TOTAL_FORMS": "0",
+            "task_units-INITIAL_FORMS": "0",
+        }
+    )
+    data = {k: v for k, v in data.items() if k not in {"section", "subsection"} or v}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = TaskEvent.objects.get(kind=TaskEvent.Kind.TASK_EDITED)
+    assert event.changes == [
+        {"field": "text", "label": "工作任务和要求", "old": "建设陶瓷产业园", "new": "建设陶瓷产业园（修订）"}
+    ]
+
+
+def test_reports_are_read_only_in_the_admin(admin_client):
+    w = make_workflow_world()
+    report = services.progress_report_submit(
+        task=w.own_task, unit=w.dev, actor=w.liaison, period=w.today, done="x", percent=10
+    )
+    assert admin_client.get(reverse("admin:tasks_progressreport_changelist")).status_code == 200
+    delete = admin_client.post(reverse("admin:tasks_progressreport_delete", args=[report.pk]), {"post": "yes"})
+    assert delete.status_code == 403
+    assert ProgressReport.objects.filter(pk=report.pk).exists()
+
+
+def test_an_administrator_links_a_user_to_its_unit_in_the_admin(admin_client):
+    unit = make_unit("区发改委")
+    user = make_user("newbie")
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    page = admin_client.get(url)
+    assert "联络员所属单位" in page.content.decode()
+    form = page.context["adminform"].form
+    data = {
+        "username": "newbie",
+        "is_active": "on",
+        "date_joined_0": user.date_joined.date().isoformat(),
+        "date_joined_1": "10:00:00",
+        "liaison-TOTAL_FORMS": "1",
+        "liaison-INITIAL_FORMS": "0",
+        "liaison-MIN_NUM_FORMS": "0",
+        "liaison-MAX_NUM_FORMS": "1",
+        "liaison-0-unit": str(unit.pk),
+        "liaison-0-user": str(user.pk),
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, (form.errors, response.context and response.context.get("errors"))
+    user.refresh_from_db()
+    assert user.liaison.unit == unit
+    assert list(user.groups.values_list("name", flat=True)) == ["单位联络员"]
+    assert admin_client.get(reverse("admin:auth_user_changelist")).status_code == 200
