@@ -40,7 +40,7 @@ from openpyxl.utils import get_column_letter
 
 from .models import Document, ProgressReport, Task, TaskUnit
 from .querysets import end_of_day
-from .sheets import CENTRE, DATE_FORMAT, Cells, merge_across
+from .sheets import CENTRE, DATE_FORMAT, Cells, append_fitted, lines_needed, merge_across
 from .templatetags.task_tags import fulldate
 
 Status = Task.Status
@@ -55,18 +55,17 @@ SUMMARY_TASKS_PER_UNIT = 6
 # shrinking the text below a readable size.
 COLUMNS = [
     (gettext_lazy("序号"), 6),
-    (gettext_lazy("工作任务和要求"), 46),
+    (gettext_lazy("工作任务和要求"), 44),
     (gettext_lazy("牵头单位"), 16),
     (gettext_lazy("责任单位"), 18),
-    (gettext_lazy("完成时限"), 12),
-    (gettext_lazy("进展情况"), 46),
+    (gettext_lazy("完成时限"), 15),
+    (gettext_lazy("进展情况"), 42),
     (gettext_lazy("完成状态"), 9),
     (gettext_lazy("完成进度"), 8),
     (gettext_lazy("预警"), 7),
 ]
-# A merged cell never grows to fit its text: the summary row's height is set from its
-# length, at about this many characters per line across the table's width.
-SUMMARY_CHARS_PER_LINE = 80
+WIDTHS = [width for _header, width in COLUMNS]
+TABLE_WIDTH = sum(WIDTHS)
 TITLE_ROW, DATE_ROW, SUMMARY_ROW, HEADER_ROW = 1, 2, 3, 4
 LAST_COLUMN = get_column_letter(len(COLUMNS))
 STATUS_ORDER = [Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.OVERDUE]
@@ -333,7 +332,7 @@ def write_bulletin(tasks, out, *, as_of=None, title=None):
                 elif level == "section":
                     current["subsection"] = None
         row_number += 1
-        sheet.append(_task_row(cells, task))
+        append_fitted(sheet, row_number, _task_row(cells, task), WIDTHS)
         written += 1
         section_label = _section_label(task)
         if several_documents:
@@ -384,8 +383,8 @@ def _write_top(cells, title, as_of, summary):
 
     merged(TITLE_ROW, cells.text(title, font=TITLE_FONT, alignment=CENTRE, border=None), 32)
     merged(DATE_ROW, cells.text(f"（{as_of_words(as_of)}）", font=PLAIN_FONT, alignment=CENTRE, border=None), 20)
-    lines = sum(max(1, -(-len(line) // SUMMARY_CHARS_PER_LINE)) for line in summary.splitlines() or [""])
-    merged(SUMMARY_ROW, cells.text(summary, font=PLAIN_FONT, alignment=SUMMARY_ALIGNMENT, border=None), 16 * lines + 8)
+    summary_height = lines_needed(summary, TABLE_WIDTH) * 16 + 8
+    merged(SUMMARY_ROW, cells.text(summary, font=PLAIN_FONT, alignment=SUMMARY_ALIGNMENT, border=None), summary_height)
     sheet.row_dimensions[HEADER_ROW].height = 22
     sheet.append([cells.text(name, font=BOLD, fill=HEADER_FILL, alignment=CENTRE) for name, _w in COLUMNS])
 
@@ -418,7 +417,7 @@ def _write_heading(cells, row_number, label, level):
     first = cells.text(label, font=font, fill=fill, alignment=HEADING_ALIGNMENT)
     # The covered cells carry the fill and borders so the merged row prints as one box.
     rest = [cells.value(None, fill=fill) for _ in COLUMNS[1:]]
-    cells.sheet.append([first, *rest])
+    append_fitted(cells.sheet, row_number, [first, *rest], [TABLE_WIDTH], line_height=17)
     merge_across(cells.sheet, row_number, LAST_COLUMN)
 
 

@@ -34,7 +34,7 @@ from .models import ProgressReport, Task, TaskUnit
 from .querysets import first_of_month
 from .selectors import ordered_task_units, with_unit_reach
 from .services import Conflict, progress_report_submit
-from .sheets import CENTRE, DATE_FORMAT, Cells, merge_across
+from .sheets import CENTRE, DATE_FORMAT, Cells, append_fitted, merge_across
 
 STAMP_SHEET = "_govtasks"
 STAMP_SALT = "govtasks.fillin"
@@ -162,8 +162,9 @@ def write_fillin(unit, period, out, *, as_of=None):
             for _key, header, _width, is_input in COLUMNS
         ]
     )
-    for task in tasks:
-        sheet.append(_task_row(cells, task, unit))
+    widths = [width for _key, _header, width, _input in COLUMNS]
+    for row, task in enumerate(tasks, start=HEADER_ROW + 1):
+        append_fitted(sheet, row, _task_row(cells, task, unit), widths)
 
     first, last = HEADER_ROW + 1, HEADER_ROW + max(len(tasks), 1)
     percent = DataValidation(

@@ -11,6 +11,7 @@ Two things every cell needs, in one place:
   is set on one cell and its style array copied onto the next ones.
 """
 
+import unicodedata
 from copy import copy
 
 from openpyxl.cell import WriteOnlyCell
@@ -82,3 +83,34 @@ def merge_across(sheet, row, last_column):
     the rows merged here never overlap.
     """
     sheet.merged_cells.ranges.add(CellRange(f"A{row}:{last_column}{row}"))
+
+
+def display_width(text):
+    """Width of `text` in Excel's column units: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def lines_needed(text, width):
+    """How many lines `text` wraps to in a column `width` units wide."""
+    usable = max(1, width - 1)  # the cell's padding
+    return sum(max(1, -(-display_width(line) // usable)) for line in text.split("\n"))
+
+
+def append_fitted(sheet, row, cells, widths, *, line_height=15, padding=4):
+    """Append `cells` as row number `row`, tall enough to show all their wrapped text.
+
+    Neither Excel nor LibreOffice grows a row to fit wrapped text in a file it opens
+    (only when the text is typed in), so the height is estimated from the text. The
+    row's dimension is dropped once written, so a long sheet does not keep one per row.
+    """
+    lines = max(
+        (
+            lines_needed(cell.value, width)
+            for cell, width in zip(cells, widths, strict=False)
+            if cell.data_type == "s" and cell.value
+        ),
+        default=1,
+    )
+    sheet.row_dimensions[row].height = lines * line_height + padding
+    sheet.append(cells)
+    del sheet.row_dimensions[row]

@@ -115,8 +115,18 @@ def test_layout_wraps_borders_widths_and_colours_status_by_light(world):
     assert task1[6].fill.fgColor.rgb == "00C6EFCE"  # green
     assert task2[6].fill.fgColor.rgb == "00FFC7CE"  # red
     widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHI"}
-    assert widths["B"] == widths["F"] == 46
+    assert (widths["B"], widths["E"], widths["F"]) == (44, 15, 42)
     assert widths["A"] < widths["C"] < widths["B"]
+    assert sheet.row_dimensions[task2[0].row].height == 19  # one line
+
+
+def test_rows_are_as_tall_as_their_wrapped_text():
+    unit = make_unit("区工信局")
+    others = [make_unit(f"区第{n}局") for n in range(1, 4)]
+    make_task(1, section=make_section(document=make_document()), lead=[unit], responsible=others, text="陶" * 100)
+    sheet = workbook_of(bulletin()).worksheets[0]
+    # 100 Chinese characters take 200 units: 5 lines of the 43 usable in column B (44 wide).
+    assert sheet.row_dimensions[row_of(sheet, 1)[0].row].height == 5 * 15 + 4
 
 
 def test_merged_bold_rows_for_sections_and_subsections(world):
@@ -333,3 +343,8 @@ def test_command_rejects_bad_input_and_writes_nothing(world, tmp_path, args, mes
 def test_command_requires_an_xlsx_name(world, tmp_path):
     with pytest.raises(CommandError, match=r"\.xlsx"):
         call_command("export_progress", "-o", str(tmp_path / "bulletin.csv"), stdout=io.StringIO())
+
+
+def test_command_says_when_it_cannot_write_the_file(world, tmp_path):
+    with pytest.raises(CommandError, match="无法写入"):
+        call_command("export_progress", "-o", str(tmp_path / "missing" / "b.xlsx"), stdout=io.StringIO())

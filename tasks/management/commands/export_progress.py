@@ -59,10 +59,14 @@ class Command(BaseCommand):
             )
             raise CommandError(f"筛选条件有误（invalid filter）：{problems}")
         started = time.monotonic()
+        # Opened first: a write-only workbook that fails to save leaves openpyxl's writer in a
+        # state that hides the real error (a folder that does not exist, no permission).
         try:
-            count = write_bulletin(filterset.qs, output, as_of=as_of, title=title)
+            out = open(output, "wb")  # noqa: SIM115 — closed below, after the save
         except OSError as error:
             raise CommandError(f"无法写入 {output}：{error.strerror or error}") from error
+        with out:
+            count = write_bulletin(filterset.qs, out, as_of=as_of, title=title)
         self.stdout.write(f"已导出 {count} 项任务到 {output}（{time.monotonic() - started:.1f} 秒）。")
 
 
