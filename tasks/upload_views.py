@@ -32,10 +32,10 @@ from .importers.report import SourceError
 from .importers.uploads import import_upload, parse_upload
 from .models import Unit
 from .querysets import first_of_month
+from .sheets import XLSX_CONTENT_TYPE
 from .upload_forms import FillinUploadForm, NoticeUploadForm, SizeLimitHandler
 
 NOTICE_SESSION_KEY = "govtasks_notice_upload"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def with_size_limit(view):
@@ -172,7 +172,7 @@ def fillin_download(request):
     write_fillin(unit, period, out)
     out.seek(0)
     filename = f"{unit.name}-进展填报-{period:%Y-%m}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX)
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 @with_size_limit

@@ -4,20 +4,24 @@ Views read parameters, call selectors and render; the rules live in selectors.py
 """
 
 import datetime
+import tempfile
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import QueryDict
+from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from govtasks.generic import ObjectListView
+from govtasks.generic import Exporter, ObjectListView
 
 from . import permissions, selectors, selectors_workflow
+from .bulletin import write_bulletin
 from .filtersets import TaskFilterSet, UnitFilterSet
 from .models import Document, Task, TaskUnit, Unit
+from .sheets import XLSX_CONTENT_TYPE
 from .tables import TaskTable, UnitTable
 
 
@@ -42,12 +46,27 @@ def as_of_from(request, params):
     return as_of
 
 
+def bulletin_response(request, table):
+    """?export=xlsx: the progress bulletin (督查通报) of exactly the rows the list shows, as of its ?as_of=.
+
+    Written to a temporary file and streamed from there, so a large export holds neither
+    the workbook nor the response in memory.
+    """
+    as_of = read_as_of(request.GET.get("as_of"))[0] or timezone.localdate()
+    out = tempfile.TemporaryFile()
+    write_bulletin(table.data.data, out, as_of=as_of)
+    out.seek(0)
+    filename = gettext("督查通报-%(day)s.xlsx") % {"day": as_of.isoformat()}
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
 class TaskListView(ObjectListView):
     queryset = Task.objects.all()
     filterset = TaskFilterSet
     table = TaskTable
     title = _("重点工作任务")
     template_name = "tasks/task_list.html"
+    exporters = {"xlsx": Exporter(_("导出Excel"), bulletin_response)}
 
     def get_queryset(self, params):
         as_of, _malformed = read_as_of(params.get("as_of"))

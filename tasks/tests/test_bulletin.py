@@ -345,6 +345,90 @@ def test_command_requires_an_xlsx_name(world, tmp_path):
         call_command("export_progress", "-o", str(tmp_path / "bulletin.csv"), stdout=io.StringIO())
 
 
+# --- Export from the task list: exactly the rows the page shows --------------------------------------------
+
+
+@pytest.fixture
+def client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("duchashi", password="a-long-test-password"))
+    return client
+
+
+def exported(client, **params):
+    from django.urls import reverse  # noqa: PLC0415
+
+    response = client.get(reverse("tasks:task_list"), {**params, "export": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment" in response["Content-Disposition"]
+    return workbook_of(b"".join(response.streaming_content)).worksheets[0]
+
+
+def listed(client, **params):
+    from django.urls import reverse  # noqa: PLC0415
+
+    response = client.get(reverse("tasks:task_list"), {**params, "per_page": 200})
+    return sorted(row.record.number for row in response.context["table"].page.object_list)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"unit": "丽阳镇"},
+        {"unit": "区市监局", "role": "lead"},
+        {"section": "2", "status": "in_progress"},
+        {"light": "red"},
+        {"q": "乡镇"},
+        {"overdue": "true", "sort": "-number"},
+    ],
+)
+def test_list_export_holds_exactly_the_filtered_rows(world, client, params):
+    params = {"as_of": "2021-07-01", **params}
+    sheet = exported(client, **params)
+    assert sorted(task_rows(sheet)) == listed(client, **params)
+
+
+def test_list_export_ignores_pagination_and_states_the_as_of_date(world, client):
+    sheet = exported(client, as_of="2021-07-01", per_page="2", page="2")
+    assert sorted(task_rows(sheet)) == [1, 2, 3, 4, 5]
+    assert sheet["A2"].value == "（截至2021年7月1日）"
+
+
+def test_list_export_of_an_invalid_filter_is_empty_never_everything(world, client):
+    sheet = exported(client, section="abc")
+    assert task_rows(sheet) == {}
+
+
+def test_list_page_has_the_excel_button_carrying_the_filters(world, client):
+    from django.urls import reverse  # noqa: PLC0415
+
+    page = client.get(reverse("tasks:task_list"), {"unit": "丽阳镇", "page": "1"}).content.decode()
+    button = re.search(r'<a class="[^"]*export-xlsx"[^>]*href="([^"]+)"[^>]*>([^<]+)</a>', page)
+    assert button is not None
+    assert button[2] == "导出Excel"
+    href = button[1].replace("&amp;", "&")
+    assert "export=xlsx" in href and "unit=%E4%B8%BD%E9%98%B3%E9%95%87" in href and "page=" not in href
+
+
+def test_list_export_query_count_does_not_grow(client):
+    from django.urls import reverse  # noqa: PLC0415
+
+    section = make_section(document=make_document())
+    unit = make_unit()
+
+    def count_queries(n):
+        Task.objects.all().delete()
+        for number in range(1, n + 1):
+            make_task(number, section=section, lead=[unit])
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("tasks:task_list"), {"export": "xlsx"})
+            b"".join(response.streaming_content)
+        return len(captured)
+
+    assert count_queries(3) == count_queries(40)
+
+
 def test_command_says_when_it_cannot_write_the_file(world, tmp_path):
     with pytest.raises(CommandError, match="无法写入"):
         call_command("export_progress", "-o", str(tmp_path / "missing" / "b.xlsx"), stdout=io.StringIO())

@@ -62,7 +62,7 @@ class Command(BaseCommand):
         # Opened first: a write-only workbook that fails to save leaves openpyxl's writer in a
         # state that hides the real error (a folder that does not exist, no permission).
         try:
-            out = open(output, "wb")  # noqa: SIM115 — closed below, after the save
+            out = open(output, "wb")
         except OSError as error:
             raise CommandError(f"无法写入 {output}：{error.strerror or error}") from error
         with out:
