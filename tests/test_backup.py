@@ -55,7 +55,7 @@ def test_restore_gives_back_every_table_row_for_row(backed_up):
     differing = [table for table in before if after[table] != before[table]]
     assert differing == []
     # Not a vacuous comparison: the workflow and the accounts are in it.
-    assert len(before["tasks_progressreport"]) == 4
+    assert len(before["tasks_progressreport"]) == 5
     assert len(before["tasks_taskevent"]) >= 7
     assert len(before["auth_user"]) == 5
     assert len(before["django_session"]) == 1

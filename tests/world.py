@@ -24,7 +24,8 @@ __all__ = ["PASSWORD", "build_world"]
 
 
 def build_world(text=None):
-    """Load the 2021 fixture, then a liaison's reports (accepted, returned and corrected, waiting),
+    """Load the 2021 fixture, then a liaison's reports (accepted, returned and corrected, waiting,
+    returned and still to correct),
     a plan with a milestone, an extension request and a reminder on the 2021 task no. 1.
 
     `text` goes into every free-text field a user types into (report, plan, reason, comment),
@@ -73,6 +74,8 @@ def build_world(text=None):
     services.progress_report_return(report=world.returned, actor=office, version=world.returned.version, reason=text)
     world.resubmitted = services.progress_report_resubmit(report=world.returned, actor=liaison, done=text, percent=35)
     world.waiting = submit(9, 40)
+    world.to_correct = submit(10, 45)
+    services.progress_report_return(report=world.to_correct, actor=office, version=world.to_correct.version, reason=text)
 
     services.plan_update(
         task=task,
