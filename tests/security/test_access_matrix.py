@@ -24,7 +24,7 @@ LOGIN = "login"
 REDIRECT = "redirect"
 
 
-def row(anonymous=LOGIN, admin=200, office=200, leader=200, liaison=200, other_liaison=200):
+def row(*, anonymous=LOGIN, admin=200, office=200, leader=200, liaison=200, other_liaison=200):
     return {
         "anonymous": anonymous,
         "admin": admin,
@@ -37,7 +37,9 @@ def row(anonymous=LOGIN, admin=200, office=200, leader=200, liaison=200, other_l
 
 def same(outcome, anonymous=LOGIN):
     """Every logged-in role gets `outcome`."""
-    return row(anonymous, outcome, outcome, outcome, outcome, outcome)
+    return row(
+        anonymous=anonymous, admin=outcome, office=outcome, leader=outcome, liaison=outcome, other_liaison=outcome
+    )
 
 
 READ = row()
@@ -86,7 +88,10 @@ RULES = {
     "tasks:extension_detail": READ_OFFICE_ACTS,
     "tasks:review_queue": {"GET": OFFICE, "POST": OFFICE},
     # POST records a reminder and goes back to the list (here: no unit chosen, nothing recorded).
-    "tasks:reminders": {"GET": OFFICE, "POST": row(admin=REDIRECT, office=REDIRECT, leader=403, liaison=403, other_liaison=403)},
+    "tasks:reminders": {
+        "GET": OFFICE,
+        "POST": row(admin=REDIRECT, office=REDIRECT, leader=403, liaison=403, other_liaison=403),
+    },
     "tasks:todo": {"GET": ANY_LIAISON, "POST": ANY_LIAISON},
     # The public disclosure pages do not exist unless GOVTASKS_PUBLIC_DISCLOSURE is on (see below).
     "tasks:public_task_list": {"GET": same(404, anonymous=404), "POST": same(404, anonymous=404)},
@@ -143,7 +148,10 @@ def admin_rule(model, action, world):
         post_allowed = model_admin.has_change_permission(request, obj)
     else:
         post_allowed = allowed
-    return {"GET": STAFF | {"admin": 200 if allowed else 403}, "POST": STAFF | {"admin": "any" if post_allowed else 403}}
+    return {
+        "GET": STAFF | {"admin": 200 if allowed else 403},
+        "POST": STAFF | {"admin": "any" if post_allowed else 403},
+    }
 
 
 def admin_site_registry():
