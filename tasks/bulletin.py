@@ -254,6 +254,8 @@ def bulletin_rows(tasks, as_of):
     ).order_by("-period", "-reviewed_at", "-pk")
     return (
         tasks.select_related("document", "section", "subsection")
+        # A document's whole text would be loaded again with every one of its tasks.
+        .defer("document__text", "source_text")
         .annotate(
             latest_done=Subquery(accepted.values("done")[:1]),
             latest_period=Subquery(accepted.values("period")[:1]),

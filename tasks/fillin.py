@@ -91,6 +91,7 @@ def fillin_tasks(unit, as_of=None):
         with_unit_reach(Task.objects.with_progress(as_of), unit)
         .exclude(status=Task.Status.DONE)
         .select_related("document")
+        .defer("document__text", "source_text")
         .prefetch_related(ordered_task_units())
         .annotate(
             last_done=Subquery(latest.values("done")[:1]),
