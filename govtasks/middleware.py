@@ -1,0 +1,45 @@
+"""Answer 503 (Service Unavailable) instead of 500 while the database cannot be reached.
+
+When PostgreSQL restarts or the network to it drops, every request fails on its first query
+— usually while loading the session, before any view runs. Django turns that into a 500
+(a bug, as far as anyone can tell). This middleware, first in MIDDLEWARE, turns exactly those
+failures into a 503 page that says the database is briefly unavailable, with Retry-After, so
+people and load balancers retry instead of reporting a bug. The page touches neither the
+session nor the database. Nothing is half-written: the failed request's transaction never
+committed. Once the database is back, CONN_HEALTH_CHECKS replaces the broken connection on the
+next request, so the app recovers without a restart.
+"""
+
+import logging
+import sys
+
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 10
+
+
+def note_database_error(sender, request=None, **kwargs):
+    """got_request_exception receiver: mark the request when what failed was the database connection."""
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, OperationalError | InterfaceError):
+        request.govtasks_database_unavailable = error
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        got_request_exception.connect(note_database_error, dispatch_uid="govtasks_database_unavailable")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        error = getattr(request, "govtasks_database_unavailable", None)
+        if response.status_code == 500 and error is not None:
+            logger.warning("Database unavailable, answered 503: %s %s: %s", request.method, request.path, error)
+            response = HttpResponse(render_to_string("503.html"), status=503)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
