@@ -50,6 +50,8 @@ CHUNK_SIZE = 2000
 # Units and task numbers the summary names before it says "等".
 SUMMARY_UNITS = 8
 SUMMARY_TASKS_PER_UNIT = 6
+# Rows of a statistics table a chart shows: past this a bar chart is no longer readable.
+CHART_ROWS = 30
 
 # (header, width in characters). Widths fit A4 landscape at fit-to-width without
 # shrinking the text below a readable size.
@@ -483,14 +485,17 @@ def _write_statistics(workbook, by_section, by_lead):
         row += 1
 
     anchor_row = 1
-    for caption, header_row, count in tables:
-        if not count:
+    for caption, header_row, rows in tables:
+        if not rows:
             continue
+        count = min(rows, CHART_ROWS)
         chart = BarChart()
         chart.type = "bar"  # horizontal: long Chinese labels stay readable
         chart.grouping = "stacked"
         chart.overlap = 100
-        chart.title = caption
+        chart.title = (
+            caption if rows <= CHART_ROWS else _("%(caption)s（前%(n)s项）") % {"caption": caption, "n": count}
+        )
         chart.y_axis.title = _("任务数")
         data = Reference(sheet, min_col=3, max_col=6, min_row=header_row, max_row=header_row + count)
         labels = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=header_row + count)

@@ -432,3 +432,17 @@ def test_list_export_query_count_does_not_grow(client):
 def test_command_says_when_it_cannot_write_the_file(world, tmp_path):
     with pytest.raises(CommandError, match="无法写入"):
         call_command("export_progress", "-o", str(tmp_path / "missing" / "b.xlsx"), stdout=io.StringIO())
+
+
+def test_charts_show_at_most_thirty_rows(db):
+    document = make_document()
+    unit = make_unit()
+    for number in range(1, 33):
+        make_task(number, section=make_section(document=document, number=number, title=f"部分{number}"), lead=[unit])
+    data = bulletin()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/charts/chart1.xml").decode()
+    assert "'统计'!$C$3:$C$32" in xml
+    assert "按部分统计（前30项）" in xml
+    sheet = workbook_of(data)["统计"]
+    assert sheet["A34"].value == "32、部分32"  # the table itself lists every section
