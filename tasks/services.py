@@ -75,16 +75,22 @@ def display_name(user):
 
 def field_changes(old, new, fields, model):
     """[{"field", "label", "old", "new"}] for each of `fields` whose value differs between the dicts."""
+    # A report's period is a month, stored as its first day: shown as 2021年7月, not 2021年7月1日.
+    show = {"period": shown_month}
     return [
         {
             "field": name,
             "label": str(model._meta.get_field(name).verbose_name),
-            "old": shown(old.get(name)),
-            "new": shown(new.get(name)),
+            "old": show.get(name, shown)(old.get(name)),
+            "new": show.get(name, shown)(new.get(name)),
         }
         for name in fields
         if old.get(name) != new.get(name)
     ]
+
+
+def shown_month(value):
+    return date_format(value, _("Y年n月")) if value else ""
 
 
 def plain(changes):
@@ -168,7 +174,9 @@ def progress_report_submit(
     if claims_complete and percent != 100:
         raise ValidationError({"claims_complete": _("申报完成时，完成百分比应为100。")})
 
-    same_month = ProgressReport.objects.select_for_update().filter(task=task, unit=unit, period=period)
+    # No row lock here: the unique constraints (one live report per month, one correction per
+    # returned report) settle a race between two submissions, and the loser gets a Conflict.
+    same_month = ProgressReport.objects.filter(task=task, unit=unit, period=period)
     live = same_month.exclude(state=ProgressReport.State.RETURNED).first()
     if live is not None:
         raise ValidationError(

@@ -6,8 +6,6 @@ test passes, strict xfail turns that into a failure, and whoever fixed it remove
 
 import datetime
 
-import pytest
-from django.db import connection
 from django.urls import reverse
 
 from tasks import roles
@@ -16,17 +14,6 @@ from tasks.tests.factories import make_document, make_task, make_unit
 from tasks.tests.people import make_user
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    reason=(
-        "tasks/services.py progress_report_submit: `same_month = ProgressReport.objects.select_for_update()"
-        ".filter(...)` then `.filter(state=RETURNED, resubmission__isnull=True)` joins the reverse one-to-one "
-        "with a LEFT OUTER JOIN, and PostgreSQL refuses FOR UPDATE on the nullable side of an outer join "
-        "(NotSupportedError → HTTP 500 on every first report of a month). Fix: "
-        '`select_for_update(of=("self",))` on that queryset. SQLite ignores FOR UPDATE, so only PostgreSQL fails.'
-    ),
-)
 def test_a_liaison_can_submit_a_first_report_of_a_month(client, db):
     unit = make_unit("区测试局")
     document = make_document(issued_on=datetime.date(2021, 7, 1))
