@@ -49,7 +49,12 @@ class ProgressReportForm(BootstrapForm):
     next_steps = forms.CharField(
         label=_("下步计划"), widget=forms.Textarea(attrs=TEXTAREA), required=False, max_length=5000
     )
-    percent = forms.IntegerField(label=_("完成百分比"), min_value=0, max_value=100)
+    percent = forms.IntegerField(
+        label=_("完成百分比"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"class": "form-control w-auto"}),
+    )
     claims_complete = forms.BooleanField(label=_("申报完成（完成百分比须为100）"), required=False)
 
 
