@@ -446,6 +446,7 @@ def test_upload_page_previews_then_imports_on_confirmation(admin_client):
     page = response.content.decode()
     assert response.status_code == 200
     assert "任务：新增 1，修改 0，未变 0，删除 0" in page
+    assert "1项任务（昌府办字〔2022〕5号）" in page
     assert "lead-is-first-unit" in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;新建幼儿园" in page
     assert "<script>alert(1)" not in page
