@@ -86,21 +86,22 @@ def units_with_counts(as_of=None):
     """Units annotated with task counts as of `as_of`.
 
     led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given
-    only to a collective it belongs to; total, done, overdue and red: over the tasks that
-    name it in either role.
+    only to a collective it belongs to; total, done, overdue and red: over all the tasks of
+    the unit — named directly or through a collective — the same rows the task list shows
+    for ?unit=<name>&role=any, so a count and the list behind its link agree.
     """
     tasks = Task.objects.with_progress(as_of)
-    named = tasks.filter(task_units__unit=OuterRef("pk"))
+    reach = tasks.filter(Q(task_units__unit=OuterRef("pk")) | Q(task_units__unit__members=OuterRef("pk")))
     names_unit = TaskUnit.objects.filter(task=OuterRef("pk"), unit=OuterRef(OuterRef("pk")))
     return Unit.objects.annotate(
         # Unit and role in one filter(): the same TaskUnit row must match both.
         led=count_tasks(tasks.filter(task_units__unit=OuterRef("pk"), task_units__role=Role.LEAD)),
         shared=count_tasks(tasks.filter(task_units__unit=OuterRef("pk"), task_units__role=Role.RESPONSIBLE)),
         via_collective=count_tasks(tasks.filter(task_units__unit__members=OuterRef("pk")).filter(~Exists(names_unit))),
-        total=count_tasks(named),
-        done=count_tasks(named.filter(status=Status.DONE)),
-        overdue=count_tasks(named.filter(status=Status.OVERDUE)),
-        red=count_tasks(named.filter(light=Light.RED)),
+        total=count_tasks(reach),
+        done=count_tasks(reach.filter(status=Status.DONE)),
+        overdue=count_tasks(reach.filter(status=Status.OVERDUE)),
+        red=count_tasks(reach.filter(light=Light.RED)),
     )
 
 
@@ -147,8 +148,12 @@ def dashboard(as_of=None):
         .annotate(**_status_counts())
         .order_by("document__issued_on", "document", "section__number")
     ]
+    # A collective's tasks are counted with each of its members; listing it too would count them twice.
     lagging_units = (
-        units_with_counts(as_of).filter(Q(red__gt=0) | Q(overdue__gt=0)).order_by("-overdue", "-red", "name")
+        units_with_counts(as_of)
+        .exclude(kind=Unit.Kind.COLLECTIVE)
+        .filter(Q(red__gt=0) | Q(overdue__gt=0))
+        .order_by("-overdue", "-red", "name")
     )[:DASHBOARD_ROWS]
     shown = tasks_for_display(as_of)
     due_soon = (

@@ -268,9 +268,17 @@ def test_unit_list_counts(client, world):
     rows = {row.record.name: row.record for row in response.context["table"].page.object_list}
     town, dev = rows["丽阳镇"], rows["区发改委"]
     assert [(u.led, u.shared, u.via_collective, u.total, u.done) for u in (town, dev)] == [
-        (1, 0, 2, 1, 1),
+        (1, 0, 2, 3, 1),  # total counts the tasks it has through 各乡镇（街道） too
         (2, 0, 0, 2, 0),
     ]
+
+
+def test_unit_list_overdue_count_matches_the_list_behind_its_link(client, world):
+    response, _ = page(client, reverse("tasks:unit_list"))
+    for unit in response.context["table"].page.object_list:
+        record = unit.record
+        listed, _ = page(client, reverse("tasks:task_list"), unit=record.name, role="any", overdue="true")
+        assert listed.context["count"] == record.overdue, record.name
 
 
 def test_unit_detail_lists_lead_shared_and_collective_tasks(client, world):
@@ -321,7 +329,7 @@ def test_dashboard_due_soon_overdue_and_lagging_units(client, world):
         [task.number for task in context["due_soon"]],
         [task.number for task in context["overdue"]],
         [(unit.name, unit.overdue, unit.red) for unit in context["lagging_units"]],
-    ) == ([5], [2], [("各乡镇（街道）", 1, 2), ("区市场监管局", 1, 1)])
+    ) == ([5], [2], [("丽阳镇", 1, 2), ("区市场监管局", 1, 1)])  # the collective is counted with its member
 
 
 def test_dashboard_recent_reports_stop_at_the_day(client, world):
