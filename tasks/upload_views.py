@@ -12,6 +12,7 @@ is why these views install their upload handler before CSRF reads the form.
 
 import base64
 import datetime
+import functools
 import hashlib
 import tempfile
 
@@ -43,14 +44,13 @@ def with_size_limit(view):
     protected = csrf_protect(view)
 
     @csrf_exempt
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         handler = SizeLimitHandler(request)
         request.upload_handlers.insert(0, handler)
         request.size_limit = handler
         return protected(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 

@@ -507,3 +507,16 @@ def test_upload_page_is_for_administrators(client, django_user_model):
     clerk.is_staff = True
     clerk.save()
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_upload_pages_still_check_csrf(django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+    from django.test import Client  # noqa: PLC0415
+    from django.urls import reverse  # noqa: PLC0415
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(django_user_model.objects.create_superuser("guanli", password="a-long-test-password"))
+    response = client.post(reverse("tasks:notice_import"), {"file": SimpleUploadedFile("a.xlsx", valid_workbook())})
+    assert response.status_code == 403
+    assert database_state() == (0, 0, 0, 0, 0)
