@@ -520,3 +520,22 @@ def test_upload_pages_still_check_csrf(django_user_model):
     response = client.post(reverse("tasks:notice_import"), {"file": SimpleUploadedFile("a.xlsx", valid_workbook())})
     assert response.status_code == 403
     assert database_state() == (0, 0, 0, 0, 0)
+
+
+def test_a_lead_unit_merged_down_a_word_table_leads_every_task_it_covers():
+    document = docx.Document()
+    for text in (TITLE, NUMBER_LINE):
+        document.add_paragraph(text)
+    rows = [HEADER, ["一、重点工作"], ["1", "任务一", "", "区发改委"], ["2", "任务二", "", "区统计局"]]
+    table = document.add_table(rows=len(rows), cols=4)
+    for index, row in enumerate(rows):
+        for cell, text in zip(table.rows[index].cells, row, strict=False):
+            cell.text = text
+    table.cell(2, 2).merge(table.cell(3, 2)).text = "区工信局"
+    out = io.BytesIO()
+    document.save(out)
+    notice, _anomalies = parse_docx(out.getvalue())
+    assert [([u.name for u in t.lead], [u.name for u in t.responsible]) for t in notice.tasks] == [
+        (["区工信局"], ["区发改委"]),
+        (["区工信局"], ["区统计局"]),
+    ]
