@@ -108,7 +108,7 @@ def reader(browser, data, budget, record, rng):
         budget.pause(rng, 2, 8)
 
 
-def liaison(browser, person, data, budget, record, rng, *, period, run_id):
+def liaison(browser, person, budget, record, rng, *, period, run_id):
     """Report on each of the unit's tasks once (in an order of its own), then keep an eye on the to-do list."""
     tasks = list(person["tasks"])
     rng.shuffle(tasks)
@@ -176,7 +176,7 @@ def run(base_url, data, *, password, period, run_id, duration, max_requests, tim
     ] + [
         threading.Thread(
             target=liaison,
-            args=(browsers[person["username"]], person, data, budget, record, random.Random(rng.random())),
+            args=(browsers[person["username"]], person, budget, record, random.Random(rng.random())),
             kwargs={"period": period, "run_id": run_id},
         )
         for person in data["liaisons"]
