@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
@@ -49,7 +50,7 @@ class TaskAdmin(admin.ModelAdmin):
     inlines = [TaskUnitInline]
     readonly_fields = ["source_text", "source_line"]
 
-    @admin.display(description="任务")
+    @admin.display(description=_("任务"))
     def short_text(self, obj):
         return obj.text[:60]
 
@@ -134,7 +135,7 @@ class UnitLiaisonInline(admin.StackedInline):
     model = UnitLiaison
     can_delete = True
     autocomplete_fields = ["unit"]
-    verbose_name = "联络员所属单位"
+    verbose_name = _("联络员所属单位")
 
 
 User = get_user_model()
@@ -154,7 +155,7 @@ class GovtasksUserAdmin(UserAdmin):
         if liaison is not None:
             services.liaison_create(user=form.instance, unit=liaison.unit)
 
-    @admin.display(description="单位")
+    @admin.display(description=_("单位"))
     def liaison_unit(self, obj):
         liaison = getattr(obj, "liaison", None)
         return liaison.unit if liaison else ""

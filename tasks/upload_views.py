@@ -171,7 +171,7 @@ def fillin_download(request):
     out = tempfile.TemporaryFile()
     write_fillin(unit, period, out)
     out.seek(0)
-    filename = f"{unit.name}-进展填报-{period:%Y-%m}.xlsx"
+    filename = _("%(unit)s-进展填报-%(month)s.xlsx") % {"unit": unit.name, "month": f"{period:%Y-%m}"}
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 

@@ -29,6 +29,15 @@ def fulldate(value):
     return date_format(value, gettext("Y年n月j日"))
 
 
+@register.filter
+def fullmonth(value):
+    """2021年7月 (or the translation's own format): a report's period, stored as its first day."""
+    if not value:
+        return ""
+    # Translators: a month format (Django's date filter syntax), e.g. "F Y" for English.
+    return date_format(value, gettext("Y年n月"))
+
+
 @register.simple_tag
 def status_badge(status):
     return format_html(
