@@ -29,7 +29,7 @@ class Sample:
     kind: str  # browse, export, form, submit
     status: int
     seconds: float
-    at: float  # seconds since the measured phase started
+    at: float  # when the request was sent, in seconds since the measured phase started
     error: str = ""
 
 
@@ -47,7 +47,13 @@ class Record:
     def add(self, kind, answer):
         with self.lock:
             self.samples.append(
-                Sample(kind, answer.status, answer.seconds, time.monotonic() - self.started, answer.error)
+                Sample(
+                    kind,
+                    answer.status,
+                    answer.seconds,
+                    time.monotonic() - self.started - answer.seconds,
+                    answer.error,
+                )
             )
 
 
@@ -109,14 +115,19 @@ def reader(browser, data, budget, record, rng):
 
 
 def liaison(browser, person, budget, record, rng, *, period, run_id):
-    """Report on each of the unit's tasks once (in an order of its own), then keep an eye on the to-do list."""
-    tasks = list(person["tasks"])
-    rng.shuffle(tasks)
+    """Report on each of the unit's tasks once (in an order of its own), then keep an eye on the to-do list.
+
+    A report the app did not acknowledge (an error, a timeout) is tried again a little later, as a
+    person would, at most three times; each try has a marker of its own.
+    """
+    queue = [(task, 1) for task in person["tasks"]]
+    rng.shuffle(queue)
     budget.pause(rng, 0, 2)
-    for task in tasks:
+    while queue:
         if not budget.take():
             return
-        marker = f"LT-{run_id}-{person['username']}-{task}"
+        task, attempt = queue.pop(0)
+        marker = f"LT-{run_id}-{person['username']}-{task}-{attempt}"
         form_page, answer = browser.submit(
             f"/tasks/{task}/report/",
             {
@@ -128,18 +139,18 @@ def liaison(browser, person, budget, record, rng, *, period, run_id):
             },
         )
         record.add("form", form_page)
-        if answer is None:
-            with record.lock:
-                record.failed.append((marker, form_page.status, form_page.error or "no form"))
-            continue
-        record.add("submit", answer)
+        if answer is not None:
+            record.add("submit", answer)
         with record.lock:
-            if answer.status == 302 and answer.location.rstrip("/").endswith(f"/tasks/{task}"):
+            if answer is not None and answer.status == 302 and answer.location.rstrip("/").endswith(f"/tasks/{task}"):
                 record.acknowledged[marker] = (task, person["unit"])
-            elif answer.status in (200, 409):
+            elif answer is not None and answer.status in (200, 409):
                 record.refused.append((marker, answer.status))
             else:
-                record.failed.append((marker, answer.status, answer.error))
+                failure = answer if answer is not None else form_page
+                record.failed.append((marker, failure.status, failure.error))
+                if attempt < 3:
+                    queue.append((task, attempt + 1))
         budget.pause(rng, 1, 3)  # the next report was prepared beforehand: a deadline rush
     while budget.take():
         record.add("browse", browser.get(rng.choice(["/todo/", "/", f"/tasks/{rng.choice(person['tasks'])}/"])))
@@ -160,14 +171,17 @@ def log_in_all(base_url, usernames, password, timeout):
         return dict(pool.map(one, usernames))
 
 
-def run(base_url, data, *, password, period, run_id, duration, max_requests, timeout=60, think=1.0, seed=1):
+def run(
+    base_url, data, *, password, period, run_id, duration, max_requests, timeout=60, think=1.0, seed=1, record=None
+):
     """Log everyone in, then run readers and liaisons at once; returns (Record, wall seconds).
 
     `think` scales the pauses between a person's requests (0: none, every thread as fast as it can).
+    Pass a `record` to watch it from another thread: its `started` is set when the load begins.
     """
     people = [*data["readers"], *(person["username"] for person in data["liaisons"])]
     browsers = log_in_all(base_url, people, password, timeout)
-    record = Record()
+    record = Record() if record is None else record
     budget = Budget(max_requests, duration, think)
     rng = random.Random(seed)
     threads = [
