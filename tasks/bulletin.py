@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -101,6 +101,16 @@ NOTICE_TITLE = re.compile(r"关于印发(?P<subject>.+?)(?:重点工作)?(?:任�
 
 def as_of_words(day):
     return _("截至%(day)s") % {"day": fulldate(day)}
+
+
+# Running text is put together from pieces; its punctuation is the language's too.
+def listed(items):
+    """Items in a run of text: 区住建局、区城管局."""
+    return pgettext("list separator", "、").join(items)
+
+
+def bracketed(text):
+    return pgettext("brackets", "（%(text)s）") % {"text": text}
 
 
 # --- What the bulletin says: plain functions over a task queryset ---------------------------------
@@ -186,10 +196,10 @@ def task_numbers(tasks, several_documents):
     more = _("等") if len(tasks) > SUMMARY_TASKS_PER_UNIT else ""
     groups = [
         (_("%(document)s第%(numbers)s项") if several_documents else _("第%(numbers)s项"))
-        % {"document": document, "numbers": "、".join(numbers)}
+        % {"document": document, "numbers": listed(numbers)}
         for document, numbers in by_document.items()
     ]
-    return "、".join(groups) + more
+    return listed(groups) + more
 
 
 def late_sentence(bucket, total, what, several_documents):
@@ -197,16 +207,17 @@ def late_sentence(bucket, total, what, several_documents):
     named = [(unit, tasks) for unit, tasks in bucket.items() if unit]
     clauses = []
     if named:
-        listed = "、".join(
-            f"{unit}（{task_numbers(tasks, several_documents)}）" for unit, tasks in named[:SUMMARY_UNITS]
+        units = listed(
+            f"{unit}{bracketed(task_numbers(tasks, several_documents))}" for unit, tasks in named[:SUMMARY_UNITS]
         )
         clauses.append(
             _("涉及%(units)s%(more)s%(count)s个单位")
-            % {"units": listed, "more": _("等") if len(named) > SUMMARY_UNITS else "", "count": len(named)}
+            % {"units": units, "more": _("等") if len(named) > SUMMARY_UNITS else "", "count": len(named)}
         )
     if None in bucket:
         clauses.append(_("%(tasks)s未明确牵头单位") % {"tasks": task_numbers(bucket[None], several_documents)})
-    return _("%(what)s%(total)s项") % {"what": what, "total": total} + "，" + "，".join(clauses)
+    comma = pgettext("clause separator", "，")
+    return _("%(what)s%(total)s项") % {"what": what, "total": total} + comma + comma.join(clauses)
 
 
 def draft_summary(facts):
@@ -219,7 +230,7 @@ def draft_summary(facts):
     if facts.total == 0:
         return _("截至%(day)s，没有符合条件的任务。") % {"day": day}
     counts = facts.counts
-    figures = "、".join(
+    figures = listed(
         [
             _("已完成%(n)s项") % {"n": counts.get(Status.DONE, 0)},
             _("推进中%(n)s项") % {"n": counts.get(Status.IN_PROGRESS, 0)},
@@ -238,7 +249,8 @@ def draft_summary(facts):
             )
         )
     if sentences:
-        return text + "；".join(sentences) + "。" + _("请上述单位对照时限要求，倒排工期，加快推进，确保按期完成。")
+        sentences = pgettext("sentence separator", "；").join(sentences) + pgettext("full stop", "。")
+        return text + sentences + _("请上述单位对照时限要求，倒排工期，加快推进，确保按期完成。")
     return text + _("各项任务均按序时进度推进，无逾期任务。")
 
 
@@ -369,7 +381,7 @@ def _set_up_page(sheet, title, as_of):
     sheet.page_margins.top = sheet.page_margins.bottom = 0.75
     # Page 1 shows the title in its cells; later pages carry it in the page header.
     footer = _("第 &P 页，共 &N 页")
-    header = f"{title}（{as_of_words(as_of)}）".replace("&", "&&")  # "&" starts a code in Excel headers
+    header = f"{title}{bracketed(as_of_words(as_of))}".replace("&", "&&")  # "&" starts a code in Excel headers
     sheet.HeaderFooter.differentFirst = True
     sheet.oddHeader.center.text = header
     sheet.oddHeader.center.size = 10
@@ -386,7 +398,7 @@ def _write_top(cells, title, as_of, summary):
         merge_across(sheet, row, LAST_COLUMN)
 
     merged(TITLE_ROW, cells.text(title, font=TITLE_FONT, alignment=CENTRE, border=None), 32)
-    merged(DATE_ROW, cells.text(f"（{as_of_words(as_of)}）", font=PLAIN_FONT, alignment=CENTRE, border=None), 20)
+    merged(DATE_ROW, cells.text(bracketed(as_of_words(as_of)), font=PLAIN_FONT, alignment=CENTRE, border=None), 20)
     summary_height = lines_needed(summary, TABLE_WIDTH) * 16 + 8
     merged(SUMMARY_ROW, cells.text(summary, font=PLAIN_FONT, alignment=SUMMARY_ALIGNMENT, border=None), summary_height)
     sheet.row_dimensions[HEADER_ROW].height = 22
@@ -401,7 +413,7 @@ def _section_label(task):
 
 def _document_heading(document):
     """A notice by its title and 文号; a meeting record by its title (it has no 文号)."""
-    return f"{document.title}（{document.number}）" if document.number else document.title
+    return f"{document.title}{bracketed(document.number)}" if document.number else document.title
 
 
 def _headings(task, several_documents):
