@@ -40,7 +40,7 @@ from openpyxl.utils import get_column_letter
 
 from .models import Document, ProgressReport, Task, TaskUnit
 from .querysets import end_of_day
-from .sheets import CENTRE, DATE_FORMAT, Cells, append_fitted, lines_needed, merge_across
+from .sheets import CENTRE, Cells, append_fitted, date_format, lines_needed, merge_across
 from .templatetags.task_tags import fulldate
 
 Status = Task.Status
@@ -445,7 +445,7 @@ def _task_row(cells, task):
         cells.text("\n".join(unit.name for unit in task.lead_units)),
         cells.text("\n".join(unit.name for unit in task.responsible_units)),
         # The deadline in force: an approved extension moves it (querysets.with_progress).
-        cells.value(task.current_deadline, alignment=CENTRE, number_format=DATE_FORMAT),
+        cells.value(task.current_deadline, alignment=CENTRE, number_format=date_format()),
         cells.text(progress_text(task)),
         cells.text(Status(task.status).label, alignment=CENTRE, fill=fill),
         cells.value(task.percent / 100, alignment=CENTRE, number_format="0%", fill=fill),

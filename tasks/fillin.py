@@ -34,7 +34,7 @@ from .models import ProgressReport, Task, TaskUnit
 from .querysets import first_of_month
 from .selectors import ordered_task_units, with_unit_reach
 from .services import Conflict, progress_report_submit
-from .sheets import CENTRE, DATE_FORMAT, Cells, append_fitted, merge_across
+from .sheets import CENTRE, Cells, append_fitted, date_format, merge_across
 
 STAMP_SHEET = "_govtasks"
 STAMP_SALT = "govtasks.fillin"
@@ -195,7 +195,7 @@ def _task_row(cells, task, unit):
         "document": cells.text(document_label(task.document), fill=LOCKED_FILL),
         "text": cells.text(task.text, fill=LOCKED_FILL),
         "role": cells.text(role_words(task, unit), alignment=CENTRE, fill=LOCKED_FILL),
-        "deadline": cells.value(task.current_deadline, alignment=CENTRE, number_format=DATE_FORMAT, fill=LOCKED_FILL),
+        "deadline": cells.value(task.current_deadline, alignment=CENTRE, number_format=date_format(), fill=LOCKED_FILL),
         "last": cells.text(last_report_words(task), fill=LOCKED_FILL),
         "task_id": cells.value(task.pk, fill=LOCKED_FILL),
     }

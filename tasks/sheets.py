@@ -14,6 +14,7 @@ Two things every cell needs, in one place:
 import unicodedata
 from copy import copy
 
+from django.utils.translation import pgettext
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Side
@@ -25,7 +26,11 @@ THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+
+
+def date_format():
+    """Excel's number format for a date: 2021年7月1日, or the translation's own."""
+    return pgettext("Excel date format", 'yyyy"年"m"月"d"日"')
 
 
 class Cells:
