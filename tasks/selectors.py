@@ -39,9 +39,13 @@ def ordered_task_units():
     return Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "position"))
 
 
-def tasks_for_display(as_of=None):
-    """Tasks with derived progress and their units prefetched: what every task table shows."""
-    return Task.objects.with_progress(as_of).select_related("document").prefetch_related(ordered_task_units())
+def tasks_for_display(as_of=None, tasks=None):
+    """Tasks with derived progress and their units prefetched: what every task table shows.
+
+    `tasks` is where to start (default: every task), e.g. `permissions.tasks_visible_to(user)`.
+    """
+    tasks = Task.objects.all() if tasks is None else tasks
+    return tasks.with_progress(as_of).select_related("document").prefetch_related(ordered_task_units())
 
 
 def with_unit_reach(queryset, unit, role=None):

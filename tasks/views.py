@@ -70,7 +70,8 @@ class TaskListView(ObjectListView):
 
     def get_queryset(self, params):
         as_of, _malformed = read_as_of(params.get("as_of"))
-        return selectors.tasks_for_display(as_of)
+        # Access first, filters after: a filter only ever narrows what the user may see.
+        return selectors.tasks_for_display(as_of, permissions.tasks_visible_to(self.request.user))
 
     def get_extra_context(self, params):
         return {
@@ -85,7 +86,7 @@ def task_detail(request, pk):
     back = QueryDict(request.GET.get("back", ""))
     as_of = as_of_from(request, back)
     task = get_object_or_404(
-        selectors.tasks_for_display(as_of)
+        selectors.tasks_for_display(as_of, permissions.tasks_visible_to(request.user))
         .select_related("section", "subsection")
         .prefetch_related("task_units__unit__members"),
         pk=pk,

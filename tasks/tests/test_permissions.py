@@ -1,0 +1,118 @@
+"""The rules in permissions.py, role by role, on the unit's own task and on another unit's.
+
+The same matrix through the pages (status codes) is in test_workflow_views.py.
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from tasks import permissions
+from tasks.models import Task
+from tasks.tests.people import make_workflow_world
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["office", "liaison", "town_liaison", "finance_liaison", "leader", "nobody"]
+
+
+@pytest.fixture
+def w():
+    return make_workflow_world()
+
+
+# Each rule: (check, {role: (on 区发改委's own task, on 区财政局's task)}).
+RULES = {
+    "can_edit_task": {
+        "office": (True, True),
+        "liaison": (True, False),
+        "town_liaison": (True, False),  # through 各乡镇（街道）
+        "finance_liaison": (False, True),
+        "leader": (False, False),
+        "nobody": (False, False),
+    },
+    "can_submit_report": {
+        "office": (False, False),
+        "liaison": (True, False),
+        "town_liaison": (True, False),
+        "finance_liaison": (False, True),
+        "leader": (False, False),
+        "nobody": (False, False),
+    },
+    "can_request_extension": {
+        "office": (False, False),
+        "liaison": (True, False),
+        "town_liaison": (True, False),
+        "finance_liaison": (False, True),
+        "leader": (False, False),
+        "nobody": (False, False),
+    },
+}
+
+
+@pytest.mark.parametrize("rule, role", [(rule, role) for rule in RULES for role in ROLES])
+def test_task_rules(w, rule, role):
+    check = getattr(permissions, rule)
+    user = getattr(w, role)
+    assert (check(user, w.own_task), check(user, w.other_task)) == RULES[rule][role]
+
+
+@pytest.mark.parametrize(
+    "role, dev_plan, finance_plan",
+    [
+        ("office", True, True),
+        ("liaison", True, False),
+        ("town_liaison", False, False),  # 丽阳镇 writes its own plan on the task, not 区发改委's
+        ("finance_liaison", False, True),
+        ("leader", False, False),
+        ("nobody", False, False),
+    ],
+)
+def test_plan_rule(w, role, dev_plan, finance_plan):
+    user = getattr(w, role)
+    assert permissions.can_edit_plan(user, w.own_task, w.dev) is dev_plan
+    assert permissions.can_edit_plan(user, w.other_task, w.finance) is finance_plan
+
+
+def test_a_plan_for_a_unit_without_the_task_is_never_editable(w):
+    assert not permissions.can_edit_plan(w.office, w.own_task, w.finance)
+    assert permissions.can_edit_plan(w.town_liaison, w.own_task, w.town)
+
+
+@pytest.mark.parametrize(
+    "rule, allowed",
+    [
+        ("can_review_reports", {"office"}),
+        ("can_decide_extensions", {"office"}),
+        ("can_send_reminders", {"office"}),
+    ],
+)
+def test_office_only_rules(w, rule, allowed):
+    check = getattr(permissions, rule)
+    assert {role for role in ROLES if check(getattr(w, role))} == allowed
+
+
+def test_only_the_office_assigns_and_only_meeting_orders(w):
+    assert permissions.can_assign_units(w.office, w.meeting_task)
+    assert not permissions.can_assign_units(w.office, w.own_task)
+    assert not any(permissions.can_assign_units(getattr(w, role), w.meeting_task) for role in ROLES[1:])
+
+
+def test_every_signed_in_user_reads_every_task_and_nobody_else(w):
+    for role in ROLES:
+        assert permissions.tasks_visible_to(getattr(w, role)).count() == Task.objects.count()
+    assert not permissions.tasks_visible_to(AnonymousUser()).exists()
+    w.leader.is_active = False
+    assert not permissions.tasks_visible_to(w.leader).exists()
+
+
+def test_an_inactive_liaison_changes_nothing(w):
+    w.liaison.is_active = False
+    w.liaison.save()
+    assert not permissions.can_edit_task(w.liaison, w.own_task)
+    assert not permissions.can_submit_report(w.liaison, w.own_task)
+
+
+def test_liaison_unit(w):
+    assert permissions.liaison_unit(w.liaison) == w.dev
+    assert permissions.liaison_unit(w.office) is None
+    assert permissions.liaison_unit(AnonymousUser()) is None
