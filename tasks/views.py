@@ -87,6 +87,7 @@ def task_detail(request, pk):
     as_of = as_of_from(request, back)
     task = get_object_or_404(
         selectors.tasks_for_display(as_of, permissions.tasks_visible_to(request.user))
+        .with_light_reasons()
         .select_related("section", "subsection")
         .prefetch_related("task_units__unit__members"),
         pk=pk,

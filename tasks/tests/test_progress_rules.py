@@ -44,7 +44,7 @@ def days(n):
 
 
 def state(task, as_of=AS_OF):
-    return Task.objects.with_progress(as_of).get(pk=task.pk)
+    return Task.objects.with_progress(as_of).with_light_reasons().get(pk=task.pk)
 
 
 def on_track(task, lead, *, behind=0, submitted=at(datetime.date(2021, 6, 20))):
@@ -159,7 +159,7 @@ def test_milestones_as_the_plan_stood_then(document, lead):
     milestone(other, lead, due_on=datetime.date(2021, 6, 1), removed=at(AS_OF + days(1)))
     assert on_track(other, lead).light == "red"
     # Removed before: gone.
-    assert state(other, AS_OF + days(2)).milestone_missed is False
+    assert state(other, AS_OF + days(2)).missed_milestone is False
 
 
 # --- reporting this period -----------------------------------------------------------------------------------------
@@ -182,9 +182,9 @@ def test_no_report_this_period_is_yellow(document, lead):
     # On track by an accepted May report, but nothing for June.
     expected = state(task).expected
     make_report(task=task, unit=lead, percent=expected, period=datetime.date(2021, 5, 1), submitted_at=at(JUNE))
-    assert (state(task).unreported, state(task).light) == (True, "yellow")
+    assert (state(task).not_reported, state(task).light) == (True, "yellow")
     # Before June's due day had passed, May's report was enough.
-    assert state(task, datetime.date(2021, 6, 25)).unreported is False
+    assert state(task, datetime.date(2021, 6, 25)).not_reported is False
 
 
 def test_a_submitted_report_counts_as_reported_and_a_returned_one_does_not(document, lead):
@@ -192,12 +192,12 @@ def test_a_submitted_report_counts_as_reported_and_a_returned_one_does_not(docum
     report = make_report(
         task=task, unit=lead, state="submitted", period=JUNE, submitted_at=at(datetime.date(2021, 6, 20))
     )
-    assert state(task).unreported is False
+    assert state(task).not_reported is False
     ProgressReport.objects.filter(pk=report.pk).update(state="returned", reviewed_at=at(datetime.date(2021, 6, 28)))
-    assert state(task).unreported is True
+    assert state(task).not_reported is True
     # Returned only after the day we look at: on that day it was still waiting for review.
     ProgressReport.objects.filter(pk=report.pk).update(reviewed_at=at(AS_OF + days(1)))
-    assert state(task).unreported is False
+    assert state(task).not_reported is False
 
 
 def test_only_lead_units_reports_count_including_members_of_a_leading_collective(document, lead):
@@ -206,15 +206,15 @@ def test_only_lead_units_reports_count_including_members_of_a_leading_collective
     towns = make_unit("各乡镇（街道）", kind="collective", members=[town])
     task = make_task(document=document, lead=[towns], responsible=[helper], deadline=datetime.date(2021, 12, 31))
     make_report(task=task, unit=helper, state="submitted", period=JUNE, submitted_at=at(JUNE))
-    assert state(task).unreported is True
+    assert state(task).not_reported is True
     make_report(task=task, unit=town, state="submitted", period=JUNE, submitted_at=at(JUNE))
-    assert state(task).unreported is False
+    assert state(task).not_reported is False
 
 
 def test_a_task_given_after_the_due_day_owes_no_report_yet(lead):
     late = make_document(issued_on=datetime.date(2021, 6, 26))
     task = make_task(document=late, lead=[lead], deadline=datetime.date(2021, 12, 31))
-    assert state(task).unreported is False
+    assert state(task).not_reported is False
 
 
 # --- extensions ------------------------------------------------------------------------------------------------------
