@@ -26,7 +26,8 @@ def open_document(raw):
     require_kind(raw, "docx")
     try:
         return docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError) as error:
+    # SyntaxError: lxml raises its subclass XMLSyntaxError for a sound zip holding broken XML.
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError, SyntaxError) as error:
         raise SourceError(0, f"Word文档已损坏，无法读取（corrupt document: {type(error).__name__}）。") from error
 
 

@@ -43,7 +43,17 @@ def open_workbook(raw):
             check_size(sheet.title, sheet.max_row or 0)
         streaming.close()
         return load_workbook(io.BytesIO(raw), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, OSError) as error:
+    # SyntaxError: lxml and ElementTree raise its subclasses for a sound zip holding broken XML.
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        ValueError,
+        TypeError,
+        OSError,
+        SyntaxError,
+    ) as error:
         # openpyxl names a missing or malformed part in many ways; to the clerk it is one thing.
         raise SourceError(0, f"Excel工作簿已损坏，无法读取（corrupt workbook: {type(error).__name__}）。") from error
 

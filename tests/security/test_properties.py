@@ -209,13 +209,6 @@ def with_damaged_part(original, part):
     return out.getvalue()
 
 
-XML_DAMAGE_FIX = (
-    "openpyxl and python-docx raise lxml.etree.XMLSyntaxError / xml.etree.ElementTree.ParseError "
-    "(both subclasses of SyntaxError) for a package whose zip is sound but whose XML is broken; "
-    "open_workbook() in tasks/importers/xlsx.py and open_document() in tasks/importers/docx.py do "
-    "not catch it, so the notice upload and the fill-in upload answer 500. Fix: add SyntaxError to "
-    "the tuple of exceptions both functions turn into SourceError."
-)
 # The parts the readers parse (the others, such as the theme, they skip).
 XLSX_PARTS = [
     "[Content_Types].xml",
@@ -228,13 +221,11 @@ XLSX_PARTS = [
 DOCX_PARTS = ["[Content_Types].xml", "word/document.xml", "word/_rels/document.xml.rels"]
 
 
-@pytest.mark.xfail(strict=True, reason=XML_DAMAGE_FIX)
 @pytest.mark.parametrize("part", XLSX_PARTS)
 def test_a_workbook_with_broken_xml_is_a_source_error(part):
     raises_only_source_error(parse_xlsx, with_damaged_part(XLSX, part))
 
 
-@pytest.mark.xfail(strict=True, reason=XML_DAMAGE_FIX)
 @pytest.mark.parametrize("part", DOCX_PARTS)
 def test_a_word_file_with_broken_xml_is_a_source_error(part):
     raises_only_source_error(parse_docx, with_damaged_part(DOCX, part))
