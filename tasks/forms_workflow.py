@@ -1,6 +1,7 @@
 """Forms of the workflow pages. They only parse what was typed; the rules are in services.py."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Unit
@@ -21,6 +22,32 @@ class BootstrapForm(forms.Form):
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
+
+
+def is_possible_pk(value):
+    """Whether `value` could be a primary key; 99999999999999999999999 would overflow the database."""
+    return str(value).isdigit() and len(str(value)) <= 18
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """A unit by primary key; a value no key can be is an invalid choice, not a database error."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_possible_pk(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Units by primary key, refusing values no key can be before asking the database."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_possible_pk(pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
 
 
 class MonthField(forms.DateField):
@@ -115,8 +142,8 @@ class ExtensionDecisionForm(BootstrapForm):
 
 class AssignUnitsForm(BootstrapForm):
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
-    lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.order_by("kind", "name"))
-    responsible_units = forms.ModelMultipleChoiceField(
+    lead_unit = UnitChoiceField(label=_("牵头单位"), queryset=Unit.objects.order_by("kind", "name"))
+    responsible_units = UnitMultipleChoiceField(
         label=_("责任单位"),
         queryset=Unit.objects.order_by("kind", "name"),
         required=False,
@@ -125,4 +152,4 @@ class AssignUnitsForm(BootstrapForm):
 
 
 class ReminderForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE), widget=forms.HiddenInput)
+    unit = UnitChoiceField(queryset=Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE), widget=forms.HiddenInput)
