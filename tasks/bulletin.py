@@ -41,7 +41,7 @@ from openpyxl.utils import get_column_letter
 from .models import Document, ProgressReport, Task, TaskUnit
 from .querysets import end_of_day
 from .sheets import CENTRE, Cells, append_fitted, date_format, lines_needed, merge_across
-from .templatetags.task_tags import fulldate
+from .templatetags.task_tags import bracketed, fulldate
 
 Status = Task.Status
 Light = Task.Light
@@ -107,10 +107,6 @@ def as_of_words(day):
 def listed(items):
     """Items in a run of text: 区住建局、区城管局."""
     return pgettext("list separator", "、").join(items)
-
-
-def bracketed(text):
-    return pgettext("brackets", "（%(text)s）") % {"text": text}
 
 
 # --- What the bulletin says: plain functions over a task queryset ---------------------------------

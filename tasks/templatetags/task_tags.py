@@ -6,7 +6,7 @@ The tables call the same functions, so a task looks the same on every page.
 from django import template
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from tasks.models import Task
 
@@ -36,6 +36,18 @@ def fullmonth(value):
         return ""
     # Translators: a month format (Django's date filter syntax), e.g. "F Y" for English.
     return date_format(value, gettext("Y年n月"))
+
+
+@register.filter
+def bracketed(value):
+    """（value） in Chinese, " (value)" in English: the brackets are the language's too."""
+    return pgettext("brackets", "（%(text)s）") % {"text": value}
+
+
+@register.filter
+def labelled(value):
+    """value： — a label run into the text after it."""
+    return pgettext("after a label", "%(label)s：") % {"label": value}
 
 
 @register.simple_tag
