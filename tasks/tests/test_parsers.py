@@ -287,7 +287,7 @@ def test_an_unrecognised_row_is_an_error_with_its_line():
 
 
 def test_a_notice_without_the_task_table_is_an_error():
-    blocks, _ = split_documents(NOTICE_HEAD.split("\t序号")[0])
+    blocks, _ = split_documents(NOTICE_HEAD.split("\t序号", 1)[0])
     with pytest.raises(SourceError, match="找不到任务表"):
         parse_notice(blocks[0])
 
