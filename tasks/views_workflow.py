@@ -5,6 +5,9 @@ a refused action re-renders the form with the service's message, a conflict (HTT
 shows what the other person changed.
 """
 
+from functools import partial
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +43,49 @@ def add_service_error(form, error):
         form.add_error(None, error)
 
 
+class Outcome(NamedTuple):
+    done: bool
+    result: object = None
+    conflict: Conflict | None = None
+
+
+def call_service(form, service, /, **arguments):
+    """Call a service for a valid form.
+
+    A refusal (ValidationError) goes on the form; a Conflict (someone changed the record since
+    the form was shown) comes back in the outcome, for the page to answer 409 and show it.
+    """
+    try:
+        return Outcome(True, service(**arguments))
+    except ValidationError as error:
+        add_service_error(form, error)
+    except Conflict as conflict:
+        return Outcome(False, conflict=conflict)
+    return Outcome(False)
+
+
+def decide(request, form, record, decisions):
+    """Carry out the office's decision on a report or an extension request from its valid review form.
+
+    `decisions` maps each choice of the form to (the service, with the record bound; the keyword
+    under which it takes the form's text; the message shown when done). Returns the outcome; on a
+    conflict the record is read again, so the page shows it as the other person left it.
+    """
+    data = form.cleaned_data
+    service, text_keyword, message = decisions[data["decision"]]
+    text = data["comment"] if "comment" in data else data["reason"]
+    outcome = call_service(form, service, actor=request.user, version=data["version"], **{text_keyword: text})
+    if outcome.done:
+        messages.success(request, message)
+    elif outcome.conflict:
+        record.refresh_from_db()
+    return outcome
+
+
+def page_status(outcome):
+    return CONFLICT if outcome and outcome.conflict else 200
+
+
 def task_url(task):
     return reverse("tasks:task_detail", args=[task.pk])
 
@@ -57,20 +103,18 @@ def report_submit(request, pk):
     form = ProgressReportForm(
         request.POST or None, initial={"period": max(period, first_of_month(task.document.issued_on))}
     )
-    status = 200
+    outcome = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.progress_report_submit(task=task, unit=unit, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = CONFLICT
-        else:
+        outcome = call_service(
+            form, services.progress_report_submit, task=task, unit=unit, actor=request.user, **form.cleaned_data
+        )
+        if outcome.done:
             messages.success(request, _("进展报告已提交，等待督查室审核。"))
             return redirect(task_url(task))
+        if outcome.conflict:
+            form.add_error(None, outcome.conflict.message)
     context = {"task": task, "unit": unit, "form": form, "title": _("报送进展")}
-    return render(request, "tasks/workflow/report_form.html", context, status=status)
+    return render(request, "tasks/workflow/report_form.html", context, status=page_status(outcome))
 
 
 def report_detail(request, pk):
@@ -83,41 +127,33 @@ def report_detail(request, pk):
     )
     can_review = permissions.can_review_reports(request.user)
     form = ReviewForm(request.POST or None, initial={"version": report.version})
-    conflict = None
+    outcome = None
     if request.method == "POST":
         if not can_review:
             raise PermissionDenied(_("只有督查室可以审核进展报告。"))
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["decision"] == "accept":
-                    services.progress_report_accept(
-                        report=report, actor=request.user, version=data["version"], comment=data["comment"]
-                    )
-                    messages.success(request, _("已采纳该报告。"))
-                else:
-                    services.progress_report_return(
-                        report=report, actor=request.user, version=data["version"], reason=data["comment"]
-                    )
-                    messages.success(request, _("已退回该报告，单位修改后可重新提交。"))
-            except ValidationError as error:
-                add_service_error(form, error)
-            except Conflict as error:
-                conflict = error
-                report.refresh_from_db()
-            else:
+            decisions = {
+                "accept": (partial(services.progress_report_accept, report=report), "comment", _("已采纳该报告。")),
+                "return": (
+                    partial(services.progress_report_return, report=report),
+                    "reason",
+                    _("已退回该报告，单位修改后可重新提交。"),
+                ),
+            }
+            outcome = decide(request, form, report, decisions)
+            if outcome.done:
                 return redirect(reverse("tasks:report_detail", args=[report.pk]))
     context = {
         "report": report,
         "form": form,
-        "conflict": conflict,
+        "conflict": outcome and outcome.conflict,
         "can_review": can_review and report.state == ProgressReport.State.SUBMITTED,
         "can_resubmit": report.state == ProgressReport.State.RETURNED
         and not hasattr(report, "resubmission")
         and permissions.can_act_for(request.user, report.unit)
         and request.user.has_perm("tasks.add_progressreport"),
     }
-    return render(request, "tasks/workflow/report_detail.html", context, status=CONFLICT if conflict else 200)
+    return render(request, "tasks/workflow/report_detail.html", context, status=page_status(outcome))
 
 
 def report_resubmit(request, pk):
@@ -130,20 +166,18 @@ def report_resubmit(request, pk):
         return redirect(reverse("tasks:report_detail", args=[report.pk]))
     initial = {name: getattr(report, name) for name in ("done", "problems", "next_steps", "percent", "claims_complete")}
     form = ResubmitForm(request.POST or None, initial=initial)
-    status = 200
+    outcome = None
     if request.method == "POST" and form.is_valid():
-        try:
-            new = services.progress_report_resubmit(report=report, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = CONFLICT
-        else:
+        outcome = call_service(
+            form, services.progress_report_resubmit, report=report, actor=request.user, **form.cleaned_data
+        )
+        if outcome.done:
             messages.success(request, _("修改后的报告已重新提交，等待督查室审核。"))
-            return redirect(reverse("tasks:report_detail", args=[new.pk]))
+            return redirect(reverse("tasks:report_detail", args=[outcome.result.pk]))
+        if outcome.conflict:
+            form.add_error(None, outcome.conflict.message)
     context = {"task": report.task, "unit": report.unit, "form": form, "returned": report, "title": _("修改后重新提交")}
-    return render(request, "tasks/workflow/report_form.html", context, status=status)
+    return render(request, "tasks/workflow/report_form.html", context, status=page_status(outcome))
 
 
 def review_queue(request):
@@ -193,7 +227,7 @@ def plan_edit(request, pk):
     initial, rows = plan_form_data(plan)
     form = PlanForm(request.POST or None, initial=initial)
     milestones = MilestoneFormSet(request.POST or None, initial=rows, prefix="milestones")
-    conflict, yours = None, []
+    outcome, yours = None, []
     if request.method == "POST" and form.is_valid() and milestones.is_valid():
         rows_in = [
             MilestoneInput(**{key: row[key] for key in ("id", "title", "due_on", "percent", "done_on", "remove")})
@@ -201,40 +235,38 @@ def plan_edit(request, pk):
             if row
         ]
         fields = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
-        try:
-            services.plan_update(
-                task=task,
-                unit=unit,
-                actor=request.user,
-                version=form.cleaned_data["version"],
-                milestones=rows_in,
-                **fields,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        except Conflict as error:
-            conflict = error
+        outcome = call_service(
+            form,
+            services.plan_update,
+            task=task,
+            unit=unit,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            milestones=rows_in,
+            **fields,
+        )
+        if outcome.done:
+            messages.success(request, _("实施方案已保存。"))
+            return redirect(task_url(task) + "#plans")
+        if outcome.conflict:
             # Show the plan as it is now, to edit again; what this user typed is listed beside it.
             yours = [
                 (form.fields[name].label, value) for name, value in fields.items() if value != initial.get(name, "")
             ]
-            plan = error.current
+            plan = outcome.conflict.current
             initial, rows = plan_form_data(plan)
             form = PlanForm(initial=initial)
             milestones = MilestoneFormSet(initial=rows, prefix="milestones")
-        else:
-            messages.success(request, _("实施方案已保存。"))
-            return redirect(task_url(task) + "#plans")
     context = {
         "task": task,
         "unit": unit,
         "plan": plan,
         "form": form,
         "milestones": milestones,
-        "conflict": conflict,
+        "conflict": outcome and outcome.conflict,
         "yours": yours,
     }
-    return render(request, "tasks/workflow/plan_form.html", context, status=CONFLICT if conflict else 200)
+    return render(request, "tasks/workflow/plan_form.html", context, status=page_status(outcome))
 
 
 # --- extensions --------------------------------------------------------------------------------------------------------
@@ -248,20 +280,18 @@ def extension_request(request, pk):
     unit = permissions.liaison_unit(request.user)
     state = Task.objects.with_progress().values("current_deadline", "percent").get(pk=task.pk)
     form = ExtensionRequestForm(request.POST or None, initial={"percent": state["percent"]})
-    status = 200
+    outcome = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.extension_request_submit(task=task, unit=unit, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_error(form, error)
-        except Conflict as conflict:
-            form.add_error(None, conflict.message)
-            status = CONFLICT
-        else:
+        outcome = call_service(
+            form, services.extension_request_submit, task=task, unit=unit, actor=request.user, **form.cleaned_data
+        )
+        if outcome.done:
             messages.success(request, _("延期申请已提交，等待督查室审批。"))
             return redirect(task_url(task))
+        if outcome.conflict:
+            form.add_error(None, outcome.conflict.message)
     context = {"task": task, "unit": unit, "form": form, "current_deadline": state["current_deadline"]}
-    return render(request, "tasks/workflow/extension_form.html", context, status=status)
+    return render(request, "tasks/workflow/extension_form.html", context, status=page_status(outcome))
 
 
 def extension_detail(request, pk):
@@ -271,37 +301,33 @@ def extension_detail(request, pk):
     )
     can_decide = permissions.can_decide_extensions(request.user)
     form = ExtensionDecisionForm(request.POST or None, initial={"version": extension.version})
-    conflict = None
+    outcome = None
     if request.method == "POST":
         if not can_decide:
             raise PermissionDenied(_("只有督查室可以审批延期申请。"))
         if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["decision"] == "approve":
-                    services.extension_request_approve(
-                        request=extension, actor=request.user, version=data["version"], reason=data["reason"]
-                    )
-                    messages.success(request, _("已同意延期，任务的完成时限已调整。"))
-                else:
-                    services.extension_request_refuse(
-                        request=extension, actor=request.user, version=data["version"], reason=data["reason"]
-                    )
-                    messages.success(request, _("已不同意延期。"))
-            except ValidationError as error:
-                add_service_error(form, error)
-            except Conflict as error:
-                conflict = error
-                extension.refresh_from_db()
-            else:
+            decisions = {
+                "approve": (
+                    partial(services.extension_request_approve, request=extension),
+                    "reason",
+                    _("已同意延期，任务的完成时限已调整。"),
+                ),
+                "refuse": (
+                    partial(services.extension_request_refuse, request=extension),
+                    "reason",
+                    _("已不同意延期。"),
+                ),
+            }
+            outcome = decide(request, form, extension, decisions)
+            if outcome.done:
                 return redirect(reverse("tasks:extension_detail", args=[extension.pk]))
     context = {
         "extension": extension,
         "form": form,
-        "conflict": conflict,
+        "conflict": outcome and outcome.conflict,
         "can_decide": can_decide and extension.state == ExtensionRequest.State.PENDING,
     }
-    return render(request, "tasks/workflow/extension_detail.html", context, status=CONFLICT if conflict else 200)
+    return render(request, "tasks/workflow/extension_detail.html", context, status=page_status(outcome))
 
 
 # --- reminders and the to-do list ----------------------------------------------------------------------------------------
@@ -368,25 +394,24 @@ def assign_units(request, pk):
     if not permissions.can_assign_units(request.user, task):
         raise PermissionDenied(_("只有督查室可以为常务会议交办事项分配承办单位。"))
     form = AssignUnitsForm(request.POST or None, initial=assignment_initial(task))
-    status = 200
+    outcome = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.task_units_assign(
-                task=task,
-                actor=request.user,
-                lead_units=[data["lead_unit"]],
-                responsible_units=list(data["responsible_units"]),
-                seen=data["seen"],
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        except Conflict as conflict:
-            # Start again from the units as they are now.
-            form = AssignUnitsForm(initial=assignment_initial(task))
-            form.add_error(None, conflict.message)
-            status = CONFLICT
-        else:
+        outcome = call_service(
+            form,
+            services.task_units_assign,
+            task=task,
+            actor=request.user,
+            lead_units=[data["lead_unit"]],
+            responsible_units=list(data["responsible_units"]),
+            seen=data["seen"],
+        )
+        if outcome.done:
             messages.success(request, _("承办单位已分配。"))
             return redirect(task_url(task))
-    return render(request, "tasks/workflow/assign_units.html", {"task": task, "form": form}, status=status)
+        if outcome.conflict:
+            # Start again from the units as they are now.
+            form = AssignUnitsForm(initial=assignment_initial(task))
+            form.add_error(None, outcome.conflict.message)
+    context = {"task": task, "form": form}
+    return render(request, "tasks/workflow/assign_units.html", context, status=page_status(outcome))

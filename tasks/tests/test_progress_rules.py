@@ -47,7 +47,12 @@ def state(task, as_of=AS_OF):
     return Task.objects.with_progress(as_of).with_light_reasons().get(pk=task.pk)
 
 
-def on_track(task, lead, *, behind=0, submitted=at(datetime.date(2021, 6, 20))):
+# Defaults of the helpers below: when a report is sent and a milestone set, unless a test says otherwise.
+JUNE_20 = at(datetime.date(2021, 6, 20))
+MARCH_1 = at(datetime.date(2021, 3, 1))
+
+
+def on_track(task, lead, *, behind=0, submitted=JUNE_20):
     """Give `task` an accepted June report `behind` points short of its expected progress."""
     expected = state(task).expected
     make_report(task=task, unit=lead, percent=max(0, expected - behind), period=JUNE, submitted_at=submitted)
@@ -117,7 +122,7 @@ def test_accepted_later_does_not_count_as_of_earlier(document, lead):
 # --- milestones ----------------------------------------------------------------------------------------------------
 
 
-def milestone(task, lead, *, due_on, percent=None, done_on=None, created=at(datetime.date(2021, 3, 1)), removed=None):
+def milestone(task, lead, *, due_on, percent=None, done_on=None, created=MARCH_1, removed=None):
     plan, _ = UnitPlan.objects.get_or_create(task=task, unit=lead, defaults={"updated_at": created})
     return Milestone.objects.create(
         plan=plan, title="节点", due_on=due_on, percent=percent, done_on=done_on, created_at=created, removed_at=removed
