@@ -110,6 +110,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the task pages' per-row subqueries give plans a high estimated cost, and PostgreSQL
+    # then spends ~150 ms compiling each of them to answer in a few ms (bench/run.py, 100,000 tasks).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,8 +7,10 @@ The keys are an interface other tools and checks rely on: change them only with 
 def task_records(queryset):
     """One dict per task: no, section, subsection, text, lead_units, responsible_units,
     deadline (ISO), status (code), source (文号, or the meeting for an order)."""
-    tasks = queryset.with_progress().select_related("section", "subsection", "document").prefetch_related(
-        "task_units__unit"
+    tasks = (
+        queryset.with_progress()
+        .select_related("section", "subsection", "document")
+        .prefetch_related("task_units__unit")
     )
     return [
         {

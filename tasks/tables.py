@@ -40,7 +40,9 @@ def task_list_url(**params):
 class TaskTable(BaseTable):
     """Tasks with their units, deadline and derived progress; rows from `selectors.tasks_for_display()`."""
 
-    number = tables.Column(verbose_name=_("序号"), attrs={"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}})
+    number = tables.Column(
+        verbose_name=_("序号"), attrs={"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}}
+    )
     text = tables.Column(verbose_name=_("任务"), orderable=False, attrs={"td": {"class": "task-text"}})
     lead_units = tables.Column(verbose_name=_("牵头单位"), empty_values=(), orderable=False)
     responsible_units = tables.Column(verbose_name=_("责任单位"), empty_values=(), orderable=False)
@@ -53,7 +55,11 @@ class TaskTable(BaseTable):
     )
     status = tables.Column(verbose_name=_("状态"))
     percent = tables.Column(verbose_name=_("进度"))
-    light = tables.Column(verbose_name=_("预警"), attrs={"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}})
+    light = tables.Column(
+        verbose_name=_("预警"), attrs={"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}}
+    )
+
+    two_step_pages = True
 
     class Meta(BaseTable.Meta):
         model = Task
@@ -160,8 +166,12 @@ class UnitTable(BaseTable):
     led = tables.Column(verbose_name=_("牵头任务"))
     shared = tables.Column(verbose_name=_("责任任务"))
     via_collective = tables.Column(verbose_name=_("经集合单位"))
-    done = tables.Column(verbose_name=_("已完成"), attrs={"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}})
+    done = tables.Column(
+        verbose_name=_("已完成"), attrs={"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}}
+    )
     overdue = tables.Column(verbose_name=_("逾期"))
+
+    two_step_pages = True
 
     class Meta(BaseTable.Meta):
         model = Unit

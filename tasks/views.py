@@ -3,7 +3,6 @@
 Views read parameters, call selectors and render; the rules live in selectors.py and querysets.py.
 """
 
-import datetime
 import tempfile
 from urllib.parse import urlencode
 
@@ -21,18 +20,9 @@ from . import permissions, selectors, selectors_workflow
 from .bulletin import write_bulletin
 from .filtersets import TaskFilterSet, UnitFilterSet
 from .models import Document, Task, TaskUnit, Unit
+from .querysets import read_as_of
 from .sheets import XLSX_CONTENT_TYPE
 from .tables import TaskTable, UnitTable
-
-
-def read_as_of(value):
-    """(date, malformed): the YYYY-MM-DD date `value` names, or (None, True/False) when absent or bad."""
-    if not value:
-        return None, False
-    try:
-        return datetime.datetime.strptime(value.strip(), "%Y-%m-%d").date(), False
-    except ValueError:
-        return None, True
 
 
 def as_of_from(request, params):

@@ -124,7 +124,9 @@ def read_rows(lines):
         elif cells:
             cells[-1].parts.append((number, text))
         else:
-            anomalies.append(Anomaly(number, "cell-without-tab", "表格行不以制表符开头（row without a TAB），按新单元格读取。"))
+            anomalies.append(
+                Anomaly(number, "cell-without-tab", "表格行不以制表符开头（row without a TAB），按新单元格读取。")
+            )
             cells.append(Cell(line=number, parts=[(number, text)]))
     return rows, anomalies
 

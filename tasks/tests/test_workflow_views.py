@@ -552,7 +552,7 @@ def busy_world(w, numbers):
         ("liaison", "tasks:todo", 14),
         ("liaison", "dashboard", 23),  # the figures and the unit's to-do list
         ("office", "dashboard", 14),
-        ("office", "tasks:task_list", 6),
+        ("office", "tasks:task_list", 7),  # the page's keys, then its rows (BaseTable.two_step_pages)
         ("office", "tasks:task_detail", 15),
         ("liaison", "tasks:task_detail", 16),
     ],
