@@ -550,8 +550,8 @@ def busy_world(w, numbers):
         ("office", "tasks:reminders", 11),
         ("office", "tasks:review_queue", 6),
         ("liaison", "tasks:todo", 14),
-        ("liaison", "dashboard", 23),  # the figures and the unit's to-do list
-        ("office", "dashboard", 14),
+        ("liaison", "dashboard", 28),  # the figures and the unit's to-do list
+        ("office", "dashboard", 19),  # five of them: the lagging units, grouped from the late tasks (selectors.lagging)
         ("office", "tasks:task_list", 7),  # the page's keys, then its rows (BaseTable.two_step_pages)
         ("office", "tasks:task_detail", 15),
         ("liaison", "tasks:task_detail", 16),

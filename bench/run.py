@@ -1,0 +1,406 @@
+"""Time the pages against the Django admin on one data set: median, p95, SQL queries, export memory.
+
+    .venv/bin/python bench/run.py --tasks 100000 --reports 1000000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/govtasks_bench .venv/bin/python bench/run.py
+
+Runs against the configured database (DATABASE_URL, else the SQLite file of the
+checkout). When that database holds no task, it first runs generate_demo with --tasks,
+--reports (in all) and --units; when it holds tasks, it measures them as they are.
+
+Every page is requested in-process through Django's test client, logged in as a
+superuser, with DEBUG off (the cached template loader, as in production): --warmup
+requests first, then --repeat timed ones (fewer, but at least two, once a page has used
+--budget seconds); the table gives the median and the 95th percentile of those, how many
+there were (n), and the SQL queries of one warm request. Each task-list page stands
+beside the admin changelist of tasks (/admin/tasks/task/) with the nearest filter the
+admin has, and the ratio of the two medians. The bulletin export (?export=xlsx) runs in a
+child process per request, so its peak memory (max RSS) is its own.
+
+No network: nothing listens on a port. The machine's load average is printed beside
+the figures, because other processes share the CPU.
+"""
+
+import argparse
+import json
+import math
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govtasks.settings")
+# Measure what production runs: no debug toolbar of queries, templates compiled once.
+os.environ["DJANGO_DEBUG"] = "0"
+
+import warnings  # noqa: E402
+
+import django  # noqa: E402
+
+# WhiteNoise warns once that collectstatic has not run; pages render the same.
+warnings.filterwarnings("ignore", "No directory at", UserWarning)
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import OperationalError, connection  # noqa: E402
+from django.db.models import F  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from tasks.admin import TaskAdmin  # noqa: E402
+from tasks.filtersets import TaskFilterSet  # noqa: E402
+from tasks.models import ProgressReport, Task, TaskUnit, Unit, UnitAlias  # noqa: E402
+from tasks.views import TaskListView  # noqa: E402
+
+BENCH_USER = "bench-superuser"
+TARGET_MS = 150
+
+
+def client():
+    """A test client logged in as a superuser that cannot log in by password."""
+    user, created = get_user_model().objects.get_or_create(
+        username=BENCH_USER, defaults={"is_staff": True, "is_superuser": True}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def fetch(browser, url):
+    """One request, its body read to the end (a streamed export too); returns the response."""
+    response = browser.get(url)
+    if response.streaming:
+        for _chunk in response.streaming_content:
+            pass
+    else:
+        _ = response.content
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return response
+
+
+class TimedOut(Exception):  # noqa: N818 — a measurement, not an error of the program
+    """A request stopped by --timeout (PostgreSQL's statement_timeout)."""
+
+
+def timed(browser, url):
+    started = time.perf_counter()
+    try:
+        fetch(browser, url)
+    except OperationalError as error:
+        if "statement timeout" in str(error):
+            raise TimedOut from error
+        raise
+    return (time.perf_counter() - started) * 1000
+
+
+def measure(browser, url, *, warmup, repeat, budget):
+    """(median ms, p95 ms, timed requests, SQL queries of one warm request) of GET url.
+
+    A page slower than `budget` seconds in all gets fewer requests (at least two timed):
+    a page that takes minutes is known to take minutes after two.
+    """
+    spent = 0
+    for _ in range(warmup):
+        spent += timed(browser, url)
+        if spent > budget * 1000 / 4:
+            break
+    with CaptureQueriesContext(connection) as queries:
+        times = [timed(browser, url)]
+    # Read now: the next request clears the connection's query log the capture points into.
+    count = len(queries)
+    while len(times) < repeat and (len(times) < 2 or sum(times) < budget * 1000):
+        times.append(timed(browser, url))
+    times.sort()
+    p95 = times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)]
+    return statistics.median(times), p95, len(times), count
+
+
+def slowest_query(browser, url):
+    """The SQL of the slowest query of one request to url, with its time in ms."""
+    with CaptureQueriesContext(connection) as queries:
+        fetch(browser, url)
+    slowest = max(queries.captured_queries, key=lambda query: float(query["time"]))
+    return slowest["sql"], float(slowest["time"]) * 1000
+
+
+def explain(sql):
+    """EXPLAIN ANALYZE on PostgreSQL; on SQLite its query plan."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return "\n".join(" ".join(str(part) for part in row) for row in cursor.fetchall())
+
+
+# --- the pages and their admin equivalents --------------------------------------------------------------------
+
+
+def task_list(**params):
+    return f"{reverse('tasks:task_list')}?{urlencode(params)}" if params else reverse("tasks:task_list")
+
+
+def admin_list(**params):
+    url = reverse("admin:tasks_task_changelist")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def list_count(params):
+    """How many tasks the task list shows for these filters (the filter set the page uses)."""
+    filterset = TaskFilterSet(params, queryset=Task.objects.with_progress())
+    assert filterset.is_valid(), filterset.errors
+    return filterset.qs.count()
+
+
+def pick_examples():
+    """Units and filters of the data set that stand for a typical office query."""
+    # A department written by another spelling than its name: the list must find it through the alias.
+    alias = (
+        UnitAlias.objects.filter(unit__kind=Unit.Kind.DEPARTMENT, unit__task_units__role=TaskUnit.Role.LEAD)
+        .exclude(name=F("unit__name"))
+        .select_related("unit")
+        .order_by("pk")
+        .first()
+    )
+    # A township that gets most of its tasks through 各乡镇（街道）.
+    township = (
+        Unit.objects.filter(kind=Unit.Kind.TOWNSHIP, collectives__task_units__isnull=False).order_by("pk").first()
+    )
+    task = (
+        Task.objects.filter(reports__state=ProgressReport.State.RETURNED, plans__milestones__isnull=False)
+        .order_by("pk")
+        .first()
+    ) or Task.objects.order_by("pk").first()
+    return alias, township, task
+
+
+def thousand_task_filter():
+    """Filters of the task list that select about 1,000 tasks: a section's tasks of one status."""
+    best = None
+    for status in Task.Status.values:
+        for section in range(1, 9):
+            params = {"section": section, "status": status}
+            count = list_count(params)
+            if best is None or abs(count - 1000) < abs(best[1] - 1000):
+                best = (params, count)
+    return best
+
+
+def pages(per_page):
+    alias, township, task = pick_examples()
+    total = Task.objects.count()
+    today = timezone.localdate().isoformat()
+    deadline_column = TaskAdmin.list_display.index("deadline") + 1
+    ours_last = max(1, math.ceil(total / per_page))
+    admin_last = max(1, math.ceil(total / TaskAdmin.list_per_page))
+    common = {"per_page": per_page}
+    return [
+        # (name, our url, admin url or None, note)
+        ("task list", task_list(**common), admin_list(), ""),
+        (
+            f"by unit alias “{alias.name}”",
+            task_list(unit=alias.name, **common),
+            admin_list(q=alias.name),
+            "admin: search ?q= (text, unit names, aliases)",
+        ),
+        (
+            f"by township via collective “{township.name}”",
+            task_list(unit=township.name, **common),
+            admin_list(q=township.name),
+            "admin cannot follow collectives: it finds only the tasks naming the township",
+        ),
+        (
+            "by status overdue",
+            task_list(status=Task.Status.OVERDUE, **common),
+            admin_list(deadline__lt=today),
+            "admin has no derived status: deadline before today",
+        ),
+        ("sorted by deadline", task_list(sort="deadline", **common), admin_list(o=deadline_column), ""),
+        ("last page", task_list(page=ours_last, **common), admin_list(p=admin_last), ""),
+        ("task page", reverse("tasks:task_detail", args=[task.pk]), None, f"task {task.pk}"),
+        ("unit page (department)", reverse("tasks:unit_detail", args=[alias.unit_id]), None, alias.unit.name),
+        ("unit page (township)", reverse("tasks:unit_detail", args=[township.pk]), None, township.name),
+        ("unit list", reverse("tasks:unit_list"), None, ""),
+        ("dashboard", reverse("dashboard"), None, ""),
+    ]
+
+
+# --- the export, in a child process -----------------------------------------------------------------------------
+
+
+def export_child(url):
+    """Run in the child: one export request; print its time, size and the process's peak RSS as JSON."""
+    browser = client()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    response = browser.get(url)
+    size = 0
+    for chunk in response.streaming_content if response.streaming else [response.content]:
+        size += len(chunk)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "status": response.status_code,
+                "streamed": response.streaming,
+                "seconds": elapsed,
+                "bytes": size,
+                "rss_before_mb": before / 1024,
+                "peak_rss_mb": peak / 1024,
+            }
+        )
+    )
+
+
+def export_runs(url, times):
+    results = []
+    for _ in range(times):
+        child = subprocess.run(
+            [sys.executable, __file__, "--export-child", url], capture_output=True, text=True, check=False
+        )
+        if child.returncode != 0:
+            raise SystemExit(f"export child failed:\n{child.stderr[-3000:]}")
+        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    return results
+
+
+# --- the run -----------------------------------------------------------------------------------------------------
+
+
+def load():
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def ensure_data(arguments):
+    if Task.objects.exists():
+        return
+    if not arguments.tasks:
+        raise SystemExit("The database holds no task: pass --tasks and --reports to generate them.")
+    print(f"Generating {arguments.tasks:,} tasks with {arguments.reports:,} reports …", flush=True)
+    call_command(
+        "generate_demo",
+        tasks=arguments.tasks,
+        units=arguments.units or max(5, arguments.tasks // 20),
+        reports_per_task=arguments.reports // arguments.tasks,
+        seed=arguments.seed,
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tasks", type=int, help="generate this many tasks when the database holds none")
+    parser.add_argument("--reports", type=int, default=0, help="progress reports in all, when generating")
+    parser.add_argument("--units", type=int, help="units when generating (default tasks / 20)")
+    parser.add_argument("--seed", type=int, default=2021)
+    parser.add_argument("--repeat", type=int, default=15, help="timed requests per page (default 15)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed requests first (default 2)")
+    parser.add_argument(
+        "--budget", type=float, default=60, help="seconds of timed requests per page before stopping early (min. 2)"
+    )
+    parser.add_argument("--per-page", type=int, default=100, help="rows per list page (admin: 100)")
+    parser.add_argument("--only", help="measure only pages (and exports) whose name contains this")
+    parser.add_argument(
+        "--timeout", type=float, default=600, help="PostgreSQL: cancel a request's query after this many seconds"
+    )
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest query")
+    parser.add_argument("--no-export", action="store_true", help="skip the bulletin export")
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--export-child", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.export_child:
+        return export_child(arguments.export_child)
+
+    ensure_data(arguments)
+    database = settings.DATABASES["default"]
+    print(
+        f"Database: {connection.vendor} {database.get('NAME')} — {Task.objects.count():,} tasks, "
+        f"{ProgressReport.objects.count():,} reports, {Unit.objects.count():,} units; "
+        f"{os.cpu_count()} CPUs, load {load()}"
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{arguments.timeout * 1000:.0f}"])
+    browser = client()
+    rows = []
+    header = (
+        f"{'page':<44} {'median':>8} {'p95':>8} {'n':>3} {'SQL':>4}  {'admin med':>9} {'p95':>8} {'n':>3} {'SQL':>4} "
+        f"{'ratio':>6}  load (times in ms; n: timed requests)"
+    )
+    print(header)
+    for name, ours, admin, note in pages(arguments.per_page):
+        if arguments.only and arguments.only not in name:
+            continue
+        timing = {"warmup": arguments.warmup, "repeat": arguments.repeat, "budget": arguments.budget}
+        try:
+            median, p95, runs, queries = measure(browser, ours, **timing)
+        except TimedOut:
+            print(f"{name[:44]:<44} over the {arguments.timeout:.0f} s timeout: cancelled", flush=True)
+            rows.append({"page": name, "url": ours, "timed_out_after_s": arguments.timeout, "note": note})
+            continue
+        row = {"page": name, "url": ours, "median_ms": median, "p95_ms": p95, "runs": runs, "queries": queries}
+        row["note"] = note
+        if admin:
+            a_median, a_p95, a_runs, a_queries = measure(browser, admin, **timing)
+            row |= {"admin_url": admin, "admin_median_ms": a_median, "admin_p95_ms": a_p95, "admin_runs": a_runs}
+            row["admin_queries"] = a_queries
+            row["ratio"] = median / a_median
+        row["load"] = load()
+        rows.append(row)
+        admin_cells = (
+            f"{row['admin_median_ms']:>9.0f} {row['admin_p95_ms']:>8.0f} {row['admin_runs']:>3} "
+            f"{row['admin_queries']:>4} {row['ratio']:>6.2f}"
+            if admin
+            else f"{'':>9} {'':>8} {'':>3} {'':>4} {'':>6}"
+        )
+        flag = "  ← over 150 ms" if median > TARGET_MS else ""
+        print(
+            f"{name[:44]:<44} {median:>8.0f} {p95:>8.0f} {queries:>4}  {admin_cells}  {row['load']}{flag}", flush=True
+        )
+        if arguments.json:
+            Path(arguments.json).write_text(json.dumps({"pages": rows}, indent=2, ensure_ascii=False))
+        if arguments.explain:
+            sql, took = slowest_query(browser, ours)
+            print(f"\n  slowest query of {name} ({took:.0f} ms):\n  {sql}\n{explain(sql)}\n", flush=True)
+
+    exports = []
+    if not arguments.no_export and (not arguments.only or arguments.only in "export"):
+        if "xlsx" not in TaskListView.exporters:
+            print("\nExport: the task list has no ?export=xlsx (not built yet) — skipped.")
+        else:
+            params, count = thousand_task_filter()
+            for label, url, times in (
+                (f"export {count:,} tasks ({urlencode(params)})", task_list(export="xlsx", **params), 3),
+                (f"export all {Task.objects.count():,} tasks", task_list(export="xlsx"), 1),
+            ):
+                results = export_runs(url, times)
+                seconds = statistics.median(result["seconds"] for result in results)
+                peak = max(result["peak_rss_mb"] for result in results)
+                baseline = min(result["rss_before_mb"] for result in results)
+                exports.append({"export": label, "url": url, "runs": results, "seconds": seconds, "peak_rss_mb": peak})
+                print(
+                    f"{label}: {seconds:.1f} s (median of {times}), {results[0]['bytes'] / 1e3:,.0f} kB, "
+                    f"peak RSS {peak:.0f} MB (process before the request: {baseline:.0f} MB), "
+                    f"streamed: {results[0]['streamed']}, load {load()}",
+                    flush=True,
+                )
+    if arguments.json:
+        Path(arguments.json).write_text(json.dumps({"pages": rows, "exports": exports}, indent=2, ensure_ascii=False))
+    return None
+
+
+if __name__ == "__main__":
+    main()
