@@ -15,7 +15,7 @@ import sys
 
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -43,3 +43,27 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(render_to_string("503.html"), status=503)
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to a request whose parameters hold a NUL character.
+
+    No name, number or text of ours holds one, and PostgreSQL refuses NUL in any query: a
+    page that looks a parameter up would otherwise fail with a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        parameters = [request.GET]
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            parameters.append(request.POST)
+        for query in parameters:
+            if any("\x00" in key or "\x00" in value for key, values in query.lists() for value in values):
+                # Both languages at once: hostile input meets no page, so no catalogue either.
+                return HttpResponseBadRequest(
+                    "请求中含有无效字符（NUL），请检查链接或输入。The request contains a NUL character.",
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)

@@ -25,8 +25,11 @@ MEETING_NUMBER = re.compile(r"^(?:第\s*)?(\d{1,6})\s*次(?:常务会议|会议)
 
 
 def normalise(query):
-    """Full-width digits and spaces to ASCII (１２ → 12), surrounding whitespace removed."""
-    return unicodedata.normalize("NFKC", query or "").strip()
+    """Full-width digits and spaces to ASCII (１２ → 12), surrounding whitespace removed.
+
+    NUL characters go too: no name holds one, and PostgreSQL refuses them in a query.
+    """
+    return unicodedata.normalize("NFKC", query or "").replace("\x00", "").strip()
 
 
 def find_task(number):

@@ -48,3 +48,13 @@ def login_locked_out(request, original_response=None, credentials=None):
         "minutes": minutes,
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def login_attempt_username(request, credentials=None):
+    """The username django-axes records for a login attempt (AXES_USERNAME_CALLABLE).
+
+    What was typed, without NUL characters and cut to the 255 characters of axes' column:
+    PostgreSQL refuses both, and a hostile login form must get the login page back, not a 500.
+    """
+    source = credentials or request.POST
+    return str(source.get("username") or "").replace("\x00", "")[:255]

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     # Outermost: a request that failed because the database is unreachable gets a 503, not a 500.
     "govtasks.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "govtasks.middleware.RejectNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -140,6 +141,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("GOVTASKS_LOGI
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "govtasks.security.login_locked_out"
+AXES_USERNAME_CALLABLE = "govtasks.security.login_attempt_username"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
