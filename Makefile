@@ -84,5 +84,6 @@ fixtures: setup
 	DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) migrate --no-input -v0
 	DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) import_documents $(DOCUMENTS) > /dev/null
 	DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) dumpdata tasks commendations meetings \
-	  --exclude tasks.progressreport --indent 1 -o $(basename $(DOCUMENTS)).json
+	  --exclude tasks.progressreport --exclude tasks.taskstamp --exclude tasks.taskstate \
+	  --indent 1 -o $(basename $(DOCUMENTS)).json
 	rm -f $(FIXTURE_DB)

@@ -9,7 +9,6 @@ from govtasks.generic import BootstrapFilterForm
 
 from .forms import TaskFilterForm, UnitNameField
 from .models import Task, Unit, UnitAlias
-from .querysets import status_conditions
 from .selectors import with_unit_reach
 
 YES_NO = (("true", _("是")), ("false", _("否")))
@@ -40,7 +39,7 @@ class TaskFilterSet(django_filters.FilterSet):
     section = IntegerFilter(label=_("部分"), field_name="section__number", min_value=1)
     subsection = IntegerFilter(label=_("小节"), field_name="subsection__number", min_value=1)
     status = django_filters.ChoiceFilter(
-        empty_label=ALL, label=_("状态"), choices=Task.Status.choices, method="filter_status"
+        empty_label=ALL, label=_("状态"), choices=Task.Status.choices, field_name="status"
     )
     light = django_filters.ChoiceFilter(
         empty_label=ALL, label=_("预警"), choices=Task.Light.choices, field_name="light"
@@ -89,12 +88,9 @@ class TaskFilterSet(django_filters.FilterSet):
     def filter_livelihood(self, queryset, name, value):
         return queryset.filter(is_livelihood=value == "true")
 
-    def filter_status(self, queryset, name, value):
-        return queryset.with_status(value)
-
     def filter_overdue(self, queryset, name, value):
-        overdue = status_conditions(queryset.progress_as_of)[Task.Status.OVERDUE]
-        return queryset.filter(overdue if value == "true" else ~overdue)
+        overdue = Q(status=Task.Status.OVERDUE)
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
     def filter_unreported(self, queryset, name, value):
         return queryset.filter(unreported=value == "true")

@@ -487,3 +487,59 @@ class TaskEvent(models.Model):
 
     def __str__(self):
         return f"{self.task_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TaskStamp(models.Model):
+    """How often a task's inputs have changed: bumped by database triggers, never by the app.
+
+    Every insert, update or delete of what a task's derived state is made of (its reports,
+    extensions, plans and milestones, units, deadline, document date, the members of a
+    collective on it) bumps `n` (migration 0004), however the change was made — a service,
+    the admin, an import, a bulk update. A stored TaskState is only used while its stamp is
+    this one.
+    """
+
+    # No database foreign key: a task's delete cascades to rows whose triggers stamp it again.
+    task = models.OneToOneField(
+        Task, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="stamp"
+    )
+    n = models.PositiveBigIntegerField(default=0)
+
+    # Derived, not data: backups leave it out (govtasks/backup.py).
+    derived = True
+
+    def __str__(self):
+        return f"{self.task_id}: {self.n}"
+
+
+class TaskState(models.Model):
+    """A task's derived state (querysets.with_progress) as of one day, stored so that pages need
+    not derive it from the reports for every task on every request (tasks/task_states.py).
+
+    Used only for that day, with the same light thresholds, and while the task's stamp is the
+    one it was derived at; otherwise the state is derived again on the fly, so a stale row is
+    slow at worst, never wrong.
+    """
+
+    task = models.OneToOneField(
+        Task, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="state"
+    )
+    as_of = models.DateField()
+    stamp = models.PositiveBigIntegerField()
+    rules = models.CharField(max_length=64)
+    current_deadline = models.DateField()
+    percent = models.IntegerField()
+    is_complete = models.BooleanField()
+    has_progress = models.BooleanField()
+    days_left = models.IntegerField()
+    expected = models.IntegerField()
+    gap = models.IntegerField()
+    status = models.CharField(max_length=12, choices=Task.Status.choices)
+    light = models.CharField(max_length=8, choices=Task.Light.choices)
+    missed_milestone = models.BooleanField()
+    unreported = models.BooleanField()
+
+    derived = True
+
+    def __str__(self):
+        return f"{self.task_id} {self.as_of}: {self.status}, {self.light}"

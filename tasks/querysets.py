@@ -1,8 +1,9 @@
 """Reads that carry rules: finding units by any spelling, tasks of a unit, derived progress.
 
-A task's status, percent and warning light are never stored: `with_progress()` derives
+A task's status, percent and warning light are never typed: `with_progress()` derives
 them in SQL from accepted reports and dates, so they can be filtered, sorted and counted
-on any page, "as of" any date.
+on any page, "as of" any date. For today they are read from TaskState rows stored by
+task_states.refresh() while those still hold (tasks/task_states.py).
 """
 
 import datetime
@@ -56,15 +57,6 @@ class UnitQuerySet(models.QuerySet):
 
 
 class TaskQuerySet(models.QuerySet):
-    # The day with_progress() derived the state for, carried through later filters so that
-    # with_status() asks the same day's question.
-    progress_as_of = None
-
-    def _clone(self):
-        clone = super()._clone()
-        clone.progress_as_of = self.progress_as_of
-        return clone
-
     def for_unit(self, unit, role=None):
         """Tasks the unit leads or shares, directly or through a collective it belongs to.
 
@@ -78,7 +70,7 @@ class TaskQuerySet(models.QuerySet):
             links = links.filter(role=role)
         return self.filter(Exists(links))
 
-    def with_progress(self, as_of=None):
+    def with_progress(self, as_of=None, *, stored=True):
         """Annotate the task's derived state as it stood at the end of `as_of` (default today).
 
         current_deadline: the deadline of the newest extension approved by then, else the document's.
@@ -86,133 +78,150 @@ class TaskQuerySet(models.QuerySet):
         expected (序时进度): the highest target of the plans' milestones due by then when the
         plans give targets, else pro rata between the document's date and the current deadline.
         gap: expected − percent. days_left: to the current deadline.
-        first_missed_milestone (alias): a milestone due before `as_of` and still not done, if any.
-        unreported (alias, for filters): no lead unit has reported for the period due by then
-        (`reporting_period`). with_light_reasons() selects these two.
         status: done / overdue / in progress / not started. light: see `light_rules`.
-        """
-        from .models import ExtensionRequest, Milestone, ProgressReport, Task, TaskUnit  # noqa: PLC0415
+        missed_milestone, unreported (aliases; with_light_reasons() selects them): a milestone
+        due before `as_of` and still not done; no lead unit has reported for the period due by
+        then (`reporting_period`).
 
+        Where the task's TaskState was stored for this day, under these light rules and from
+        its inputs as they are (its stamp), the stored values are read; otherwise, or with
+        stored=False, they are derived from the reports here and now (task_states.py).
+        """
         as_of = as_of or timezone.localdate()
-        cutoff = end_of_day(as_of)
-        period, report_due_on = reporting_period(as_of)
-        accepted = accepted_reports(as_of)
-        approved_extension = ExtensionRequest.objects.filter(
-            task=OuterRef("pk"), state=ExtensionRequest.State.APPROVED, decided_at__lt=cutoff
-        ).order_by("-decided_at", "-pk")
-        # Milestones as the plans stood then: created by the cutoff and not yet removed.
-        milestones = Milestone.objects.filter(plan__task=OuterRef("pk"), created_at__lt=cutoff).filter(
-            Q(removed_at__isnull=True) | Q(removed_at__gte=cutoff)
-        )
-        targets = milestones.filter(percent__isnull=False)
-        missed = milestones.filter(due_on__lt=as_of).filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
-        # A report counts for the period when a lead unit (or a member of a leading collective)
-        # sent it by the cutoff and it had not been returned by then.
-        reporter_leads = TaskUnit.objects.filter(task=OuterRef("task"), role=TaskUnit.Role.LEAD).filter(
-            Q(unit=OuterRef("unit")) | Q(unit__members=OuterRef("unit"))
-        )
-        reported = (
-            ProgressReport.objects.filter(task=OuterRef("pk"), period__gte=period, submitted_at__lt=cutoff)
-            .exclude(state=ProgressReport.State.RETURNED, reviewed_at__lt=cutoff)
-            .filter(Exists(reporter_leads))
-        )
-        today = Value(day_number(as_of))
-        start = DayNumber(F("document__issued_on"))
-        deadline = DayNumber(F("current_deadline"))
-        status = Task.Status
-        # Aliases, not annotations: the light inlines them once, and a page does not pay for them
-        # a second time in its SELECT list (see with_light_reasons for the one page that shows them).
-        tasks = self.alias(
-            # Scalar subqueries with LIMIT, not EXISTS: PostgreSQL hashes an EXISTS over every
-            # milestone even for a page of 50 rows (measured at 100,000 tasks, 180,000 milestones).
-            # order_by(): any missed milestone will do, and Milestone's own ordering would join
-            # the task, its document and the unit into every row's subquery.
-            first_missed_milestone=Subquery(missed.order_by().values("pk")[:1]),
-            # The highest target reached by then; 0 when targets exist but none is due; NULL without targets.
-            milestone_expected=Subquery(
-                targets.annotate(reached=Case(When(due_on__lte=as_of, then=F("percent")), default=Value(0)))
-                .order_by("-reached")
-                .values("reached")[:1]
-            ),
-            period_report=Subquery(reported.order_by().values("pk")[:1]),
-            unreported=ExpressionWrapper(
-                Q(document__issued_on__lte=report_due_on) & Q(period_report__isnull=True),
-                output_field=models.BooleanField(),
-            ),
-        ).annotate(
-            current_deadline=Coalesce(Subquery(approved_extension.values("new_deadline")[:1]), F("deadline")),
-            percent=Coalesce(
-                Subquery(accepted.order_by("-period", "-reviewed_at", "-pk").values("percent")[:1]), Value(0)
-            ),
-            is_complete=Exists(accepted.filter(claims_complete=True)),
-            has_progress=Exists(accepted),
-            days_left=deadline - today,
-            expected=Case(
-                When(milestone_expected__isnull=False, then=F("milestone_expected")),
-                When(Q(current_deadline__lte=F("document__issued_on")), then=Value(100)),
-                default=Least(Value(100), Greatest(Value(0), (today - start) * 100 / (deadline - start))),
-                output_field=models.IntegerField(),
-            ),
-            gap=F("expected") - F("percent"),
-            status=Case(
-                When(is_complete=True, then=Value(status.DONE)),
-                When(current_deadline__lt=as_of, then=Value(status.OVERDUE)),
-                When(has_progress=True, then=Value(status.IN_PROGRESS)),
-                default=Value(status.NOT_STARTED),
-                output_field=models.CharField(),
-            ),
-            light=light_rules(as_of),
-        )
-        tasks.progress_as_of = as_of
-        return tasks
+        tasks = self.alias(**derivation(as_of))
+        if stored:
+            fresh = Q(state__as_of=as_of, state__rules=rules_key(), state__stamp=Coalesce(F("stamp__n"), Value(0)))
 
-    def with_status(self, status):
-        """After with_progress(): the tasks whose status is `status`, filtered as PostgreSQL likes it.
+            def value(name):
+                # CASE is lazy: for a task with a fresh state the derivation's subqueries never run.
+                return Case(
+                    When(fresh, then=F(f"state__{name}")),
+                    default=F(f"derived_{name}"),
+                    output_field=STATE_FIELDS[name],
+                )
+        else:
 
-        The same rules as the status annotation, but as EXISTS / NOT EXISTS conditions in the
-        WHERE clause, which the database answers with one hashed join over the reports instead
-        of computing three subqueries for every task (bench/run.py: 5.4 s → 0.3 s at 100,000
-        tasks). tests/test_status_filters.py holds the two to the same answer.
-        """
-        return self.filter(status_conditions(self.progress_as_of)[status])
+            def value(name):
+                return F(f"derived_{name}")
+
+        return tasks.alias(**{name: value(name) for name in ALIASED}).annotate(
+            **{name: value(name) for name in ANNOTATED}
+        )
 
     def with_light_reasons(self):
         """After with_progress(): annotate missed_milestone and not_reported, the reasons a page may give for a light."""
-        return self.annotate(
-            missed_milestone=ExpressionWrapper(
-                Q(first_missed_milestone__isnull=False), output_field=models.BooleanField()
-            ),
-            not_reported=F("unreported"),
-        )
+        return self.annotate(missed_milestone=F("missed_milestone"), not_reported=F("unreported"))
 
 
-def accepted_reports(as_of):
-    """The reports of the outer task (OuterRef) that had been accepted by the end of `as_of`."""
-    from .models import ProgressReport  # noqa: PLC0415
+# What with_progress() gives: annotations every page selects, aliases only filters and
+# with_light_reasons() use. Both are the fields TaskState stores.
+ANNOTATED = ("current_deadline", "percent", "is_complete", "has_progress", "days_left", "expected", "gap")
+ANNOTATED += ("status", "light")
+ALIASED = ("missed_milestone", "unreported")
+STATE_FIELDS = {
+    "current_deadline": models.DateField(),
+    "percent": models.IntegerField(),
+    "is_complete": models.BooleanField(),
+    "has_progress": models.BooleanField(),
+    "days_left": models.IntegerField(),
+    "expected": models.IntegerField(),
+    "gap": models.IntegerField(),
+    "status": models.CharField(),
+    "light": models.CharField(),
+    "missed_milestone": models.BooleanField(),
+    "unreported": models.BooleanField(),
+}
 
-    return ProgressReport.objects.filter(
-        task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=end_of_day(as_of)
+
+def rules_key():
+    """The light thresholds a stored state was derived under; a state derived under others is not used."""
+    red, yellow, due = (
+        settings.GOVTASKS_LIGHT_RED_GAP,
+        settings.GOVTASKS_LIGHT_YELLOW_GAP,
+        settings.GOVTASKS_LIGHT_DUE_SOON_DAYS,
     )
+    return f"red>{red} yellow>={yellow} due<={due}"
 
 
-def status_conditions(as_of):
-    """{status: Q} of with_progress() rows: the status rules written as conditions, for filters."""
-    from .models import Task  # noqa: PLC0415
+def derivation(as_of):
+    """{derived_<name>: expression} of a task's state at the end of `as_of`, from its reports and dates."""
+    from .models import ExtensionRequest, Milestone, ProgressReport, Task, TaskUnit  # noqa: PLC0415
 
-    accepted = accepted_reports(as_of)
-    complete = Q(Exists(accepted.filter(claims_complete=True)))
-    late = Q(current_deadline__lt=as_of)
-    started = Q(Exists(accepted))
+    cutoff = end_of_day(as_of)
+    period, report_due_on = reporting_period(as_of)
+    accepted = ProgressReport.objects.filter(
+        task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=cutoff
+    )
+    approved_extension = ExtensionRequest.objects.filter(
+        task=OuterRef("pk"), state=ExtensionRequest.State.APPROVED, decided_at__lt=cutoff
+    ).order_by("-decided_at", "-pk")
+    # Milestones as the plans stood then: created by the cutoff and not yet removed.
+    milestones = Milestone.objects.filter(plan__task=OuterRef("pk"), created_at__lt=cutoff).filter(
+        Q(removed_at__isnull=True) | Q(removed_at__gte=cutoff)
+    )
+    targets = milestones.filter(percent__isnull=False)
+    missed = milestones.filter(due_on__lt=as_of).filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
+    # A report counts for the period when a lead unit (or a member of a leading collective)
+    # sent it by the cutoff and it had not been returned by then.
+    reporter_leads = TaskUnit.objects.filter(task=OuterRef("task"), role=TaskUnit.Role.LEAD).filter(
+        Q(unit=OuterRef("unit")) | Q(unit__members=OuterRef("unit"))
+    )
+    reported = (
+        ProgressReport.objects.filter(task=OuterRef("pk"), period__gte=period, submitted_at__lt=cutoff)
+        .exclude(state=ProgressReport.State.RETURNED, reviewed_at__lt=cutoff)
+        .filter(Exists(reporter_leads))
+    )
+    today = Value(day_number(as_of))
+    start = DayNumber(F("document__issued_on"))
+    deadline = DayNumber(F("derived_current_deadline"))
+    status = Task.Status
     return {
-        Task.Status.DONE: complete,
-        Task.Status.OVERDUE: ~complete & late,
-        Task.Status.IN_PROGRESS: ~complete & ~late & started,
-        Task.Status.NOT_STARTED: ~complete & ~late & ~started,
+        # Scalar subqueries with LIMIT, not EXISTS: PostgreSQL hashes an EXISTS over every
+        # milestone even for a page of 50 rows (measured at 100,000 tasks, 180,000 milestones).
+        # order_by(): any missed milestone will do, and Milestone's own ordering would join
+        # the task, its document and the unit into every row's subquery.
+        "derived_first_missed": Subquery(missed.order_by().values("pk")[:1]),
+        "derived_missed_milestone": ExpressionWrapper(
+            Q(derived_first_missed__isnull=False), output_field=models.BooleanField()
+        ),
+        # The highest target reached by then; 0 when targets exist but none is due; NULL without targets.
+        "derived_milestone_expected": Subquery(
+            targets.annotate(reached=Case(When(due_on__lte=as_of, then=F("percent")), default=Value(0)))
+            .order_by("-reached")
+            .values("reached")[:1]
+        ),
+        "derived_period_report": Subquery(reported.order_by().values("pk")[:1]),
+        "derived_unreported": ExpressionWrapper(
+            Q(document__issued_on__lte=report_due_on) & Q(derived_period_report__isnull=True),
+            output_field=models.BooleanField(),
+        ),
+        "derived_current_deadline": Coalesce(Subquery(approved_extension.values("new_deadline")[:1]), F("deadline")),
+        "derived_percent": Coalesce(
+            Subquery(accepted.order_by("-period", "-reviewed_at", "-pk").values("percent")[:1]), Value(0)
+        ),
+        "derived_is_complete": Exists(accepted.filter(claims_complete=True)),
+        "derived_has_progress": Exists(accepted),
+        "derived_days_left": deadline - today,
+        "derived_expected": Case(
+            When(derived_milestone_expected__isnull=False, then=F("derived_milestone_expected")),
+            When(Q(derived_current_deadline__lte=F("document__issued_on")), then=Value(100)),
+            default=Least(Value(100), Greatest(Value(0), (today - start) * 100 / (deadline - start))),
+            output_field=models.IntegerField(),
+        ),
+        "derived_gap": F("derived_expected") - F("derived_percent"),
+        "derived_status": Case(
+            When(derived_is_complete=True, then=Value(status.DONE)),
+            When(derived_current_deadline__lt=as_of, then=Value(status.OVERDUE)),
+            When(derived_has_progress=True, then=Value(status.IN_PROGRESS)),
+            default=Value(status.NOT_STARTED),
+            output_field=models.CharField(),
+        ),
+        "derived_light": light_rules(as_of),
     }
 
 
 def light_rules(as_of):
-    """The warning light (预警) of a `with_progress()` row; thresholds come from settings.
+    """The warning light (预警) of a task, from the other derived_* values; thresholds come from settings.
 
     green: complete. red: past its deadline, a milestone missed, or more than
     GOVTASKS_LIGHT_RED_GAP points behind the expected progress. yellow: at least
@@ -223,17 +232,17 @@ def light_rules(as_of):
 
     light = Task.Light
     return Case(
-        When(is_complete=True, then=Value(light.GREEN)),
+        When(derived_is_complete=True, then=Value(light.GREEN)),
         When(
-            Q(current_deadline__lt=as_of)
-            | Q(gap__gt=settings.GOVTASKS_LIGHT_RED_GAP)
-            | Q(first_missed_milestone__isnull=False),
+            Q(derived_current_deadline__lt=as_of)
+            | Q(derived_gap__gt=settings.GOVTASKS_LIGHT_RED_GAP)
+            | Q(derived_first_missed__isnull=False),
             then=Value(light.RED),
         ),
         When(
-            Q(gap__gte=settings.GOVTASKS_LIGHT_YELLOW_GAP)
-            | Q(days_left__lte=settings.GOVTASKS_LIGHT_DUE_SOON_DAYS)
-            | Q(unreported=True),
+            Q(derived_gap__gte=settings.GOVTASKS_LIGHT_YELLOW_GAP)
+            | Q(derived_days_left__lte=settings.GOVTASKS_LIGHT_DUE_SOON_DAYS)
+            | Q(derived_unreported=True),
             then=Value(light.YELLOW),
         ),
         default=Value(light.GREEN),

@@ -127,8 +127,8 @@ def units_with_counts(as_of=None):
         shared=count_links(links.filter(role=Role.RESPONSIBLE)),
         via_collective=through_collectives_count(),
         total=reach_count(),
-        done=reach_count(tasks.with_status(Status.DONE).values("pk")),
-        overdue=reach_count(tasks.with_status(Status.OVERDUE).values("pk")),
+        done=reach_count(tasks.filter(status=Status.DONE).values("pk")),
+        overdue=reach_count(tasks.filter(status=Status.OVERDUE).values("pk")),
         red=reach_count(tasks.filter(light=Light.RED).values("pk")),
     )
 

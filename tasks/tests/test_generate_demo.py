@@ -202,7 +202,7 @@ def test_the_tasks_show_every_status_and_light_on_the_day_they_were_made_for(db)
     tasks = Task.objects.with_progress(AS_OF)
     assert set(tasks.values_list("status", flat=True)) == set(Task.Status.values)
     assert set(tasks.values_list("light", flat=True)) == set(Task.Light.values)
-    assert tasks.filter(first_missed_milestone__isnull=False).exists() and tasks.filter(unreported=True).exists()
+    assert tasks.with_light_reasons().filter(missed_milestone=True).exists() and tasks.filter(unreported=True).exists()
     # Some asked for more time: granted (the deadline in force moves), refused, or waiting.
     assert set(ExtensionRequest.objects.values_list("state", flat=True)) == set(ExtensionRequest.State.values)
     assert tasks.exclude(current_deadline=F("deadline")).exists()

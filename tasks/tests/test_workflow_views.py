@@ -550,8 +550,9 @@ def busy_world(w, numbers):
         ("office", "tasks:reminders", 11),
         ("office", "tasks:review_queue", 6),
         ("liaison", "tasks:todo", 14),
-        ("liaison", "dashboard", 28),  # the figures and the unit's to-do list
-        ("office", "dashboard", 19),  # five of them: the lagging units, grouped from the late tasks (selectors.lagging)
+        ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
+        # Five for the lagging units (selectors.lagging); up to four for storing the states (task_states.refresh).
+        ("office", "dashboard", 23),
         ("office", "tasks:task_list", 7),  # the page's keys, then its rows (BaseTable.two_step_pages)
         ("office", "tasks:task_detail", 15),
         ("liaison", "tasks:task_detail", 16),

@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting, MeetingOrder
-from tasks import roles
+from tasks import roles, task_states
 from tasks.models import (
     Document,
     ExtensionRequest,
@@ -1283,5 +1283,8 @@ class Command(BaseCommand):
             # subqueries for empty tables (nested loops over a million reports).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        started = time.monotonic()
+        stored = task_states.refresh()
+        self.stdout.write(f"Stored today's state of {stored:,} tasks ({time.monotonic() - started:.1f} s).")
         summary = ", ".join(f"{value:,} {key.replace('_', ' ')}" for key, value in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Done in {time.monotonic() - started:.1f} s: {summary}."))
