@@ -6,12 +6,14 @@ dashboard. refresh() derives them once, in one INSERT … SELECT, into TaskState
 day; with_progress() reads a row only while it holds — same day, same light thresholds, and
 the task's stamp unchanged since (database triggers bump it on every change to the task's
 inputs, migration 0004). Anything else is derived on the fly, so a stale row costs time, never
-correctness. Who calls refresh(): the dashboard (the first request of a day pays for the day),
-`manage.py refresh_task_states` (for a nightly cron job), and bulk loads.
+correctness. Who calls refresh(): the dashboard through refresh_if_due() (the first request of
+a day pays for the day), `manage.py refresh_task_states` (for a nightly cron job), and bulk loads.
 """
 
 import zlib
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import DateField, F, Q, Value
 from django.db.models.functions import Coalesce
@@ -65,3 +67,10 @@ def refresh(as_of=None):
                 return 0
         cursor.execute(statement, params)
         return cursor.rowcount
+
+
+def refresh_if_due():
+    """refresh() on the first call of a day in this process, then at most once every GOVTASKS_STATE_REFRESH_SECONDS."""
+    today = timezone.localdate()
+    if cache.add(f"govtasks:task-states-refreshed:{today}", True, timeout=settings.GOVTASKS_STATE_REFRESH_SECONDS):
+        refresh(today)

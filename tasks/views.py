@@ -174,7 +174,7 @@ def dashboard(request):
     if as_of in (None, timezone.localdate()):
         # Store today's state of every task whose stored state no longer holds (all of them on
         # the first visit of a day, a few after changes): the dashboard then reads, not derives.
-        task_states.refresh()
+        task_states.refresh_if_due()
     context = selectors.dashboard(as_of)
     unit = permissions.liaison_unit(request.user)
     if unit is not None:

@@ -11,6 +11,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -161,3 +162,17 @@ def test_the_dashboard_stores_todays_states_and_shows_the_same_figures(demo, cli
     stored = client.get(reverse("dashboard"))
     assert derived.context["overall"] == stored.context["overall"]
     assert list(derived.context["lagging_units"]) == list(stored.context["lagging_units"])
+
+
+def test_the_dashboard_stores_states_on_a_days_first_visit_then_at_most_once_a_minute(demo, settings):
+    settings.GOVTASKS_STATE_REFRESH_SECONDS = 60
+    cache.clear()
+    task_states.refresh_if_due()
+    assert TaskState.objects.count() == Task.objects.count()
+    TaskState.objects.all().delete()
+    task_states.refresh_if_due()  # within the minute: nothing stored, pages derive
+    assert TaskState.objects.count() == 0
+    assert state() == state(stored=False)
+    cache.clear()  # the minute has passed
+    task_states.refresh_if_due()
+    assert TaskState.objects.count() == Task.objects.count()
