@@ -276,7 +276,13 @@ class ProgressReport(models.Model):
                 fields=["task", "unit", "period"], condition=~Q(state="returned"), name="report_one_live_per_period"
             ),
         ]
-        indexes = [models.Index(fields=["task", "state", "reviewed_at"])]
+        indexes = [
+            models.Index(fields=["task", "state", "reviewed_at"]),
+            # The dashboard's newest reports, and the office's count of reports waiting for review
+            # (without them: 0.6 s and 0.1 s over a million reports, bench/run.py).
+            models.Index(fields=["submitted_at", "id"], name="report_newest"),
+            models.Index(fields=["state"], condition=Q(state="submitted"), name="report_waiting"),
+        ]
 
     def __str__(self):
         return f"{self.task_id} {self.unit} {self.period:%Y-%m}"

@@ -551,7 +551,7 @@ def busy_world(w, numbers):
         ("office", "tasks:review_queue", 6),
         ("liaison", "tasks:todo", 14),
         ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
-        # Five for the lagging units (selectors.lagging); up to four for storing the states (task_states.refresh).
+        # Three for the lagging units (selectors.lagging); up to four for storing the states (task_states.refresh).
         ("office", "dashboard", 23),
         ("office", "tasks:task_list", 7),  # the page's keys, then its rows (BaseTable.two_step_pages)
         ("office", "tasks:task_detail", 15),
