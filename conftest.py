@@ -25,10 +25,3 @@ def _fast_password_hasher(settings):
     # PBKDF2's deliberate slowness protects real passwords; in tests that create and log in
     # users it is only dead time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _task_states_stored_on_every_dashboard(settings):
-    # In production the dashboard refreshes stored task states at most once a minute per
-    # worker; tests that request it twice must see the same work done twice.
-    settings.GOVTASKS_STATE_REFRESH_SECONDS = 0

@@ -496,19 +496,21 @@ class TaskEvent(models.Model):
 
 
 class TaskStamp(models.Model):
-    """How often a task's inputs have changed: bumped by database triggers, never by the app.
+    """A task whose inputs changed since its state was stored: written by database triggers, never by the app.
 
-    Every insert, update or delete of what a task's derived state is made of (its reports,
-    extensions, plans and milestones, units, deadline, document date, the members of a
-    collective on it) bumps `n` (migration 0004), however the change was made — a service,
-    the admin, an import, a bulk update. A stored TaskState is only used while its stamp is
-    this one.
+    Every insert, update or delete of what a task's derived state is made of (the task itself,
+    its reports, extensions, plans and milestones, units, deadline, document date, the members
+    of a collective on it) adds this row or bumps its `n` (migrations 0004 and 0006), however
+    the change was made — a service, the admin, an import, a bulk update, raw SQL.
+    task_states.ensure_fresh() derives those tasks again and removes their rows.
     """
 
     # No database foreign key: a task's delete cascades to rows whose triggers stamp it again.
     task = models.OneToOneField(
         Task, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="stamp"
     )
+    # Bumped, not just inserted: the update locks the row until the writer commits, and a
+    # refresh skips locked rows, so a change still in flight is never taken as stored.
     n = models.PositiveBigIntegerField(default=0)
 
     # Derived, not data: backups leave it out (govtasks/backup.py).
@@ -518,21 +520,29 @@ class TaskStamp(models.Model):
         return f"{self.task_id}: {self.n}"
 
 
-class TaskState(models.Model):
-    """A task's derived state (querysets.with_progress) as of one day, stored so that pages need
-    not derive it from the reports for every task on every request (tasks/task_states.py).
+class TaskStateDay(models.Model):
+    """The day and light thresholds every stored TaskState holds for; a single row (pk 1)."""
 
-    Used only for that day, with the same light thresholds, and while the task's stamp is the
-    one it was derived at; otherwise the state is derived again on the fly, so a stale row is
-    slow at worst, never wrong.
+    as_of = models.DateField()
+    rules = models.CharField(max_length=64)
+
+    derived = True
+
+    def __str__(self):
+        return f"{self.as_of} {self.rules}"
+
+
+class TaskState(models.Model):
+    """A task's derived state (querysets.with_progress) today, stored so that pages read it
+    instead of deriving it from the reports for every task on every request.
+
+    Kept true by task_states.ensure_fresh() before every read: all of them again on another
+    day or under other light thresholds (TaskStateDay), the changed tasks (TaskStamp) otherwise.
     """
 
     task = models.OneToOneField(
         Task, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="state"
     )
-    as_of = models.DateField()
-    stamp = models.PositiveBigIntegerField()
-    rules = models.CharField(max_length=64)
     current_deadline = models.DateField()
     percent = models.IntegerField()
     is_complete = models.BooleanField()
@@ -547,5 +557,13 @@ class TaskState(models.Model):
 
     derived = True
 
+    class Meta:
+        # The task list filters by status and light and sorts by deadline; the dashboard lists the late.
+        indexes = [
+            models.Index(fields=["status", "task"], name="taskstate_status"),
+            models.Index(fields=["light", "task"], name="taskstate_light"),
+            models.Index(fields=["current_deadline", "task"], name="taskstate_deadline"),
+        ]
+
     def __str__(self):
-        return f"{self.task_id} {self.as_of}: {self.status}, {self.light}"
+        return f"{self.task_id}: {self.status}, {self.light}"

@@ -2,8 +2,8 @@
 
 A task's status, percent and warning light are never typed: `with_progress()` derives
 them in SQL from accepted reports and dates, so they can be filtered, sorted and counted
-on any page, "as of" any date. For today they are read from TaskState rows stored by
-task_states.refresh() while those still hold (tasks/task_states.py).
+on any page, "as of" any date. For today they are read from TaskState rows that
+task_states.ensure_fresh() keeps true (tasks/task_states.py).
 """
 
 import datetime
@@ -83,29 +83,21 @@ class TaskQuerySet(models.QuerySet):
         due before `as_of` and still not done; no lead unit has reported for the period due by
         then (`reporting_period`).
 
-        Where the task's TaskState was stored for this day, under these light rules and from
-        its inputs as they are (its stamp), the stored values are read; otherwise, or with
-        stored=False, they are derived from the reports here and now (task_states.py).
+        For today (and stored=True) they are read from the tasks' TaskState rows, which
+        task_states.ensure_fresh() first makes hold; for another day, or with stored=False,
+        they are derived from the reports here and now.
         """
         as_of = as_of or timezone.localdate()
+        if stored and as_of == timezone.localdate():
+            from . import task_states  # noqa: PLC0415 — task_states imports this module
+
+            task_states.ensure_fresh(as_of)
+            return self.alias(**{name: F(f"state__{name}") for name in ALIASED}).annotate(
+                **{name: F(f"state__{name}") for name in ANNOTATED}
+            )
         tasks = self.alias(**derivation(as_of))
-        if stored:
-            fresh = Q(state__as_of=as_of, state__rules=rules_key(), state__stamp=Coalesce(F("stamp__n"), Value(0)))
-
-            def value(name):
-                # CASE is lazy: for a task with a fresh state the derivation's subqueries never run.
-                return Case(
-                    When(fresh, then=F(f"state__{name}")),
-                    default=F(f"derived_{name}"),
-                    output_field=STATE_FIELDS[name],
-                )
-        else:
-
-            def value(name):
-                return F(f"derived_{name}")
-
-        return tasks.alias(**{name: value(name) for name in ALIASED}).annotate(
-            **{name: value(name) for name in ANNOTATED}
+        return tasks.alias(**{name: F(f"derived_{name}") for name in ALIASED}).annotate(
+            **{name: F(f"derived_{name}") for name in ANNOTATED}
         )
 
     def with_light_reasons(self):
@@ -118,19 +110,6 @@ class TaskQuerySet(models.QuerySet):
 ANNOTATED = ("current_deadline", "percent", "is_complete", "has_progress", "days_left", "expected", "gap")
 ANNOTATED += ("status", "light")
 ALIASED = ("missed_milestone", "unreported")
-STATE_FIELDS = {
-    "current_deadline": models.DateField(),
-    "percent": models.IntegerField(),
-    "is_complete": models.BooleanField(),
-    "has_progress": models.BooleanField(),
-    "days_left": models.IntegerField(),
-    "expected": models.IntegerField(),
-    "gap": models.IntegerField(),
-    "status": models.CharField(),
-    "light": models.CharField(),
-    "missed_milestone": models.BooleanField(),
-    "unreported": models.BooleanField(),
-}
 
 
 def rules_key():

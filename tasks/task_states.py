@@ -1,76 +1,119 @@
-"""Stored task states: today's derived state of every task, kept so pages need not derive it per request.
+"""Stored task states: today's derived state of every task, kept true so pages read instead of derive.
 
 Deriving a task's status, percent and light (querysets.with_progress) costs about ten indexed
-subqueries a task: nothing for a district's 84 tasks, seconds for a province's 100,000 on the
-dashboard. refresh() derives them once, in one INSERT … SELECT, into TaskState rows for one
-day; with_progress() reads a row only while it holds — same day, same light thresholds, and
-the task's stamp unchanged since (database triggers bump it on every change to the task's
-inputs, migration 0004). Anything else is derived on the fly, so a stale row costs time, never
-correctness. Who calls refresh(): the dashboard through refresh_if_due() (the first request of
-a day pays for the day), `manage.py refresh_task_states` (for a nightly cron job), and bulk loads.
+subqueries a task: nothing for a district's 84 tasks, seconds for a province's 100,000 on every
+page. So today's state of every task is stored in TaskState, and with_progress() reads those
+rows — plain columns the database can index, filter and sort — after ensure_fresh() has made
+sure they hold:
+
+- TaskStateDay names the day and light thresholds the rows were derived for. On another day (the
+  first read after midnight) or under other thresholds, every row is derived again in one
+  INSERT … SELECT (5 s for 100,000 tasks; `manage.py refresh_task_states` from cron just after
+  midnight spares a visitor that wait).
+- TaskStamp has a row for each task whose inputs changed since: database triggers write it on
+  every change, however made (migrations 0004 and 0006). Those tasks are derived again and
+  their rows removed.
+
+With nothing changed, ensure_fresh() is one query of one row. Other days ("as of" a date) are
+always derived on the fly.
+
+Concurrency (PostgreSQL): refreshes take turns on an advisory lock; a refresh removes only the
+stamps no transaction holds (SKIP LOCKED). A writer still in flight keeps its stamp locked until
+it commits, so its task is derived again by the next read after that, never stored from a
+snapshot that missed the change; and a reader never waits for a writer.
 """
 
 import zlib
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import DateField, F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from .models import Task, TaskState
+from .models import Task, TaskStamp, TaskState, TaskStateDay
 from .querysets import ALIASED, ANNOTATED, rules_key
 
-# PostgreSQL advisory lock: one refresh at a time; the others do not wait, they read what is derived.
 LOCK = zlib.crc32(b"govtasks.task_states.refresh")
-COLUMNS = ["task_id", "as_of", "stamp", "rules", *ANNOTATED, *ALIASED]
+COLUMNS = ["task_id", *ANNOTATED, *ALIASED]
+DAY = 1  # the primary key of the one TaskStateDay row
+# Changed tasks are derived this many at a time (SQLite allows 32,766 parameters a statement).
+BATCH = 2000
 
 
-def fresh(as_of):
-    """The condition under which a task's stored state may be read for `as_of`."""
-    return Q(state__as_of=as_of, state__rules=rules_key(), state__stamp=Coalesce(F("stamp__n"), Value(0)))
+def ensure_fresh(as_of=None):
+    """Make every stored state hold for `as_of` (default today); returns how many were derived again."""
+    as_of = as_of or timezone.localdate()
+    if _holds(as_of):
+        return 0
+    return _refresh(as_of, everything=False)
 
 
 def refresh(as_of=None):
-    """Store the state of `as_of` (default today) of every task whose stored state does not hold; returns how many.
+    """Derive and store every task's state for `as_of` (default today), whatever was stored; returns how many."""
+    return _refresh(as_of or timezone.localdate(), everything=True)
 
-    One statement computes and writes them all; with nothing stale it only finds that out.
-    """
-    as_of = as_of or timezone.localdate()
-    stale = (
-        Task.objects.exclude(fresh(as_of))
-        .with_progress(as_of, stored=False)
-        .annotate(
-            state_as_of=Value(as_of, output_field=DateField()),
-            state_stamp=Coalesce(F("stamp__n"), Value(0)),
-            state_rules=Value(rules_key()),
-            # Promoted from aliases: the stored row holds them too.
-            **{name: F(name) for name in ALIASED},
-        )
-        .order_by()
-        .values_list("pk", "state_as_of", "state_stamp", "state_rules", *ANNOTATED, *ALIASED)
+
+def _holds(as_of):
+    """One query: are the stored states of `as_of`, under today's thresholds, with no task changed since?"""
+    return (
+        TaskStateDay.objects.filter(pk=DAY, as_of=as_of, rules=rules_key())
+        .exclude(Exists(TaskStamp.objects.all()))
+        .exists()
     )
-    select, params = stale.query.sql_with_params()
+
+
+def _refresh(as_of, everything):
+    with transaction.atomic():
+        _take_turn()
+        changed = _take_stamps()
+        # Another request may have stored this day's states while this one waited for its turn.
+        if not everything and TaskStateDay.objects.filter(pk=DAY, as_of=as_of, rules=rules_key()).exists():
+            return sum(_store(as_of, changed[start : start + BATCH]) for start in range(0, len(changed), BATCH))
+        TaskState.objects.exclude(Exists(Task.objects.filter(pk=OuterRef("task_id")))).delete()
+        stored = _store(as_of)
+        TaskStateDay.objects.update_or_create(pk=DAY, defaults={"as_of": as_of, "rules": rules_key()})
+        return stored
+
+
+def _take_turn():
+    """Wait for any other refresh to finish (PostgreSQL; SQLite runs one writer at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
+
+
+def _take_stamps():
+    """Remove the stamps no other transaction holds; returns the ids of their tasks."""
+    table = connection.ops.quote_name(TaskStamp._meta.db_table)
+    locked = f"SELECT task_id FROM {table} FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else None
+    where = f" WHERE task_id IN ({locked})" if locked else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}{where} RETURNING task_id")  # noqa: S608 — no value in the SQL
+        return sorted(task_id for (task_id,) in cursor.fetchall())
+
+
+def _store(as_of, task_ids=None):
+    """Derive and upsert the states of `task_ids` (None: every task) for `as_of`; returns how many."""
+    tasks = Task.objects.all()
+    if task_ids is not None:
+        tasks = tasks.filter(pk__in=task_ids)
+        # Tasks deleted since their stamp: their state goes with them.
+        TaskState.objects.filter(task__in=task_ids).exclude(task__in=tasks.values("pk")).delete()
+    rows = (
+        tasks.with_progress(as_of, stored=False)
+        # Promoted from aliases: the stored row holds them too.
+        .annotate(**{f"stored_{name}": F(name) for name in ALIASED})
+        .order_by()
+        .values_list("pk", *ANNOTATED, *(f"stored_{name}" for name in ALIASED))
+    )
+    select, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(TaskState._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(column) for column in COLUMNS)
     updates = ", ".join(f"{name} = excluded.{name}" for name in map(connection.ops.quote_name, COLUMNS[1:]))
     # WHERE true: SQLite reads "ON CONFLICT" after a bare SELECT as part of a join.
     statement = (
-        f"INSERT INTO {table} ({columns}) SELECT * FROM ({select}) AS stale WHERE true "
+        f"INSERT INTO {table} ({columns}) SELECT * FROM ({select}) AS derived WHERE true "
         f"ON CONFLICT (task_id) DO UPDATE SET {updates}"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK])
-            if not cursor.fetchone()[0]:
-                return 0
+    with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return cursor.rowcount
-
-
-def refresh_if_due():
-    """refresh() on the first call of a day in this process, then at most once every GOVTASKS_STATE_REFRESH_SECONDS."""
-    today = timezone.localdate()
-    if cache.add(f"govtasks:task-states-refreshed:{today}", True, timeout=settings.GOVTASKS_STATE_REFRESH_SECONDS):
-        refresh(today)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from govtasks.generic import Exporter, ObjectListView
 
-from . import permissions, selectors, selectors_workflow, task_states
+from . import permissions, selectors, selectors_workflow
 from .bulletin import write_bulletin
 from .filtersets import TaskFilterSet, UnitFilterSet
 from .models import Document, Task, TaskUnit, Unit
@@ -171,10 +171,6 @@ def unit_detail(request, pk):
 def dashboard(request):
     """Figures for everyone; a liaison's to-do list for its unit and the office's waiting work on top."""
     as_of = as_of_from(request, request.GET)
-    if as_of in (None, timezone.localdate()):
-        # Store today's state of every task whose stored state no longer holds (all of them on
-        # the first visit of a day, a few after changes): the dashboard then reads, not derives.
-        task_states.refresh_if_due()
     context = selectors.dashboard(as_of)
     unit = permissions.liaison_unit(request.user)
     if unit is not None:

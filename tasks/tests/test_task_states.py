@@ -1,9 +1,9 @@
-"""Stored task states (tasks/task_states.py): read while they hold, and only then.
+"""Stored task states (tasks/task_states.py): read for today, and always true when read.
 
-Synthetic data made for today holds every status and light. After refresh() every task's
-stored state must equal its derivation; any change to a task's inputs, however written,
-must make with_progress() derive that task again; another day or other light thresholds
-must never read a stored state.
+Synthetic data made for today holds every status and light. After a refresh every task's
+stored state must equal its derivation; any change to a task's inputs, however written, must
+be derived again before the next read; another day must never read a stored state; other
+light thresholds or a new day must derive every task again.
 """
 
 import datetime
@@ -11,13 +11,14 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks import roles, task_states
+from tasks import roles, selectors, task_states
 from tasks.models import (
     Document,
     ExtensionRequest,
@@ -26,6 +27,7 @@ from tasks.models import (
     Task,
     TaskStamp,
     TaskState,
+    TaskStateDay,
     TaskUnit,
     Unit,
     UnitPlan,
@@ -53,7 +55,9 @@ def test_after_a_refresh_every_stored_state_is_the_derived_one_and_is_what_pages
     assert task_states.refresh() == Task.objects.count() == TaskState.objects.count()
     assert state() == state(stored=False)
     assert {status for status, *_ in TaskState.objects.values_list("status")} == set(Task.Status.values)
-    assert task_states.refresh() == 0  # nothing stale
+    with CaptureQueriesContext(connection) as queries:
+        assert task_states.ensure_fresh() == 0  # nothing changed
+    assert len(queries) == 1
     # The stored row is what is read: a row tampered with shows through (and only that row).
     task = Task.objects.order_by("pk").first()
     wrong = Task.Light.GREEN if TaskState.objects.get(task=task).light != Task.Light.GREEN else Task.Light.RED
@@ -134,45 +138,74 @@ CHANGES = [
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=[change.__name__ for change in CHANGES])
-def test_any_change_to_a_tasks_inputs_sets_its_stored_state_aside(demo, change):
+def test_any_change_to_a_tasks_inputs_is_derived_again_before_the_next_read(demo, change):
     task = first(Task, reports__isnull=False, task_units__role=TaskUnit.Role.LEAD)
     task_states.refresh()
     change(task)
-    assert TaskStamp.objects.get(task=task).n != TaskState.objects.get(task=task).stamp
-    # Read now: the derivation, not the stored row of before the change.
-    assert state(pk=task.pk) == state(pk=task.pk, stored=False)
-    assert task_states.refresh() >= 1
+    assert TaskStamp.objects.filter(task=task).exists()
+    derived = state(pk=task.pk, stored=False)
+    assert state(pk=task.pk) == derived
+    assert not TaskStamp.objects.exists()
     assert state() == state(stored=False)
 
 
-def test_another_day_or_other_thresholds_never_read_todays_states(demo):
+def test_a_new_task_is_stored_on_the_next_read_and_a_deleted_one_leaves(demo):
+    task_states.refresh()
+    model = first(Task)
+    new = Task.objects.create(
+        document=model.document,
+        section=model.section,
+        number=99999,
+        text="新任务",
+        deadline=model.deadline,
+        source_line=0,
+        source_text="新任务",
+    )
+    assert state(pk=new.pk) == state(pk=new.pk, stored=False)
+    assert TaskState.objects.filter(task=new).exists()
+    gone = new.pk
+    new.delete()
+    state()
+    assert not TaskState.objects.filter(task=gone).exists()
+
+
+def test_another_day_never_reads_todays_states(demo):
     task_states.refresh()
     TaskState.objects.update(light=Task.Light.GREEN, status=Task.Status.DONE)  # all wrong on purpose
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     assert state(yesterday) == state(yesterday, stored=False)
+
+
+def test_other_thresholds_or_a_new_day_derive_every_task_again(demo):
+    task_states.refresh()
+    TaskState.objects.update(light=Task.Light.GREEN, status=Task.Status.DONE)  # all wrong on purpose
     with override_settings(GOVTASKS_LIGHT_RED_GAP=5):
         assert state() == state(stored=False)
-
-
-def test_the_dashboard_stores_todays_states_and_shows_the_same_figures(demo, client):
-    TaskState.objects.all().delete()
-    client.force_login(make_user("office", role=roles.OFFICE))
-    derived = client.get(reverse("dashboard"), {"as_of": (timezone.localdate()).isoformat()})
-    assert TaskState.objects.count() == Task.objects.count()
-    stored = client.get(reverse("dashboard"))
-    assert derived.context["overall"] == stored.context["overall"]
-    assert list(derived.context["lagging_units"]) == list(stored.context["lagging_units"])
-
-
-def test_the_dashboard_stores_states_on_a_days_first_visit_then_at_most_once_a_minute(demo, settings):
-    settings.GOVTASKS_STATE_REFRESH_SECONDS = 60
-    cache.clear()
-    task_states.refresh_if_due()
-    assert TaskState.objects.count() == Task.objects.count()
-    TaskState.objects.all().delete()
-    task_states.refresh_if_due()  # within the minute: nothing stored, pages derive
-    assert TaskState.objects.count() == 0
+    TaskState.objects.update(light=Task.Light.GREEN, status=Task.Status.DONE)
+    TaskStateDay.objects.update(as_of=timezone.localdate() - datetime.timedelta(days=1))  # stored yesterday
     assert state() == state(stored=False)
-    cache.clear()  # the minute has passed
-    task_states.refresh_if_due()
+
+
+def test_the_dashboard_reads_stored_states_equal_to_the_derived_ones(demo, client):
+    TaskState.objects.all().delete()
+    TaskStateDay.objects.all().delete()
+    client.force_login(make_user("office", role=roles.OFFICE))
+    response = client.get(reverse("dashboard"))
     assert TaskState.objects.count() == Task.objects.count()
+    derived = Task.objects.with_progress(stored=False).aggregate(**selectors._status_counts())
+    shown = response.context["overall"]
+    assert {key: shown[key] for key in derived if key != "average_percent"} == {
+        key: value for key, value in derived.items() if key != "average_percent"
+    }
+
+
+def test_storing_the_changed_tasks_costs_the_same_queries_for_few_or_many(demo):
+    task_states.refresh()
+    counts = []
+    for changed in (Task.objects.order_by("pk")[:10], Task.objects.order_by("pk")[10:200]):
+        Task.objects.filter(pk__in=changed.values("pk")).update(deadline=timezone.localdate())
+        with CaptureQueriesContext(connection) as queries:
+            assert task_states.ensure_fresh() == len(changed)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+    assert state() == state(stored=False)
