@@ -16,7 +16,7 @@ class UnitNameField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 100)
         super().__init__(**kwargs)
-        # The task list renders a <datalist id="unit-names"> of canonical names.
+        # The task list renders a <datalist id="unit-names"> that static/js/govtasks.js fills.
         self.widget.attrs.setdefault("list", "unit-names")
 
     def clean(self, value):

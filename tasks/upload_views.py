@@ -188,7 +188,6 @@ def fillin(request):
         "office": office,
         "can_upload": can_upload,
         "this_month": first_of_month(timezone.localdate()),
-        "unit_names": Unit.objects.values_list("name", flat=True) if office else [],
     }
     if request.method == "POST":
         if not can_upload:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_detail, name="document_detail"),
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/names/", views.unit_names, name="unit_names"),
     path("manage/notices/import/", upload_views.notice_import, name="notice_import"),
     path("fillin/", upload_views.fillin, name="fillin"),
     path("fillin/download/", upload_views.fillin_download, name="fillin_download"),

@@ -9,3 +9,29 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+
+// <datalist data-names="URL"> is filled with the unit names the URL returns ({"names": [...]}) the
+// first time a box that uses it gets the focus: the names are not written into every page.
+document.addEventListener("focusin", function (event) {
+  var list = event.target instanceof HTMLInputElement ? event.target.list : null;
+  if (!list || !list.hasAttribute("data-names") || list.hasAttribute("data-loaded")) {
+    return;
+  }
+  list.setAttribute("data-loaded", "");
+  fetch(list.getAttribute("data-names"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) {
+      return response.ok ? response.json() : { names: [] };
+    })
+    .then(function (data) {
+      var options = document.createDocumentFragment();
+      data.names.forEach(function (name) {
+        var option = document.createElement("option");
+        option.value = name;
+        options.appendChild(option);
+      });
+      list.appendChild(options);
+    })
+    .catch(function () {
+      list.removeAttribute("data-loaded"); // try again on the next focus
+    });
+});

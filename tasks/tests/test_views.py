@@ -438,3 +438,13 @@ def test_query_count_does_not_grow_with_rows(client, world, url):
     add_tasks(200, 190, world.document, world.section2, units[1:] + units[:1])
     many = queries(client, url)
     assert few == many
+
+
+def test_unit_names_for_the_unit_box_are_for_signed_in_users_only(client, world):
+    url = reverse("tasks:unit_names")
+    response = client.get(url)
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
+    assert response["Content-Type"] == "application/json"
+    assert world.dev.name in response.json()["names"]
+    assert "private" in response["Cache-Control"]

@@ -191,3 +191,15 @@ def test_the_task_list_prints_on_a4_landscape_without_navigation_or_filters(page
     sheets = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", content)
     assert sheets
     assert all(float(width) > float(height) for width, height in sheets)
+
+
+def test_the_unit_box_suggests_every_units_name_once_it_is_used(page):
+    page.goto("/tasks/")
+    suggestions = page.locator("datalist#unit-names option")
+    # Not written into the page: fetched when the box is first used.
+    expect(suggestions).to_have_count(0)
+    page.get_by_label("单位", exact=True).focus()
+    expect(suggestions.first).to_be_attached()
+    names = suggestions.evaluate_all("options => options.map(option => option.value)")
+    assert "区市场监督管理局" in names
+    assert len(names) == len(set(names)) > 50
