@@ -28,6 +28,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -110,6 +111,9 @@ class BaseTable(tables.Table):
         """
         params = request.GET if params is None else params
         self.request = request
+        # Counted before ordering: an order never changes how many rows there are, and an
+        # ordering may join what the count does not need (TaskTable.order_deadline).
+        unordered = self.data.data
         sort = params.getlist(self.prefixed_order_by_field)
         if sort:
             self.order_by = sort
@@ -123,7 +127,7 @@ class BaseTable(tables.Table):
             1,
             settings.GOVTASKS_MAX_PER_PAGE,
         )
-        self.paginator = Paginator(self.rows, self.per_page)
+        self.paginator = CountedPaginator(self.rows, self.per_page, counted=unordered)
         try:
             self.page = self.paginator.page(params.get(self.prefixed_page_field) or 1)
         except PageNotAnInteger:
@@ -151,6 +155,18 @@ class BaseTable(tables.Table):
         by_pk = {record.pk: record for record in queryset.order_by().filter(pk__in=pks)}
         # A row deleted between the two queries is left out rather than failing the page.
         self.page.object_list = BoundRows([by_pk[pk] for pk in pks if pk in by_pk], table=self)
+
+
+class CountedPaginator(Paginator):
+    """A Paginator whose count comes from `counted`, the same rows in another order."""
+
+    def __init__(self, object_list, per_page, *, counted, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.counted = counted
+
+    @cached_property
+    def count(self):
+        return self.counted.count() if isinstance(self.counted, QuerySet) else len(self.counted)
 
 
 class CellRenderer:

