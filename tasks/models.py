@@ -571,3 +571,46 @@ class TaskState(models.Model):
 
     def __str__(self):
         return f"{self.task_id}: {self.status}, {self.light}"
+
+
+class TaskReach(models.Model):
+    """A unit a task reaches — named on it, or a member of a collective named on it — as stored
+    with today's task states (tasks/unit_tallies.py). 0/1 flags, so that sums count tasks."""
+
+    task = models.ForeignKey(Task, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    lead = models.PositiveSmallIntegerField()  # named as a lead unit
+    responsible = models.PositiveSmallIntegerField()  # named as a responsible unit
+    via = models.PositiveSmallIntegerField()  # not named: reached through a collective only
+
+    derived = True
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="task_reach_unique")]
+
+    def __str__(self):
+        return f"{self.task_id} → {self.unit_id}"
+
+
+class UnitTally(models.Model):
+    """A unit's task counts today, kept with the stored task states (tasks/unit_tallies.py): what
+    selectors.units_with_counts() derives, for the unit list and the dashboard's lagging units."""
+
+    unit = models.OneToOneField(
+        Unit, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="tally"
+    )
+    led = models.IntegerField()
+    shared = models.IntegerField()
+    via_collective = models.IntegerField()
+    total = models.IntegerField()
+    done = models.IntegerField()
+    overdue = models.IntegerField()
+    red = models.IntegerField()
+
+    derived = True
+
+    class Meta:
+        indexes = [models.Index(fields=["-overdue", "-red"], name="unit_tally_lagging")]
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.done}/{self.total}"

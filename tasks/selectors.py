@@ -14,6 +14,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -25,8 +26,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Document, ProgressReport, Section, Task, TaskUnit, Unit
+from . import task_states, unit_tallies
+from .models import Document, ProgressReport, Section, Task, TaskState, TaskUnit, Unit
 from .querysets import end_of_day
+
+
+def is_today(as_of):
+    return as_of is None or as_of == timezone.localdate()
+
 
 Status = Task.Status
 Light = Task.Light
@@ -111,17 +118,21 @@ def count_links(links):
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
 
 
-def units_with_counts(as_of=None):
-    """Units annotated with task counts as of `as_of`.
+def units_with_counts(as_of=None, *, stored=True):
+    """Units annotated with task counts as of `as_of` (default today).
 
     led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given
     only to a collective it belongs to; total, done, overdue and red: over all the tasks of
     the unit — named directly or through a collective — the same rows the task list shows
     for ?unit=<name>&role=any, so a count and the list behind its link agree. The done,
     overdue and red tasks are found once, as uncorrelated subqueries the database hashes,
-    not derived again for each unit.
+    not derived again for each unit. Today's are read from the stored tallies (unit_tallies.py)
+    unless stored=False.
     """
-    tasks = Task.objects.with_progress(as_of)
+    if stored and is_today(as_of):
+        task_states.ensure_fresh()
+        return Unit.objects.annotate(**{name: Coalesce(F(f"tally__{name}"), 0) for name in unit_tallies.TALLIED})
+    tasks = Task.objects.with_progress(as_of, stored=stored)
     links = TaskUnit.objects.filter(unit=OuterRef("pk"))
     return Unit.objects.annotate(
         led=count_links(links.filter(role=Role.LEAD)),
@@ -134,14 +145,26 @@ def units_with_counts(as_of=None):
     )
 
 
-def lagging(tasks, limit):
-    """The `limit` units with most overdue, then red, tasks among `tasks` (with_progress() rows).
+def lagging(as_of, limit):
+    """The `limit` units with most overdue, then red, tasks as of `as_of` (default today), with their totals.
 
-    Counted as units_with_counts() counts, but from the other end: the overdue and red tasks
-    are found once and grouped by the units they reach, instead of counting for each of
-    thousands of units (bench/run.py). A collective's tasks are counted with each of its
+    Counted as units_with_counts() counts. A collective's tasks are counted with each of its
     members; listing the collective too would count them twice.
     """
+    if is_today(as_of):
+        return list(
+            units_with_counts()
+            .exclude(kind=Unit.Kind.COLLECTIVE)
+            .filter(Q(tally__overdue__gt=0) | Q(tally__red__gt=0))
+            .order_by("-overdue", "-red", "name")[:limit]
+        )
+    return lagging_derived(Task.objects.with_progress(as_of), limit)
+
+
+def lagging_derived(tasks, limit):
+    """lagging() of another day, from the derived states of `tasks`: the overdue and red tasks
+    are found once and grouped by the units they reach, instead of counting for each of
+    thousands of units (bench/run.py)."""
     counts = defaultdict(lambda: {"overdue": 0, "red": 0})
     for key, task_ids in (
         ("overdue", tasks.filter(status=Status.OVERDUE).values("pk")),
@@ -213,7 +236,10 @@ def dashboard(as_of=None):
     """Everything the dashboard shows, as it stood on `as_of` (default today)."""
     as_of = as_of or timezone.localdate()
     tasks = Task.objects.with_progress(as_of)
-    overall = with_shares(tasks.aggregate(**_status_counts()))
+    # Every task has a stored state once with_progress() has run: today's figures are counted
+    # from the states alone, without joining 100,000 tasks to them (70 ms → 20 ms).
+    every_task = TaskState.objects.all() if is_today(as_of) else tasks
+    overall = with_shares(every_task.aggregate(**_status_counts()))
     # The sections of the newest responsibility split: a city's database holds every district's
     # notices of every year, and a bar for each of their thousands of sections says nothing.
     newest = Section.objects.filter(document__kind=Document.Kind.NOTICE).order_by("-document__issued_on", "-document")
@@ -232,7 +258,7 @@ def dashboard(as_of=None):
         .annotate(**_status_counts())
         .order_by("document__issued_on", "document", "section__number")
     ]
-    lagging_units = lagging(tasks, DASHBOARD_ROWS)
+    lagging_units = lagging(as_of, DASHBOARD_ROWS)
     shown = tasks_for_display(as_of)
     due_soon = (
         shown.filter(current_deadline__gte=as_of, current_deadline__lte=as_of + datetime.timedelta(days=DUE_SOON_DAYS))

@@ -14,8 +14,8 @@ sure they hold:
   every change, however made (migrations 0004 and 0006). Those tasks are derived again and
   their rows removed.
 
-With nothing changed, ensure_fresh() is one query of one row. Other days ("as of" a date) are
-always derived on the fly.
+The units' task counts are kept with the states (unit_tallies.py). With nothing changed,
+ensure_fresh() is one query of one row. Other days ("as of" a date) are always derived on the fly.
 
 Concurrency (PostgreSQL): refreshes take turns on an advisory lock; a refresh removes only the
 stamps no transaction holds (SKIP LOCKED). A writer still in flight keeps its stamp locked until
@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from . import unit_tallies
 from .models import Task, TaskStamp, TaskState, TaskStateDay
 from .querysets import ALIASED, ANNOTATED, rules_key
 
@@ -53,7 +54,7 @@ def refresh(as_of=None):
 
 
 def _holds(as_of):
-    """One query: are the stored states of `as_of`, under today's thresholds, with no task changed since?"""
+    """One query: are the stored states (and tallies) of `as_of`, under today's thresholds, with no task changed since?"""
     return (
         TaskStateDay.objects.filter(pk=DAY, as_of=as_of, rules=rules_key())
         .exclude(Exists(TaskStamp.objects.all()))
@@ -92,10 +93,12 @@ def _take_stamps():
 
 
 def _store(as_of, task_ids=None):
-    """Derive and upsert the states of `task_ids` (None: every task) for `as_of`; returns how many."""
+    """Derive and upsert the states of `task_ids` (None: every task) for `as_of`, and the units'
+    tallies with them (unit_tallies.py); returns how many states."""
     tasks = Task.objects.all()
     if task_ids is not None:
         tasks = tasks.filter(pk__in=task_ids)
+        unit_tallies.forget(task_ids)  # with the states they were counted with
         # Tasks deleted since their stamp: their state goes with them.
         TaskState.objects.filter(task__in=task_ids).exclude(task__in=tasks.values("pk")).delete()
     rows = (
@@ -116,4 +119,9 @@ def _store(as_of, task_ids=None):
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
-        return cursor.rowcount
+        stored = cursor.rowcount
+    if task_ids is None:
+        unit_tallies.rebuild()
+    else:
+        unit_tallies.remember(task_ids)
+    return stored

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks import roles, selectors, task_states
+from tasks import roles, selectors, task_states, unit_tallies
 from tasks.models import (
     Document,
     ExtensionRequest,
@@ -31,6 +31,7 @@ from tasks.models import (
     TaskUnit,
     Unit,
     UnitPlan,
+    UnitTally,
 )
 from tasks.tests.factories import make_report
 from tasks.tests.people import make_user
@@ -209,3 +210,35 @@ def test_storing_the_changed_tasks_costs_the_same_queries_for_few_or_many(demo):
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert state() == state(stored=False)
+
+
+def tallies():
+    """{unit pk: counts} of the units with any task, as the unit list reads them today (stored)."""
+    rows = selectors.units_with_counts().values_list("pk", *unit_tallies.TALLIED)
+    return {pk: counts for pk, *counts in rows if any(counts)}
+
+
+def test_stored_unit_tallies_are_the_derived_counts_after_a_refresh_and_after_any_change(demo):
+    task_states.refresh()
+    today = timezone.localdate()
+    assert tallies() == derived_tallies(today)
+    assert UnitTally.objects.exists()
+    task = first(Task, reports__isnull=False, task_units__role=TaskUnit.Role.LEAD)
+    for change in CHANGES:
+        change(task)
+        assert tallies() == derived_tallies(today)
+    Task.objects.filter(pk__in=Task.objects.order_by("pk").values("pk")[:50]).update(deadline=today)
+    assert tallies() == derived_tallies(today)
+
+
+def derived_tallies(day):
+    rows = selectors.units_with_counts(day, stored=False).values_list("pk", *unit_tallies.TALLIED)
+    return {pk: counts for pk, *counts in rows if any(counts)}
+
+
+def test_the_dashboards_lagging_units_are_the_same_stored_or_derived(demo):
+    today = timezone.localdate()
+    stored = [(unit.pk, unit.overdue, unit.red, unit.total) for unit in selectors.lagging(today, 10)]
+    derived = selectors.lagging_derived(Task.objects.with_progress(today, stored=False), 10)
+    assert stored == [(unit.pk, unit.overdue, unit.red, unit.total) for unit in derived]
+    assert stored and stored[0][1] > 0
