@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
@@ -157,6 +157,40 @@ class BaseTable(tables.Table):
         self.page.object_list = BoundRows([by_pk[pk] for pk in pks if pk in by_pk], table=self)
 
 
+def sort_keys(queryset):
+    """[(field name, descending)] of the queryset's ordering, a foreign key spelled out as its
+    model's ordering (as the database sorts it); None when an ordering is an expression."""
+    keys = []
+    for item in queryset.query.order_by:
+        if not isinstance(item, str):
+            return None
+        descending, name = item.startswith("-"), item.lstrip("-")
+        field = next((f for f in queryset.model._meta.concrete_fields if f.name == name), None)
+        related = getattr(field, "related_model", None) if field is not None else None
+        if related is not None and related._meta.ordering:
+            for sub in related._meta.ordering:
+                sub_descending, sub_name = sub.startswith("-"), sub.lstrip("-")
+                keys.append((f"{name}__{'pk' if sub_name == 'pk' else sub_name}", descending != sub_descending))
+        else:
+            keys.append((name, descending))
+    return keys
+
+
+def beside(rows, keys, current, *, after):
+    """The pk of the first row of `rows` after (or the last before) the row whose sort keys are `current`."""
+    closer = Q()
+    equal = {}
+    for name, descending in keys:
+        lookup = "gt" if after != descending else "lt"
+        closer |= Q(**equal, **{f"{name}__{lookup}": current[name]})
+        equal[name] = current[name]
+    # The first key once more on its own: an index on it can start at the current row.
+    first, first_descending = keys[0]
+    near = Q(**{f"{first}__{'gte' if after != first_descending else 'lte'}": current[first]})
+    order = [("-" if descending != (not after) else "") + name for name, descending in keys]
+    return rows.filter(near, closer).order_by(*order).values_list("pk", flat=True).first()
+
+
 class CountedPaginator(Paginator):
     """A Paginator whose count comes from `counted`, the same rows in another order."""
 
@@ -257,14 +291,26 @@ class ObjectListView(View):
         return {}
 
     def neighbours(self, params, pk):
-        """(previous pk, next pk) around `pk` in the list `params` describe; None at an end or outside."""
+        """(previous pk, next pk) around `pk` in the list `params` describe; None at an end or outside.
+
+        Found from the row's own sort keys — the first row after it and the last before it —
+        so a list of 100,000 rows is not read to find two (the keys of a plain ordering are
+        then an index walk). An ordering by expressions or with empty values is looked up the
+        long way, in the list of all keys.
+        """
         _filterset, queryset = self.filtered_queryset(params)
-        table = self.get_table(queryset, params, paginate=False)
-        pks = list(table.data.data.values_list("pk", flat=True))
-        if pk not in pks:
+        rows = self.get_table(queryset, params, paginate=False).data.data
+        keys = sort_keys(rows)
+        current = rows.filter(pk=pk).values(*(name for name, _descending in keys)).first() if keys else None
+        if keys is None or (current is not None and None in current.values()):
+            pks = list(rows.values_list("pk", flat=True))
+            if pk not in pks:
+                return None, None
+            index = pks.index(pk)
+            return (pks[index - 1] if index > 0 else None), (pks[index + 1] if index + 1 < len(pks) else None)
+        if current is None:
             return None, None
-        index = pks.index(pk)
-        return (pks[index - 1] if index > 0 else None), (pks[index + 1] if index + 1 < len(pks) else None)
+        return beside(rows, keys, current, after=False), beside(rows, keys, current, after=True)
 
     def get(self, request, *args, **kwargs):
         params = request.GET
