@@ -103,8 +103,9 @@ class BaseTable(tables.Table):
         if not any(str(key).lstrip("-") in {"pk", "id"} for key in ordering):
             self.data.data = queryset.order_by(*ordering, "pk")
 
-    def configure(self, request, params=None, paginate=True):
-        """Order from ?sort=, break ties, then paginate from ?page= / ?per_page= (capped).
+    def configure(self, request, params=None, paginate=True, per_page=None):
+        """Order from ?sort=, break ties, then paginate from ?page= / ?per_page= (capped; default
+        `per_page`, else GOVTASKS_DEFAULT_PER_PAGE).
 
         A page past the end shows the last page and `page_out_of_range` says so; a
         page that is not a number shows the first.
@@ -123,7 +124,7 @@ class BaseTable(tables.Table):
             return self
         self.per_page = bounded_int(
             params.get(self.prefixed_per_page_field),
-            settings.GOVTASKS_DEFAULT_PER_PAGE,
+            per_page or settings.GOVTASKS_DEFAULT_PER_PAGE,
             1,
             settings.GOVTASKS_MAX_PER_PAGE,
         )

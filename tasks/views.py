@@ -156,6 +156,9 @@ class UnitListView(ObjectListView):
         return selectors.units_with_counts()
 
 
+UNIT_PAGE_ROWS = 20
+
+
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit.objects.prefetch_related("aliases", "members", "collectives"), pk=pk)
     groups = selectors.unit_tasks(unit)
@@ -164,7 +167,10 @@ def unit_detail(request, pk):
     for key, queryset in groups.items():
         # Detail links step through this unit's tasks in that role.
         back = urlencode({"unit": unit.name, "role": role_names[key]})
-        tables[key] = TaskTable(queryset, prefix=f"{key}-", back=back).configure(request, paginate=False)
+        # Paged, each table on its own (?lead-page=2, ?lead-per_page=50): an overview of the three
+        # roles, where a township of a province reaches hundreds of tasks; the task list has them all.
+        table = TaskTable(queryset, prefix=f"{key}-", back=back)
+        tables[key] = table.configure(request, per_page=UNIT_PAGE_ROWS)
     return render(
         request,
         "tasks/unit_detail.html",

@@ -448,3 +448,18 @@ def test_unit_names_for_the_unit_box_are_for_signed_in_users_only(client, world)
     assert response["Content-Type"] == "application/json"
     assert world.dev.name in response.json()["names"]
     assert "private" in response["Cache-Control"]
+
+
+def test_a_units_page_shows_each_role_a_page_at_a_time_with_the_full_count(client):
+    unit = make_unit("区发改局")
+    document = make_document()
+    for number in range(1, 26):
+        make_task(number, document=document, lead=[unit], source_line=number)
+    url = reverse("tasks:unit_detail", args=[unit.pk])
+    first = client.get(url)
+    lead = first.context["tables"]["lead"]
+    assert lead.paginator.count == 25
+    assert [row.record.number for row in lead.page.object_list] == list(range(1, 21))
+    assert "lead-page=2" in first.content.decode()
+    second = client.get(url, {"lead-page": 2})
+    assert [row.record.number for row in second.context["tables"]["lead"].page.object_list] == list(range(21, 26))
