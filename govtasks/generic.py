@@ -143,16 +143,21 @@ class BaseTable(tables.Table):
     def fetch_page_in_two_steps(self):
         """Find the page's primary keys first, then load only those rows with everything they show.
 
-        A row's derived columns (status, progress, light) are subqueries. In one query with
-        OFFSET the database computes them for every row it skips as well, so the last of 1,000
-        pages took seconds; sorting and filtering on plain columns and then annotating 100 rows
-        keeps every page as fast as the first (bench/run.py).
+        A row's columns may be joins and subqueries; with OFFSET the database produces them for
+        every row it skips as well. The keys of a page in the second half are read in the
+        reverse order from the end: the last of 1,000 pages is then as cheap as the first
+        (an index walk that stops after a page, instead of sorting every row; bench/run.py).
         """
         queryset = self.data.data
         if not isinstance(queryset, QuerySet):
             return
-        start = self.page.start_index() - 1 if self.paginator.count else 0
-        pks = list(queryset.values_list("pk", flat=True)[start : start + self.per_page])
+        count = self.paginator.count
+        start = self.page.start_index() - 1 if count else 0
+        end = min(start + self.per_page, count)
+        if start > count - end:
+            pks = list(queryset.reverse().values_list("pk", flat=True)[count - end : count - start])[::-1]
+        else:
+            pks = list(queryset.values_list("pk", flat=True)[start:end])
         by_pk = {record.pk: record for record in queryset.order_by().filter(pk__in=pks)}
         # A row deleted between the two queries is left out rather than failing the page.
         self.page.object_list = BoundRows([by_pk[pk] for pk in pks if pk in by_pk], table=self)

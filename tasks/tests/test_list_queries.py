@@ -22,10 +22,12 @@ def demo(db):
     )
 
 
+@pytest.mark.parametrize("as_of", [AS_OF, None], ids=["derived", "stored today"])
 @pytest.mark.parametrize("sort", ["", "deadline", "-deadline", "status", "-percent", "light"])
-def test_every_page_fetched_in_two_steps_holds_the_rows_of_the_one_query_page(demo, sort):
+def test_every_page_fetched_in_two_steps_holds_the_rows_of_the_one_query_page(demo, sort, as_of):
+    # Pages of the second half are read backwards from the end (fetch_page_in_two_steps).
     per_page = 40
-    tasks = Task.objects.with_progress(AS_OF)
+    tasks = Task.objects.with_progress(as_of)
     request = RequestFactory().get("/tasks/")
     pages = []
     for number in range(1, 300 // per_page + 2):
