@@ -577,16 +577,15 @@ class TaskReach(models.Model):
     """A unit a task reaches — named on it, or a member of a collective named on it — as stored
     with today's task states (tasks/unit_tallies.py). 0/1 flags, so that sums count tasks."""
 
-    task = models.ForeignKey(Task, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    # One index, the key: rebuilding a province's 955,000 pairs took 11 s with four, 4 s with it.
+    pk = models.CompositePrimaryKey("task", "unit")
+    task = models.ForeignKey(Task, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
     lead = models.PositiveSmallIntegerField()  # named as a lead unit
     responsible = models.PositiveSmallIntegerField()  # named as a responsible unit
     via = models.PositiveSmallIntegerField()  # not named: reached through a collective only
 
     derived = True
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="task_reach_unique")]
 
     def __str__(self):
         return f"{self.task_id} → {self.unit_id}"

@@ -8,7 +8,7 @@ sure they hold:
 
 - TaskStateDay names the day and light thresholds the rows were derived for. On another day (the
   first read after midnight) or under other thresholds, every row is derived again in one
-  INSERT … SELECT (5 s for 100,000 tasks; `manage.py refresh_task_states` from cron just after
+  INSERT … SELECT (15 s for 100,000 tasks; `manage.py refresh_task_states` from cron just after
   midnight spares a visitor that wait).
 - TaskStamp has a row for each task whose inputs changed since: database triggers write it on
   every change, however made (migrations 0004 and 0006). Those tasks are derived again and
@@ -26,11 +26,11 @@ snapshot that missed the change; and a reader never waits for a writer.
 import zlib
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F
 from django.utils import timezone
 
 from . import unit_tallies
-from .models import Task, TaskStamp, TaskState, TaskStateDay
+from .models import Task, TaskReach, TaskStamp, TaskState, TaskStateDay, UnitTally
 from .querysets import ALIASED, ANNOTATED, rules_key
 
 LOCK = zlib.crc32(b"govtasks.task_states.refresh")
@@ -69,10 +69,19 @@ def _refresh(as_of, everything):
         # Another request may have stored this day's states while this one waited for its turn.
         if not everything and TaskStateDay.objects.filter(pk=DAY, as_of=as_of, rules=rules_key()).exists():
             return sum(_store(as_of, changed[start : start + BATCH]) for start in range(0, len(changed), BATCH))
-        TaskState.objects.exclude(Exists(Task.objects.filter(pk=OuterRef("task_id")))).delete()
+        empty_tables(TaskState, TaskReach, UnitTally)
         stored = _store(as_of)
         TaskStateDay.objects.update_or_create(pk=DAY, defaults={"as_of": as_of, "rules": rules_key()})
         return stored
+
+
+def empty_tables(*models):
+    """TRUNCATE on PostgreSQL rather than deleting a million rows one by one (readers of today's
+    states wait for the refresh's lock anyway); DELETE on SQLite."""
+    empty = "TRUNCATE {}" if connection.vendor == "postgresql" else "DELETE FROM {}"
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(empty.format(connection.ops.quote_name(model._meta.db_table)))
 
 
 def _take_turn():

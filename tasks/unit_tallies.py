@@ -21,10 +21,7 @@ TALLIED = ("led", "shared", "via_collective", "total", "done", "overdue", "red")
 
 
 def rebuild():
-    """Every task's pairs and every unit's sums, from scratch."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {_table(TaskReach)}")  # noqa: S608 — no value in the SQL
-        cursor.execute(f"DELETE FROM {_table(UnitTally)}")  # noqa: S608
+    """Every task's pairs and every unit's sums, into the emptied tables (task_states.empty_tables)."""
     _store_pairs(None)
     _add(None, sign=1)
 
@@ -55,7 +52,8 @@ def _where(column, task_ids):
 
 def _store_pairs(task_ids):
     """(task, unit) of every unit named on the tasks, and of every member of a collective named on
-    them; `via` is 1 only when the unit is not named itself."""
+    them; `via` is 1 only when the unit is not named itself. In key order: the index is then
+    written from left to right."""
     where, params = _where("link.task_id", task_ids)
     links, members = _table(TaskUnit), _table(Unit.members.through)
     sql = f"""
@@ -70,6 +68,7 @@ def _store_pairs(task_ids):
             SELECT link.task_id, member.to_unit_id, 0, 0, 1
             FROM {links} link JOIN {members} member ON member.from_unit_id = link.unit_id{where}
         ) AS pairs GROUP BY task_id, unit_id
+        ORDER BY task_id, unit_id
     """  # noqa: S608 — table names from Django, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [TaskUnit.Role.LEAD, TaskUnit.Role.RESPONSIBLE, *params, *params])

@@ -242,3 +242,15 @@ def test_the_dashboards_lagging_units_are_the_same_stored_or_derived(demo):
     derived = selectors.lagging_derived(Task.objects.with_progress(today, stored=False), 10)
     assert stored == [(unit.pk, unit.overdue, unit.red, unit.total) for unit in derived]
     assert stored and stored[0][1] > 0
+
+
+def test_the_cron_command_stores_what_no_longer_holds_or_with_all_everything(demo):
+    TaskStateDay.objects.all().delete()
+    out = io.StringIO()
+    call_command("refresh_task_states", stdout=out)
+    assert out.getvalue().startswith(f"{Task.objects.count():,} task states stored")
+    call_command("refresh_task_states", stdout=out)
+    assert "\n0 task states stored" in out.getvalue()
+    call_command("refresh_task_states", "--all", stdout=out)
+    assert out.getvalue().count(f"{Task.objects.count():,} task states stored") == 2
+    assert state() == state(stored=False)
