@@ -64,6 +64,7 @@ RULES = {
     "tasks:unit_list": READ_GET_ONLY,
     "tasks:unit_list?export=xlsx": READ_GET_ONLY,
     "tasks:unit_detail": READ_ANY_METHOD,
+    "tasks:unit_names": READ_GET_ONLY,
     "commendations:decision_list": READ_GET_ONLY,
     "commendations:decision_detail": READ_GET_ONLY,
     "commendations:enterprise_detail": READ_GET_ONLY,
