@@ -88,7 +88,7 @@ class TaskQuerySet(models.QuerySet):
         they are derived from the reports here and now.
         """
         as_of = as_of or timezone.localdate()
-        if stored and as_of == timezone.localdate():
+        if stored and is_today(as_of):
             from . import task_states  # noqa: PLC0415 — task_states imports this module
 
             task_states.ensure_fresh(as_of)
@@ -227,6 +227,11 @@ def light_rules(as_of):
         default=Value(light.GREEN),
         output_field=models.CharField(),
     )
+
+
+def is_today(as_of):
+    """Whether `as_of` (None: today) is today, whose task states and unit counts are stored."""
+    return as_of is None or as_of == timezone.localdate()
 
 
 def read_as_of(value):

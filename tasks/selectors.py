@@ -28,12 +28,7 @@ from django.utils import timezone
 
 from . import task_states, unit_tallies
 from .models import Document, ProgressReport, Section, Task, TaskState, TaskUnit, Unit
-from .querysets import end_of_day
-
-
-def is_today(as_of):
-    return as_of is None or as_of == timezone.localdate()
-
+from .querysets import end_of_day, is_today
 
 Status = Task.Status
 Light = Task.Light

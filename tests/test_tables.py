@@ -1,6 +1,6 @@
 """BaseTable.rows_html() renders every table's rows exactly as django-tables2's own template does.
 
-The rows are rendered with the per-column work done once (govtasks/generic.py); these tests
+The rows are rendered with the per-column work done once (govtasks/tables.py); these tests
 render each table of the project on the 2021 documents both ways and compare the <tbody>.
 """
 
