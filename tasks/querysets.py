@@ -15,6 +15,8 @@ from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Su
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
+from . import report_months
+
 EPOCH = datetime.date(2000, 1, 1)
 
 
@@ -113,13 +115,14 @@ ALIASED = ("missed_milestone", "unreported")
 
 
 def rules_key():
-    """The light thresholds a stored state was derived under; a state derived under others is not used."""
+    """The rules a stored state was derived under (light thresholds, report due day, month rule);
+    a state derived under others is not used. `m1`: a report counts for its own month only."""
     red, yellow, due = (
         settings.GOVTASKS_LIGHT_RED_GAP,
         settings.GOVTASKS_LIGHT_YELLOW_GAP,
         settings.GOVTASKS_LIGHT_DUE_SOON_DAYS,
     )
-    return f"red>{red} yellow>={yellow} due<={due}"
+    return f"red>{red} yellow>={yellow} due<={due} report@{settings.GOVTASKS_REPORT_DUE_DAY} m1"
 
 
 def derivation(as_of):
@@ -141,12 +144,12 @@ def derivation(as_of):
     targets = milestones.filter(percent__isnull=False)
     missed = milestones.filter(due_on__lt=as_of).filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
     # A report counts for the period when a lead unit (or a member of a leading collective)
-    # sent it by the cutoff and it had not been returned by then.
+    # sent it for that very month by the cutoff and it had not been returned by then.
     reporter_leads = TaskUnit.objects.filter(task=OuterRef("task"), role=TaskUnit.Role.LEAD).filter(
         Q(unit=OuterRef("unit")) | Q(unit__members=OuterRef("unit"))
     )
     reported = (
-        ProgressReport.objects.filter(task=OuterRef("pk"), period__gte=period, submitted_at__lt=cutoff)
+        ProgressReport.objects.filter(task=OuterRef("pk"), period=period, submitted_at__lt=cutoff)
         .exclude(state=ProgressReport.State.RETURNED, reviewed_at__lt=cutoff)
         .filter(Exists(reporter_leads))
     )
@@ -244,22 +247,13 @@ def read_as_of(value):
         return None, True
 
 
-def first_of_month(day):
-    return day.replace(day=1)
-
-
-def previous_month(first_day):
-    return (first_day - datetime.timedelta(days=1)).replace(day=1)
+first_of_month = report_months.first_of_month
 
 
 def reporting_period(as_of):
     """(period, due date): the latest month whose report was due by `as_of`, and that due date.
 
-    A month's report is due on day GOVTASKS_REPORT_DUE_DAY of the month itself; until that
-    day has passed, the month before is the one a unit must have reported.
+    The rule itself is report_months.owed_month, shared by every page that names a month.
     """
-    due_day = settings.GOVTASKS_REPORT_DUE_DAY
-    period = first_of_month(as_of)
-    if as_of.day <= due_day:
-        period = previous_month(period)
-    return period, period.replace(day=due_day)
+    month = report_months.owed_month(as_of)
+    return month.period, month.due_on

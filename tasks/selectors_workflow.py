@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from . import permissions
+from . import permissions, report_months
 from .models import (
     ExtensionRequest,
     Milestone,
@@ -25,7 +25,7 @@ from .models import (
     UnitLiaison,
     UnitPlan,
 )
-from .querysets import end_of_day, reporting_period
+from .querysets import end_of_day
 from .selectors import ordered_task_units
 
 MILESTONE_LOOKAHEAD_DAYS = 15
@@ -47,9 +47,10 @@ class Duties:
 
 
 def counted_report_pairs(period, cutoff):
-    """(task id, unit id) of reports that count for `period` at `cutoff`: sent by then, not returned by then."""
+    """(task id, unit id) of reports that count for `period` at `cutoff`: sent for that month by then,
+    not returned by then. A later month's report does not stand in for this one."""
     return set(
-        ProgressReport.objects.filter(period__gte=period, submitted_at__lt=cutoff)
+        ProgressReport.objects.filter(period=period, submitted_at__lt=cutoff)
         .exclude(state=ProgressReport.State.RETURNED, reviewed_at__lt=cutoff)
         .values_list("task_id", "unit_id")
     )
@@ -63,7 +64,8 @@ def unit_duties(as_of=None, units=None):
     or shares that is past its deadline and not complete. Six queries in all.
     """
     as_of = as_of or timezone.localdate()
-    period, due_on = reporting_period(as_of)
+    owed = report_months.owed_month(as_of)
+    period, due_on = owed.period, owed.due_on
     if units is None:
         units = list(Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).order_by("name"))
     unit_ids = {unit.pk for unit in units}
@@ -111,16 +113,16 @@ def unit_duties(as_of=None, units=None):
 def reminder_overview(as_of=None):
     """(period, [Duties]) for the reminders page: units that owe something first, most owed first."""
     as_of = as_of or timezone.localdate()
-    period, _due_on = reporting_period(as_of)
+    owed = report_months.owed_month(as_of)
     duties = [d for d in unit_duties(as_of).values() if d.outstanding]
     duties.sort(key=lambda d: (-len(d.overdue) - len(d.to_report), d.unit.name))
-    return period, duties
+    return owed, duties
 
 
 def unit_todo(unit, as_of=None):
     """A liaison's to-do list for its unit: what to report, to correct, to finish, and what waits for the office."""
     as_of = as_of or timezone.localdate()
-    period, due_on = reporting_period(as_of)
+    owed = report_months.owed_month(as_of)
     duties = unit_duties(as_of, units=[unit])[unit.pk]
     reports = ProgressReport.objects.filter(unit=unit).select_related("task", "reviewed_by")
     milestones = (
@@ -131,8 +133,11 @@ def unit_todo(unit, as_of=None):
     )
     return {
         "unit": unit,
-        "period": period,
-        "report_due_on": due_on,
+        "period": owed.period,
+        "report_due_on": owed.due_on,
+        # The owed month's due date has always passed: what is left on `to_report` is late.
+        "days_late": owed.days_late(as_of),
+        "next_month": report_months.following(owed),
         "duties": duties,
         "returned": reports.filter(state=ProgressReport.State.RETURNED, resubmission__isnull=True).order_by(
             "-reviewed_at", "-pk"

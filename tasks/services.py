@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import permissions
+from . import permissions, report_months
 from .models import (
     ExtensionRequest,
     Milestone,
@@ -35,7 +35,7 @@ from .models import (
     UnitLiaison,
     UnitPlan,
 )
-from .querysets import first_of_month, reporting_period
+from .querysets import first_of_month
 from .selectors_workflow import unit_duties
 
 Event = TaskEvent.Kind
@@ -666,7 +666,7 @@ def reminder_send(*, unit, actor):
     if not permissions.can_send_reminders(actor):
         raise PermissionDenied(_("只有督查室可以催办。"))
     today = timezone.localdate()
-    period, _due_on = reporting_period(today)
+    period = report_months.owed_month(today).period
     duties = unit_duties(today, units=[unit])[unit.pk]
     tasks = {task.pk: task for task in [*duties.to_report, *duties.overdue]}
     if not tasks:

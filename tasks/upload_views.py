@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import permissions
+from . import permissions, report_months, selectors_workflow
 from .fillin import check_fillin, month_words, read_fillin, record_fillin, write_fillin
 from .importers.columns import DocumentFacts
 from .importers.report import SourceError
@@ -156,11 +156,17 @@ def fillin_download(request):
     unit = own
     if office and request.GET.get("unit"):
         unit = Unit.objects.named(request.GET["unit"]).first()
-    this_month = first_of_month(timezone.localdate())
-    period = read_month(request.GET.get("period")) if request.GET.get("period") else this_month
-    problem = None
+    today = timezone.localdate()
+    this_month = first_of_month(today)
+    problem = period = None
     if unit is None:
         problem = _("没有名为“%(name)s”的单位。") % {"name": request.GET.get("unit", "")}
+    elif request.GET.get("period"):
+        period = read_month(request.GET["period"])
+    else:
+        period = fillin_month(unit, today).period
+    if problem:
+        pass
     elif period is None:
         problem = _("月份“%(value)s”无效，应为年-月，如2021-09。") % {"value": request.GET["period"]}
     elif period > this_month:
@@ -175,6 +181,15 @@ def fillin_download(request):
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
+def fillin_month(unit, today):
+    """The sheet's default month: the month owed until the unit has reported all its tasks for it, then the next."""
+    owed = report_months.owed_month(today)
+    if unit is None:
+        return owed
+    all_reported = not selectors_workflow.unit_duties(today, units=[unit])[unit.pk].to_report
+    return report_months.month_to_report(today, {owed.period} if all_reported else ())
+
+
 @with_size_limit
 def fillin(request):
     """Download a unit's sheet; a liaison uploads the filled-in sheet, sees the preview, confirms."""
@@ -183,11 +198,15 @@ def fillin(request):
     if unit is None and not office:
         raise PermissionDenied
     can_upload = unit is not None and request.user.has_perm("tasks.add_progressreport")
+    today = timezone.localdate()
+    month = fillin_month(unit, today)
     context = {
         "unit": unit,
         "office": office,
         "can_upload": can_upload,
-        "this_month": first_of_month(timezone.localdate()),
+        "this_month": first_of_month(today),
+        "month": month,
+        "days_late": month.days_late(today) if month == report_months.owed_month(today) else 0,
     }
     if request.method == "POST":
         if not can_upload:

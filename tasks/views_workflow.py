@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, selectors_workflow, services
+from . import permissions, report_months, selectors_workflow, services
 from .forms_workflow import (
     AssignUnitsForm,
     ExtensionDecisionForm,
@@ -28,7 +28,7 @@ from .forms_workflow import (
     ReviewForm,
 )
 from .models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
-from .querysets import first_of_month, reporting_period
+from .querysets import first_of_month
 from .services import Conflict, MilestoneInput
 
 CONFLICT = 409
@@ -99,9 +99,15 @@ def report_submit(request, pk):
     if not permissions.can_submit_report(request.user, task):
         raise PermissionDenied(_("只有承担本任务的单位联络员可以报送进展。"))
     unit = permissions.liaison_unit(request.user)
-    period, _due_on = reporting_period(timezone.localdate())
+    today = timezone.localdate()
+    reported = set(
+        ProgressReport.objects.filter(task=task, unit=unit)
+        .exclude(state=ProgressReport.State.RETURNED)
+        .values_list("period", flat=True)
+    )
+    month = report_months.month_to_report(today, reported)
     form = ProgressReportForm(
-        request.POST or None, initial={"period": max(period, first_of_month(task.document.issued_on))}
+        request.POST or None, initial={"period": max(month.period, first_of_month(task.document.issued_on))}
     )
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -113,7 +119,14 @@ def report_submit(request, pk):
             return redirect(task_url(task))
         if outcome.conflict:
             form.add_error(None, outcome.conflict.message)
-    context = {"task": task, "unit": unit, "form": form, "title": _("报送进展")}
+    context = {
+        "task": task,
+        "unit": unit,
+        "form": form,
+        "title": _("报送进展"),
+        "month": month,
+        "days_late": month.days_late(today) if month.period not in reported else 0,
+    }
     return render(request, "tasks/workflow/report_form.html", context, status=page_status(outcome))
 
 
@@ -362,8 +375,9 @@ def reminders(request):
                         request, _("已记录对%(unit)s的催办；该单位没有联络员邮箱，请电话通知。") % {"unit": unit}
                     )
         return redirect(reverse("tasks:reminders") + f"#unit-{request.POST.get('unit', '')}")
-    period, duties = selectors_workflow.reminder_overview()
-    return render(request, "tasks/workflow/reminders.html", {"period": period, "duties": duties})
+    owed, duties = selectors_workflow.reminder_overview()
+    context = {"period": owed.period, "due_on": owed.due_on, "duties": duties}
+    return render(request, "tasks/workflow/reminders.html", context)
 
 
 def todo(request):

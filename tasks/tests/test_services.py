@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tasks import services
+from tasks import report_months, services
 from tasks.models import ExtensionRequest, Milestone, ProgressReport, Reminder, Task, TaskEvent, TaskUnit, UnitPlan
 from tasks.services import Conflict, MilestoneInput
 from tasks.tests.factories import make_unit
@@ -413,12 +413,22 @@ def test_a_failed_email_still_records_the_reminder(w, settings):
 
 
 def test_no_reminder_when_nothing_is_owed(w):
-    report = submit(w)
+    report = submit(w, period=report_months.owed_month(w.today).period)
     services.progress_report_accept(report=report, actor=w.office, version=report.version)
-    # This month's report counts for this period and the one before it.
     with pytest.raises(ValidationError, match="无需催办"):
         services.reminder_send(unit=w.dev, actor=w.office)
     assert not Reminder.objects.exists()
+
+
+def test_a_later_month_does_not_stand_in_for_the_month_owed(w):
+    owed = report_months.owed_month(w.today)
+    this_month = w.today.replace(day=1)
+    if this_month == owed.period:
+        pytest.skip("after the due day the owed month is the current month: no later month can be reported")
+    submit(w, period=this_month)
+    reminder = services.reminder_send(unit=w.dev, actor=w.office)
+    assert w.own_task in reminder.tasks.all()
+    assert reminder.period == owed.period
 
 
 def test_only_the_office_reminds(w):

@@ -552,11 +552,11 @@ def busy_world(w, numbers):
         # row before and the row after).
         ("office", "tasks:reminders", 12),
         ("office", "tasks:review_queue", 6),
-        ("liaison", "tasks:todo", 15),
+        ("liaison", "tasks:todo", 16),  # the navigation asks the user's permissions once
         ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
         # Three for the lagging units (selectors.lagging); one to see the stored task states hold.
         ("office", "dashboard", 23),
-        ("office", "tasks:task_list", 8),  # the page's keys, then its rows (BaseTable.two_step_pages)
+        ("office", "tasks:task_list", 9),  # the page's keys, then its rows (BaseTable.two_step_pages)
         ("office", "tasks:task_detail", 19),
         ("liaison", "tasks:task_detail", 20),
     ],
