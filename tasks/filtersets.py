@@ -67,6 +67,12 @@ class TaskFilterSet(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    # The day the states are derived for: the view reads it (TaskListView.get_queryset) and the filter
+    # passes. Plain text, so a malformed day is reported by the view and today shown, not an empty list.
+    as_of = django_filters.CharFilter(
+        label=_("状态截至"), method="filter_as_of", max_length=10, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
     class Meta:
         model = Task
         fields = []
@@ -83,6 +89,9 @@ class TaskFilterSet(django_filters.FilterSet):
         return with_unit_reach(queryset, unit, role=None if role in ("", ROLE_ANY) else role)
 
     def filter_role_with_unit(self, queryset, name, value):
+        return queryset
+
+    def filter_as_of(self, queryset, name, value):
         return queryset
 
     def filter_livelihood(self, queryset, name, value):

@@ -22,7 +22,7 @@ from . import permissions, selectors, selectors_workflow
 from .bulletin import write_bulletin
 from .filtersets import TaskFilterSet, UnitFilterSet
 from .models import Document, Task, TaskUnit, Unit
-from .querysets import read_as_of
+from .querysets import is_today, read_as_of
 from .sheets import XLSX_CONTENT_TYPE
 from .tables import TaskTable, UnitTable
 
@@ -36,6 +36,19 @@ def as_of_from(request, params):
             gettext("日期“%(value)s”无效（应为年-月-日，如2021-07-01），已按今天显示。") % {"value": params["as_of"]},
         )
     return as_of
+
+
+def as_of_links(as_of):
+    """Query strings that carry a past ?as_of= into the links of a page seen as of that date.
+
+    `list`: for the task list ("as_of=…&", to put before the other parameters); `task`: for a
+    task's page ("?back=as_of%3D…", the list it came from); `unit`: for a unit's page ("?as_of=…").
+    All empty for today, so today's links stay short.
+    """
+    if is_today(as_of):
+        return {"list": "", "task": "", "unit": ""}
+    value = urlencode({"as_of": as_of.isoformat()})
+    return {"list": f"{value}&", "task": "?" + urlencode({"back": value}), "unit": f"?{value}"}
 
 
 def bulletin_response(request, table):
@@ -161,12 +174,13 @@ UNIT_PAGE_ROWS = 20
 
 def unit_detail(request, pk):
     unit = get_object_or_404(Unit.objects.prefetch_related("aliases", "members", "collectives"), pk=pk)
-    groups = selectors.unit_tasks(unit)
+    as_of = as_of_from(request, request.GET)
+    groups = selectors.unit_tasks(unit, as_of)
     role_names = {"lead": TaskUnit.Role.LEAD, "responsible": TaskUnit.Role.RESPONSIBLE, "via_collective": "any"}
     tables = {}
     for key, queryset in groups.items():
         # Detail links step through this unit's tasks in that role.
-        back = urlencode({"unit": unit.name, "role": role_names[key]})
+        back = urlencode({"unit": unit.name, "role": role_names[key], **({"as_of": as_of} if as_of else {})})
         # Paged, each table on its own (?lead-page=2, ?lead-per_page=50): an overview of the three
         # roles, where a township of a province reaches hundreds of tasks; the task list has them all.
         table = TaskTable(queryset, prefix=f"{key}-", back=back)
@@ -178,7 +192,10 @@ def unit_detail(request, pk):
             "unit": unit,
             "tables": tables,
             "aliases": [alias for alias in unit.aliases.all() if alias.name != unit.name],
-            "task_list_url": reverse("tasks:task_list") + "?" + urlencode({"unit": unit.name}),
+            "unit_tasks_url": reverse("tasks:task_list")
+            + "?"
+            + urlencode({"unit": unit.name, **({"as_of": as_of} if as_of else {})}),
+            "as_of": as_of,
         },
     )
 
@@ -187,6 +204,7 @@ def dashboard(request):
     """Figures for everyone; a liaison's to-do list for its unit and the office's waiting work on top."""
     as_of = as_of_from(request, request.GET)
     context = selectors.dashboard(as_of)
+    context["as_of_links"] = as_of_links(as_of)
     unit = permissions.liaison_unit(request.user)
     if unit is not None:
         context["todo"] = selectors_workflow.unit_todo(unit, as_of)

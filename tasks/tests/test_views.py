@@ -175,7 +175,9 @@ def test_task_list_filter_form_carries_sort_and_as_of(client, world):
     response, html = page(client, reverse("tasks:task_list"), sort="deadline", as_of="2021-07-01", page=2)
     form = re.search(r'<form method="get" class="filter-form.*?</form>', html, re.S)[0]
     hidden = set(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form))
-    assert hidden == {("sort", "deadline"), ("as_of", "2021-07-01")}
+    assert hidden == {("sort", "deadline")}
+    # The day is a field of the form itself (状态截至), kept when the filters change.
+    assert re.search(r'<input type="date" name="as_of" value="2021-07-01"', form)
 
 
 def test_task_list_as_of_gives_status_on_that_day(client, world):
