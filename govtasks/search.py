@@ -1,4 +1,5 @@
-"""Global search: one box that jumps to a task, a meeting, a unit or an enterprise, else searches tasks.
+"""Global search: a task or meeting number goes straight to its page; anything else shows what it
+finds — units, enterprises, meetings and tasks in sections (search_results.py).
 
 It lives in the project package because it reads every app; `tasks` must not import
 `meetings` or `commendations`.
@@ -9,14 +10,16 @@ import unicodedata
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Case, IntegerField, Q, Value, When
-from django.shortcuts import redirect
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from commendations.models import Enterprise
 from meetings.models import Meeting
-from tasks.models import Task, Unit
+from tasks import permissions
+from tasks.models import Task
+
+from .search_results import named_task_number, search_everything
 
 # "12", "第12项", "12项": a task number. "第99次", "99次", "第99次常务会议": a meeting number.
 # A bare number is a task: there are more tasks than meetings, and 第…次 is how meetings are named.
@@ -39,30 +42,32 @@ def find_task(number):
 
 
 def find_target(query):
-    """The URL one search term names, or None when it names nothing in particular."""
+    """The URL a number names (task 12, the 99th meeting, order 会100-1), or None.
+
+    Names are not jumped to: 富祥 is an enterprise and two tasks, and the results page shows both.
+    """
     if match := MEETING_NUMBER.match(query):
         meeting = Meeting.objects.filter(number=int(match[1])).order_by("-held_on", "-pk").first()
         return meeting.get_absolute_url() if meeting else None
     if match := TASK_NUMBER.match(query):
         task = find_task(int(match[1]))
         return task.get_absolute_url() if task else None
-    unit = Unit.objects.named(query).order_by("pk").first()
-    if unit:
-        return unit.get_absolute_url()
-    enterprise = Enterprise.objects.filter(Q(name=query) | Q(aliases__name=query)).order_by("pk").distinct().first()
-    if enterprise:
-        return enterprise.get_absolute_url()
-    return None
+    order = named_task_number(query)
+    return order.get_absolute_url() if order else None
 
 
 def search(request):
     query = normalise(request.GET.get("q"))[:100]
-    task_list = reverse("tasks:task_list")
     if not query:
-        return redirect(task_list)
+        return redirect(reverse("tasks:task_list"))
     target = find_target(query)
     if target:
         return redirect(target)
     if MEETING_NUMBER.match(query) or TASK_NUMBER.match(query):
-        messages.info(request, gettext("没有找到“%(query)s”，以下是任务中包含它的结果。") % {"query": query})
-    return redirect(f"{task_list}?{urlencode({'q': query})}")
+        messages.info(request, gettext("没有找到“%(query)s”，以下是包含它的结果。") % {"query": query})
+    results = search_everything(query, permissions.tasks_visible_to(request.user))
+    context = {
+        "results": results,
+        "task_list_url": f"{reverse('tasks:task_list')}?{urlencode({'q': query})}",
+    }
+    return render(request, "search/results.html", context)

@@ -156,6 +156,7 @@ def load_meeting(data, changes, *, source_file, sha256):
         {"title": data.title, "issued_on": data.held_on},
         {
             "kind": Document.Kind.MEETING_RECORD, "number": "", "issuer": data.body,
+            "task_prefix": order_prefix(data.number),
             "source_file": source_file, "source_sha256": sha256,
             "first_line": data.first_line, "text": data.text,
         },
@@ -219,6 +220,11 @@ def load_meeting(data, changes, *, source_file, sha256):
     changes.delete(Task.objects.filter(document=document).exclude(pk__in=kept_tasks))
     changes.delete(meeting.agenda_items.exclude(pk__in=kept_items))
     return document, anomalies
+
+
+def order_prefix(meeting_number):
+    """What a meeting's order numbers start with: the 100th meeting's orders are 会100-1, 会100-2, …"""
+    return f"会{meeting_number}-"
 
 
 def _enterprise_names():

@@ -81,7 +81,7 @@ def order_tasks(meeting):
     return list(
         Task.objects.with_progress()
         .filter(meeting_order__meeting=meeting)
-        .select_related("meeting_order__agenda_item")
+        .select_related("meeting_order__agenda_item", "document")
         .prefetch_related(
             Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "position"))
         )

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -33,6 +34,21 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases__name"]
     filter_horizontal = ["members"]
     inlines = [UnitAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).in_office_order()
+
+    def get_form(self, request, obj=None, **kwargs):
+        request._unit_being_edited = obj  # for formfield_for_manytomany: a unit is not its own member
+        return super().get_form(request, obj, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "members":
+            # Members are the organisations a collective stands for: never a collective, never itself.
+            members = Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).in_office_order()
+            editing = getattr(request, "_unit_being_edited", None)
+            kwargs["queryset"] = members.exclude(pk=editing.pk) if editing else members
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class TaskUnitInline(admin.TabularInline):
@@ -145,8 +161,19 @@ admin.site.unregister(User)
 @admin.register(User)
 class GovtasksUserAdmin(UserAdmin):
     inlines = [UnitLiaisonInline]
-    list_display = ["username", "first_name", "email", "liaison_unit", "is_active", "is_staff"]
+    list_display = ["username", "first_name", "email", "roles", "liaison_unit", "is_active", "is_staff"]
+    list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
     list_select_related = ["liaison__unit"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("角色"))
+    def roles(self, obj):
+        names = [group.name for group in obj.groups.all()]
+        if obj.is_superuser:
+            names.insert(0, gettext("超级用户"))
+        return "、".join(names)
 
     def save_related(self, request, form, formsets, change):
         """A user linked to a unit here becomes a liaison: in the liaison group too."""

@@ -436,7 +436,8 @@ def _write_heading(cells, row_number, label, level):
 def _task_row(cells, task):
     fill = LIGHT_FILLS.get(task.light)
     return [
-        cells.value(task.number, alignment=CENTRE),
+        # A meeting order's number carries its meeting (会100-1): never mistaken for notice task 1.
+        cells.value(task.number, alignment=CENTRE) if task.source == Task.Source.NOTICE else cells.text(task.label),
         cells.text(task.text),
         cells.text("\n".join(unit.name for unit in task.lead_units)),
         cells.text("\n".join(unit.name for unit in task.responsible_units)),

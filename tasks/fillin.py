@@ -191,7 +191,10 @@ def write_fillin(unit, period, out, *, as_of=None):
 
 def _task_row(cells, task, unit):
     locked = {
-        "number": cells.value(task.number, alignment=CENTRE, fill=LOCKED_FILL),
+        # A meeting order as 会100-1, as on every page (Task.label).
+        "number": cells.value(task.number, alignment=CENTRE, fill=LOCKED_FILL)
+        if task.source == Task.Source.NOTICE
+        else cells.text(task.label, alignment=CENTRE, fill=LOCKED_FILL),
         "document": cells.text(document_label(task.document), fill=LOCKED_FILL),
         "text": cells.text(task.text, fill=LOCKED_FILL),
         "role": cells.text(role_words(task, unit), alignment=CENTRE, fill=LOCKED_FILL),
@@ -339,7 +342,7 @@ def check_fillin(sheet, unit, *, today=None):
             item.problems.append(_("第%(number)s项任务重复出现。") % {"number": task.number})
             continue
         seen.add(task.pk)
-        if values["text"].strip() != task.text.strip() or values["number"] != str(task.number):
+        if values["text"].strip() != task.text.strip() or values["number"] != task.label:
             item.problems.append(
                 _("任务序号或内容被修改过，与系统中的第%(number)s项任务不一致（edited task text）。")
                 % {"number": task.number}

@@ -16,6 +16,7 @@ class UnitNameField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 100)
         super().__init__(**kwargs)
+        self.suggestions = []  # units an unknown name may have meant, once cleaned
         # The task list renders a <datalist id="unit-names"> that static/js/govtasks.js fills.
         self.widget.attrs.setdefault("list", "unit-names")
 
@@ -27,10 +28,15 @@ class UnitNameField(forms.CharField):
         units = list(Unit.objects.named(name).order_by("pk")[:2])
         if units:
             return next((unit for unit in units if unit.name == name), units[0])
+        # An abbreviation or a part of one unit's name (发改委 → 区发改委) is that unit.
+        matching = Unit.objects.matching(name, limit=5)
+        if len(matching) == 1:
+            return matching[0]
         message = gettext("没有名为“%(name)s”的单位。") % {"name": name}
-        suggestions = Unit.objects.close_matches(name, limit=3)
-        if suggestions:
-            message += gettext("您是不是要找：%(names)s") % {"names": "、".join(suggestions)}
+        # Offered as links on the page (task_list.html), and named in the message for other forms.
+        self.suggestions = [unit.name for unit in matching] or Unit.objects.close_matches(name, limit=3)
+        if self.suggestions:
+            message += gettext("您是不是要找：%(names)s") % {"names": "、".join(self.suggestions)}
         raise ValidationError(message, code="unknown_unit")
 
 

@@ -142,10 +142,10 @@ class ExtensionDecisionForm(BootstrapForm):
 
 class AssignUnitsForm(BootstrapForm):
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
-    lead_unit = UnitChoiceField(label=_("牵头单位"), queryset=Unit.objects.order_by("kind", "name"))
+    lead_unit = UnitChoiceField(label=_("牵头单位"), queryset=Unit.objects.in_office_order())
     responsible_units = UnitMultipleChoiceField(
         label=_("责任单位"),
-        queryset=Unit.objects.order_by("kind", "name"),
+        queryset=Unit.objects.in_office_order(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )

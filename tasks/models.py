@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import TaskQuerySet, UnitQuerySet
@@ -79,6 +80,11 @@ class Document(models.Model):
     source_file = models.CharField(_("导入文件"), max_length=255)
     source_sha256 = models.CharField(_("文件SHA-256"), max_length=64)
     first_line = models.PositiveIntegerField(_("起始行"))
+    # Written before the number of each task of this document wherever tasks are listed: a
+    # meeting's orders are numbered 会100-1, 会100-2, so they never read as notice task 1, 2.
+    task_prefix = models.CharField(
+        _("任务编号前缀"), max_length=20, blank=True, help_text=_("如常务会议交办事项的“会100-”；通知的任务不加前缀")
+    )
     # The document's own lines exactly as in the file: the original wording is one click away.
     text = models.TextField(_("原文"))
 
@@ -184,10 +190,28 @@ class Task(models.Model):
         permissions = [("supervise_task", "Can supervise every task (督查室)")]
 
     def __str__(self):
-        return f"{self.number}. {self.text[:40]}"
+        return f"{self.label}. {self.text[:40]}"
 
     def get_absolute_url(self):
         return reverse("tasks:task_detail", args=[self.pk])
+
+    @property
+    def label(self):
+        """The number as every list, page and workbook shows it: 12 for a notice's task, 会100-1 for a meeting order.
+
+        Only a meeting order reads its document (select_related("document") where orders are listed).
+        """
+        if self.source == self.Source.MEETING:
+            # A record loaded without its meeting's prefix still never reads as a notice's task.
+            return f"{self.document.task_prefix or '会'}{self.number}"
+        return str(self.number)
+
+    @property
+    def heading(self):
+        """第12项 for a notice's task; the order's own label (会100-1) for a meeting order."""
+        if self.source == self.Source.MEETING:
+            return self.label
+        return gettext("第%(number)s项") % {"number": self.number}
 
     def units_in_role(self, role):
         """Units of one role in document order; uses prefetched task_units when present."""
@@ -312,6 +336,8 @@ class UnitLiaison(models.Model):
         verbose_name=_("单位"),
         limit_choices_to=~Q(kind="collective"),
     )
+    # The office phones a liaison when a reminder's e-mail cannot reach it; shown on the unit list.
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
     class Meta:
         ordering = ["unit", "user"]

@@ -43,7 +43,61 @@ def end_of_day(day):
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
 
 
+def is_abbreviation(short, full):
+    """Whether `short` (发改委) abbreviates `full` (发展和改革委员会): same first character, every one in order."""
+    if len(short) < 2 or short[0] != full[:1]:
+        return False
+    rest = iter(full)
+    return all(character in rest for character in short)
+
+
+def spelling_rank(fragment, spelling):
+    """0 exact, 1 a part of the spelling, 2 a full form the spelling abbreviates; None: no match."""
+    if fragment == spelling:
+        return 0
+    if fragment in spelling:
+        return 1
+    # 区发展和改革委员会 for 区发改委; 发展和改革委员会 for 区发改委 too (区 is how every district unit starts).
+    if is_abbreviation(spelling, fragment) or is_abbreviation(spelling.removeprefix("区"), fragment):
+        return 2
+    return None
+
+
+# The office's order of units (机构序列): district departments, then townships and streets, then
+# units of higher levels stationed here, then collectives; by name within each kind. Code points
+# put 丽阳镇 before every 区… department; this order is the one government lists follow.
+KIND_ORDER = ("department", "township", "external", "collective")
+
+
 class UnitQuerySet(models.QuerySet):
+    def in_office_order(self):
+        """Units in the office's order (KIND_ORDER, then name): every list of units uses it."""
+        rank = Case(
+            *(When(kind=kind, then=Value(position)) for position, kind in enumerate(KIND_ORDER)),
+            default=Value(len(KIND_ORDER)),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(kind_rank=rank).order_by("kind_rank", "name")
+
+    def matching(self, fragment, limit=20):
+        """Units one of whose spellings `fragment` names, best first: the exact spelling, a part of a
+        spelling (发改 → 区发改委), or a full form of which a spelling is the abbreviation
+        (区发展和改革委员会 → 区发改委: the spelling's characters in order, the first one first)."""
+        from .models import UnitAlias  # noqa: PLC0415
+
+        fragment = (fragment or "").strip()
+        if not fragment:
+            return []
+        spellings = [*self.values_list("name", "pk"), *UnitAlias.objects.values_list("name", "unit_id")]
+        score = {}
+        for spelling, pk in spellings:
+            rank = spelling_rank(fragment, spelling)
+            if rank is not None:
+                score[pk] = min(rank, score.get(pk, rank))
+        best = sorted(score, key=lambda pk: score[pk])[:limit]
+        units = self.in_bulk(best)
+        return [units[pk] for pk in best if pk in units]
+
     def named(self, name):
         """Units whose canonical name or any alias is exactly `name` (normally one)."""
         name = (name or "").strip()

@@ -11,6 +11,7 @@ a permission here says which actions a role has at all.
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
 
 OFFICE = "督查室"
 LIAISON = "单位联络员"
@@ -51,6 +52,34 @@ def _permissions(labels):
     return rows
 
 
+# Permission names as the admin lists them. Django stores English names ("Can add 任务") when it
+# creates them; the office reads Chinese, so ensure_roles names ours in Chinese.
+ACTION_NAMES = {"add": "添加", "change": "修改", "delete": "删除", "view": "查看"}
+CUSTOM_NAMES = {
+    "supervise_task": "督查所有任务（督查室）",
+    "review_progressreport": "采纳或退回进展报告",
+    "decide_extensionrequest": "同意或不同意延期申请",
+}
+
+
+def name_permissions_in_chinese(using="default"):
+    """Give our apps' permissions Chinese names: 可以添加任务, 督查所有任务（督查室）…"""
+    for permission in (
+        Permission.objects.using(using).filter(content_type__app_label__in=READ_APPS).select_related("content_type")
+    ):
+        action, _sep, _model = permission.codename.partition("_")
+        model = permission.content_type.model_class()
+        if permission.codename in CUSTOM_NAMES:
+            name = CUSTOM_NAMES[permission.codename]
+        elif action in ACTION_NAMES and model is not None:
+            with translation.override("zh-hans"):
+                name = f"可以{ACTION_NAMES[action]}{model._meta.verbose_name}"
+        else:
+            continue
+        if permission.name != name:
+            Permission.objects.using(using).filter(pk=permission.pk).update(name=name)
+
+
 def ensure_roles(using="default"):
     """Create the groups and give each exactly its permissions; returns {group name: Group}."""
     # Permissions are created after migrations app by app; make sure all of ours exist now.
@@ -69,6 +98,7 @@ def ensure_roles(using="default"):
         | Permission.objects.filter(content_type__app_label="auth", content_type__model__in=["user", "group"])
     )
     groups[ADMINISTRATORS] = administrators
+    name_permissions_in_chinese(using)
     return groups
 
 

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import task_states, unit_tallies
-from .models import Document, ProgressReport, Section, Task, TaskState, TaskUnit, Unit
+from .models import Document, ProgressReport, Section, Task, TaskState, TaskUnit, Unit, UnitLiaison
 from .querysets import end_of_day, is_today
 
 Status = Task.Status
@@ -111,6 +111,15 @@ def count_links(links):
     """A correlated subquery counting the distinct tasks of the TaskUnit rows `links` (0 when there is none)."""
     counted = links.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("task", distinct=True))
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
+def active_liaisons():
+    """Prefetch of a unit's active liaisons with their user accounts, for the unit list's contact column."""
+    return Prefetch(
+        "liaisons",
+        queryset=UnitLiaison.objects.filter(user__is_active=True).select_related("user").order_by("user__username"),
+        to_attr="active_liaisons",
+    )
 
 
 def units_with_counts(as_of=None, *, stored=True):
@@ -263,7 +272,7 @@ def dashboard(as_of=None):
     overdue = shown.filter(status=Status.OVERDUE).order_by("current_deadline", "number", "pk")
     recent_reports = (
         ProgressReport.objects.filter(submitted_at__lt=end_of_day(as_of))
-        .select_related("task", "unit")
+        .select_related("task__document", "unit")
         .order_by("-submitted_at", "-pk")[:DASHBOARD_ROWS]
     )
     return {

@@ -67,7 +67,7 @@ def unit_duties(as_of=None, units=None):
     owed = report_months.owed_month(as_of)
     period, due_on = owed.period, owed.due_on
     if units is None:
-        units = list(Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).order_by("name"))
+        units = list(Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).in_office_order())
     unit_ids = {unit.pk for unit in units}
     collectives_of = defaultdict(set)
     for collective_id, member_id in Unit.members.through.objects.filter(to_unit__in=unit_ids).values_list(
@@ -114,8 +114,9 @@ def reminder_overview(as_of=None):
     """(period, [Duties]) for the reminders page: units that owe something first, most owed first."""
     as_of = as_of or timezone.localdate()
     owed = report_months.owed_month(as_of)
+    # Most owed first; among equals the office's order of units (unit_duties gives them so; the sort is stable).
     duties = [d for d in unit_duties(as_of).values() if d.outstanding]
-    duties.sort(key=lambda d: (-len(d.overdue) - len(d.to_report), d.unit.name))
+    duties.sort(key=lambda d: -len(d.overdue) - len(d.to_report))
     return owed, duties
 
 
@@ -124,11 +125,11 @@ def unit_todo(unit, as_of=None):
     as_of = as_of or timezone.localdate()
     owed = report_months.owed_month(as_of)
     duties = unit_duties(as_of, units=[unit])[unit.pk]
-    reports = ProgressReport.objects.filter(unit=unit).select_related("task", "reviewed_by")
+    reports = ProgressReport.objects.filter(unit=unit).select_related("task__document", "reviewed_by")
     milestones = (
         Milestone.objects.filter(plan__unit=unit, removed_at__isnull=True, done_on__isnull=True)
         .filter(due_on__lte=as_of + datetime.timedelta(days=MILESTONE_LOOKAHEAD_DAYS))
-        .select_related("plan__task")
+        .select_related("plan__task__document")
         .order_by("due_on", "pk")
     )
     return {
@@ -145,7 +146,7 @@ def unit_todo(unit, as_of=None):
         "awaiting_review": reports.filter(state=ProgressReport.State.SUBMITTED).order_by("-submitted_at", "-pk"),
         "milestones": milestones,
         "extensions": ExtensionRequest.objects.filter(unit=unit, state=ExtensionRequest.State.PENDING).select_related(
-            "task"
+            "task__document"
         ),
         "as_of": as_of,
     }
@@ -155,10 +156,10 @@ def review_queue():
     """What waits for the office: submitted reports (oldest first) and pending extension requests."""
     return {
         "reports": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
-        .select_related("task", "unit", "submitted_by", "resubmission_of")
+        .select_related("task__document", "unit", "submitted_by", "resubmission_of")
         .order_by("submitted_at", "pk"),
         "extensions": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
-        .select_related("task", "unit", "requested_by")
+        .select_related("task__document", "unit", "requested_by")
         .order_by("requested_at", "pk"),
     }
 
@@ -192,7 +193,7 @@ def task_workflow(task, user, as_of=None):
     extensions = list(ExtensionRequest.objects.filter(task=task).select_related("unit", "requested_by", "decided_by"))
     own_unit = unit if unit is not None and may_edit else None
     plan_units = (
-        list(permissions.units_of_task(task).exclude(kind=Unit.Kind.COLLECTIVE).distinct().order_by("name"))
+        list(permissions.units_of_task(task).exclude(kind=Unit.Kind.COLLECTIVE).distinct().in_office_order())
         if permissions.is_office(user) and user.has_perm("tasks.change_unitplan")
         else []
     )

@@ -674,11 +674,11 @@ def reminder_send(*, unit, actor):
     lines = [_("%(unit)s：") % {"unit": unit}]
     if duties.to_report:
         lines.append(_("以下任务尚未报送%(period)s的进展：") % {"period": period.strftime("%Y-%m")})
-        lines += [f"  {task.number}. {task.text}" for task in duties.to_report]
+        lines += [f"  {task.label}. {task.text}" for task in duties.to_report]
     if duties.overdue:
         lines.append(_("以下任务已逾期："))
         lines += [
-            f"  {task.number}. {task.text}（{_('时限')}{shown(task.current_deadline)}）" for task in duties.overdue
+            f"  {task.label}. {task.text}（{_('时限')}{shown(task.current_deadline)}）" for task in duties.overdue
         ]
     lines.append(_("请尽快报送。——区政府督查室"))
     message = "\n".join(lines)
@@ -797,8 +797,11 @@ def task_edited_in_admin(*, task, actor, changes):
     )
 
 
-def liaison_create(*, user, unit):
-    """Link `user` to `unit` as its liaison (one unit per user), in the liaison group."""
+def liaison_create(*, user, unit, phone=None):
+    """Link `user` to `unit` as its liaison (one unit per user), in the liaison group.
+
+    `phone` (for the office to call) is set when given and otherwise left as it is.
+    """
     from django.contrib.auth.models import Group  # noqa: PLC0415
 
     from .roles import LIAISON, ensure_roles  # noqa: PLC0415
@@ -809,6 +812,7 @@ def liaison_create(*, user, unit):
         raise ValidationError(_("%(unit)s是集合单位，联络员应设在其成员单位。") % {"unit": unit})
     if not Group.objects.filter(name=LIAISON).exists():
         ensure_roles()
-    UnitLiaison.objects.update_or_create(user=user, defaults={"unit": unit})
+    values = {"unit": unit} if phone is None else {"unit": unit, "phone": phone.strip()}
+    UnitLiaison.objects.update_or_create(user=user, defaults=values)
     user.groups.add(Group.objects.get(name=LIAISON))
     return user

@@ -45,6 +45,10 @@ def unit_links(units, unit_url):
     return format_html_join("", '<li><a href="{}">{}</a></li>', ((unit_url(u.pk), u.name) for u in units))
 
 
+def contact_name(user):
+    return user.get_full_name() or user.username
+
+
 def task_list_url(**params):
     return f"{reverse('tasks:task_list')}?{urlencode(params)}"
 
@@ -99,7 +103,10 @@ class TaskTable(BaseTable):
         return f"{self.task_url(record.pk)}{self.back_query}"
 
     def render_number(self, record, value):
-        return format_html('<a href="{}">{}</a>', self.detail_url(record), value)
+        return format_html('<a href="{}">{}</a>', self.detail_url(record), record.label)
+
+    def value_number(self, record, value):
+        return record.label
 
     def render_text(self, record, value):
         via = getattr(record, "via_collective", "")
@@ -195,14 +202,27 @@ class UnitTable(BaseTable):
         verbose_name=_("已完成"), attrs={"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}}
     )
     overdue = tables.Column(verbose_name=_("逾期"))
+    liaisons = tables.Column(verbose_name=_("联络员及电话"), accessor="pk", orderable=False)
 
     two_step_pages = True
 
     class Meta(BaseTable.Meta):
         model = Unit
         fields = ()
-        sequence = ("name", "kind", "led", "shared", "via_collective", "done", "overdue")
+        sequence = ("name", "kind", "led", "shared", "via_collective", "done", "overdue", "liaisons")
         empty_text = _("没有符合条件的单位。")
+
+    def render_liaisons(self, record):
+        """Each active liaison's name and phone (rows from views.UnitListView: liaisons prefetched)."""
+        people = getattr(record, "active_liaisons", [])
+        if not people:
+            return format_html('<span class="text-body-secondary">{}</span>', "—")
+        return format_html_join(
+            "", '<div class="text-nowrap">{} {}</div>', ((contact_name(p.user), p.phone) for p in people)
+        )
+
+    def value_liaisons(self, record):
+        return "；".join(f"{contact_name(p.user)} {p.phone}".strip() for p in getattr(record, "active_liaisons", []))
 
     def render_led(self, record, value):
         return self.count_link(value, unit=record.name, role=TaskUnit.Role.LEAD)

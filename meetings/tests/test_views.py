@@ -183,8 +183,11 @@ def test_agenda_items_are_grouped_by_kind_in_kind_order(staff_client):
         ("审议通过", ["退役士兵安置单位的请示"]),
         ("研究", ["其他事项"]),
     ]
-    headings = re.findall(r'<h2 class="h5" id="agenda-\d+">(.*?)</h2>', response.content.decode())
+    html = response.content.decode()
+    headings = re.findall(r'<h3 class="h6 fw-bold" id="agenda-\d+">(.*?)</h3>', html)
     assert headings == ["传达学习", "听取汇报", "审议通过", "研究"]
+    # The dated orders are the office's point of the page: above the speeches.
+    assert html.index('id="orders-heading"') < html.index('id="agenda-1"')
 
 
 def test_approval_links_to_the_commendation_decision(staff_client):
@@ -222,7 +225,7 @@ def test_approval_without_a_document_shows_its_title_unlinked(staff_client):
 
     page = staff_client.get(detail(meeting)).content.decode()
 
-    heading = re.search(r'<h3 class="h6">(.*?)</h3>', page, re.S).group(1)
+    heading = re.search(r'<h4 class="h6">(.*?)</h4>', page, re.S).group(1)
     assert heading.strip() == "关于落实我区2021年度退役士兵安置单位的请示"
 
 

@@ -12,6 +12,16 @@ from tasks.models import Task
 
 register = template.Library()
 
+
+@register.filter
+def translated(value):
+    """A label or value stored as Chinese display text (a timeline's changes) in the reader's language.
+
+    Field names and choice labels are in the catalogue; free text is not, and stays as written.
+    """
+    return gettext(value) if isinstance(value, str) and value else value
+
+
 STATUS_CLASSES = {
     Task.Status.NOT_STARTED: "text-bg-secondary",
     Task.Status.IN_PROGRESS: "text-bg-primary",

@@ -243,14 +243,15 @@ def test_empty_selection_still_makes_a_workbook(world):
 
 
 def test_meeting_orders_are_grouped_under_their_meeting_and_named_with_it(world):
-    meeting = make_document(kind="meeting_record", number="", title="区政府第100次常务会议")
+    meeting = make_document(kind="meeting_record", number="", title="区政府第100次常务会议", task_prefix="会100-")
     make_task(
         1, document=meeting, source=Task.Source.MEETING, text="9月10日前完成", deadline=datetime.date(2021, 6, 10)
     )
     sheet = workbook_of(bulletin()).worksheets[0]
     firsts = [row[0].value for row in sheet.iter_rows(min_row=5)]
     assert firsts[0] == "重点工作任务责任分工的通知（昌府办字〔2021〕20号）"
-    assert firsts[-2:] == ["区政府第100次常务会议", 1]
+    # Numbered with its meeting: never a second "1" beside the notice's task 1.
+    assert firsts[-2:] == ["区政府第100次常务会议", "会100-1"]
     summary = sheet["A3"].value
     assert "昌府办字〔2021〕20号第2项" in summary
     assert "区政府第100次常务会议第1项未明确牵头单位" in summary

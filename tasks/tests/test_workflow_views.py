@@ -552,7 +552,7 @@ def busy_world(w, numbers):
         # row before and the row after).
         ("office", "tasks:reminders", 12),
         ("office", "tasks:review_queue", 6),
-        ("liaison", "tasks:todo", 16),  # the navigation asks the user's permissions once
+        ("liaison", "tasks:todo", 17),  # the navigation asks the user's permissions once
         ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
         # Three for the lagging units (selectors.lagging); one to see the stored task states hold.
         ("office", "dashboard", 23),

@@ -1,6 +1,6 @@
 """Create a user account in a role; a liaison (the default) is linked to its unit.
 
-    manage.py create_unit_user wang --unit 区市监局 --full-name 王芳 --email wang@example.org
+    manage.py create_unit_user wang --unit 区市监局 --full-name 王芳 --email wang@example.org --phone 0798-1234567
     manage.py create_unit_user zhao --role office --full-name 赵强
 
 The unit may be given by any spelling the documents use. A password is generated and
@@ -29,8 +29,9 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="the liaison's unit, by its name or any alias")
         parser.add_argument("--full-name", default="", help="shown in the timeline, e.g. 王芳")
         parser.add_argument("--email", default="", help="where reminders (催办) are sent")
+        parser.add_argument("--phone", help="a liaison's phone, shown on the unit list")
 
-    def handle(self, *args, username, role, unit, full_name, email, **options):
+    def handle(self, *args, username, role, unit, full_name, email, phone=None, **options):
         user_model = get_user_model()
         if user_model.objects.filter(username=username).exists():
             raise CommandError(f"The user {username!r} already exists.")
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             )
             if found is not None:
                 try:
-                    services.liaison_create(user=user, unit=found)
+                    services.liaison_create(user=user, unit=found, phone=phone)
                 except ValidationError as error:
                     raise CommandError(" ".join(error.messages)) from error
             else:

@@ -32,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", help="状态截至日期 YYYY-MM-DD（默认今天）/ status as it stood on this day")
         parser.add_argument("--title", help="通报标题（默认按来源文件生成）/ the bulletin's title")
         for name, filter_ in TaskFilterSet.base_filters.items():
+            if name == "as_of":  # --as-of above: it also says which day the states are derived for
+                continue
             if name == "unit":
                 parser.add_argument(
                     "--unit",
@@ -46,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError(f"输出文件应以 .xlsx 结尾：{output}")
         as_of = parse_day(as_of) if as_of else None
         params = QueryDict(mutable=True)
-        for name in TaskFilterSet.base_filters:
+        for name in TaskFilterSet.base_filters.keys() - {"as_of"}:
             value = options.get(f"filter_{name}")
             if value is not None:
                 params[name] = value
