@@ -26,15 +26,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import permissions
-from .fillin import check_fillin, month_words, read_fillin, record_fillin, write_fillin
-from .importers.columns import DocumentFacts
-from .importers.report import SourceError
-from .importers.uploads import import_upload, parse_upload
-from .models import Unit
-from .querysets import first_of_month
-from .sheets import XLSX_CONTENT_TYPE
-from .upload_forms import FillinUploadForm, NoticeUploadForm, SizeLimitHandler
+from .. import permissions
+from ..models import Unit
+from ..querysets import first_of_month
+from ..workbooks.cells import XLSX_CONTENT_TYPE
+from ..workbooks.fillin import check_fillin, month_words, read_fillin, record_fillin, write_fillin
+from .columns import DocumentFacts
+from .forms import FillinUploadForm, NoticeUploadForm, SizeLimitHandler
+from .report import SourceError
+from .uploads import import_upload, parse_upload
 
 NOTICE_SESSION_KEY = "govtasks_notice_upload"
 

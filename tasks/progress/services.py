@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import permissions
-from .models import (
+from .. import permissions
+from ..models import (
     ExtensionRequest,
     Milestone,
     ProgressReport,
@@ -35,8 +35,8 @@ from .models import (
     UnitLiaison,
     UnitPlan,
 )
-from .querysets import first_of_month, reporting_period
-from .selectors_workflow import unit_duties
+from ..querysets import first_of_month, reporting_period
+from .selectors import unit_duties
 
 Event = TaskEvent.Kind
 
@@ -801,7 +801,7 @@ def liaison_create(*, user, unit):
     """Link `user` to `unit` as its liaison (one unit per user), in the liaison group."""
     from django.contrib.auth.models import Group  # noqa: PLC0415
 
-    from .roles import LIAISON, ensure_roles  # noqa: PLC0415
+    from ..roles import LIAISON, ensure_roles  # noqa: PLC0415
 
     if not isinstance(unit, Unit):
         raise ValidationError(_("请选择单位。"))
