@@ -4,7 +4,6 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import services
 from .models import (
     Document,
     ExtensionRequest,
@@ -20,6 +19,7 @@ from .models import (
     UnitLiaison,
     UnitPlan,
 )
+from .progress import services
 
 
 class UnitAliasInline(admin.TabularInline):

@@ -532,7 +532,7 @@ class TaskStamp(models.Model):
     its reports, extensions, plans and milestones, units, deadline, document date, the members
     of a collective on it) adds this row or bumps its `n` (migrations 0004 and 0006), however
     the change was made — a service, the admin, an import, a bulk update, raw SQL.
-    task_states.ensure_fresh() derives those tasks again and removes their rows.
+    store.ensure_fresh() derives those tasks again and removes their rows.
     """
 
     # No database foreign key: a task's delete cascades to rows whose triggers stamp it again.
@@ -566,7 +566,7 @@ class TaskState(models.Model):
     """A task's derived state (querysets.with_progress) today, stored so that pages read it
     instead of deriving it from the reports for every task on every request.
 
-    Kept true by task_states.ensure_fresh() before every read: all of them again on another
+    Kept true by store.ensure_fresh() before every read: all of them again on another
     day or under other light thresholds (TaskStateDay), the changed tasks (TaskStamp) otherwise.
     """
 
@@ -601,7 +601,7 @@ class TaskState(models.Model):
 
 class TaskReach(models.Model):
     """A unit a task reaches — named on it, or a member of a collective named on it — as stored
-    with today's task states (tasks/unit_tallies.py). 0/1 flags, so that sums count tasks."""
+    with today's task states (tasks/state/tallies.py). 0/1 flags, so that sums count tasks."""
 
     # One index, the key: rebuilding a province's 955,000 pairs took 11 s with four, 4 s with it.
     pk = models.CompositePrimaryKey("task", "unit")
@@ -618,7 +618,7 @@ class TaskReach(models.Model):
 
 
 class UnitTally(models.Model):
-    """A unit's task counts today, kept with the stored task states (tasks/unit_tallies.py): what
+    """A unit's task counts today, kept with the stored task states (tasks/state/tallies.py): what
     selectors.units_with_counts() derives, for the unit list and the dashboard's lagging units."""
 
     unit = models.OneToOneField(

@@ -16,15 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from govtasks.generic import Exporter, ObjectListView
+from core.generic import Exporter, ObjectListView
 
-from . import permissions, selectors, selectors_workflow
-from .bulletin import write_bulletin
+from . import permissions, selectors
 from .filtersets import TaskFilterSet, UnitFilterSet
 from .models import Document, Task, TaskUnit, Unit
+from .progress import selectors as progress_selectors
 from .querysets import is_today, read_as_of
-from .sheets import XLSX_CONTENT_TYPE
 from .tables import TaskTable, UnitTable
+from .workbooks.bulletin import write_bulletin
+from .workbooks.cells import XLSX_CONTENT_TYPE
 
 
 def as_of_from(request, params):
@@ -119,7 +120,7 @@ def task_detail(request, pk):
         "responsible_links": [link for link in task.task_units.all() if link.role == TaskUnit.Role.RESPONSIBLE],
         "days_overdue": max(0, -task.days_left),
         "reports": task.reports.select_related("unit", "submitted_by", "reviewed_by"),
-        "workflow": selectors_workflow.task_workflow(task, request.user, as_of),
+        "workflow": progress_selectors.task_workflow(task, request.user, as_of),
         "previous_url": sibling_url(previous_pk),
         "next_url": sibling_url(next_pk),
         "back_url": reverse("tasks:task_list") + (f"?{back.urlencode()}" if back else ""),
@@ -215,7 +216,7 @@ def dashboard(request):
     context["as_of_links"] = as_of_links(as_of)
     unit = permissions.liaison_unit(request.user)
     if unit is not None:
-        context["todo"] = selectors_workflow.unit_todo(unit, as_of)
+        context["todo"] = progress_selectors.unit_todo(unit, as_of)
     if permissions.can_review_reports(request.user):
-        context["waiting"] = selectors_workflow.office_counts()
+        context["waiting"] = progress_selectors.office_counts()
     return render(request, "tasks/dashboard.html", context)

@@ -21,7 +21,7 @@ def snapshot():
     """{table: sorted rows} of every table Django manages, link tables included, but the derived ones.
 
     TaskStamp counts the changes a database has seen and TaskState caches derived values
-    (tasks/task_states.py): a restore rebuilds them, it does not copy them.
+    (tasks/state/store.py): a restore rebuilds them, it does not copy them.
     """
     derived = {model._meta.db_table for model in apps.get_models() if getattr(model, "derived", False)}
     tables = set(connection.introspection.django_table_names(only_existing=True, include_views=False)) - derived

@@ -14,8 +14,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from tasks import roles, services
+from tasks import roles
 from tasks.models import Document, Task
+from tasks.progress import services
 from tasks.tests.factories import make_document, make_task
 from tasks.tests.people import PASSWORD, make_user
 

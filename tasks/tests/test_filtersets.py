@@ -6,7 +6,7 @@ import pytest
 from django.http import QueryDict
 
 from tasks.filtersets import TaskFilterSet, UnitFilterSet
-from tasks.models import Task
+from tasks.models import Task, Unit
 from tasks.selectors import units_with_counts
 from tasks.tests.factories import AS_OF, make_sample_world
 
@@ -60,11 +60,16 @@ def test_unit_rows_say_which_collective(world):
     assert [row.via_collective for row in rows] == ["各乡镇（街道）", "", "各乡镇（街道）"]
 
 
-def test_unknown_unit_is_an_error_with_close_matches(world):
+def test_a_part_or_abbreviation_of_one_units_names_is_that_unit(world):
     tasks = filterset(unit="区市监")
-    assert not tasks.is_valid() and tasks.errors["unit"] == [
-        "没有名为“区市监”的单位。您是不是要找：区市监局、区市场监管局、区市场监督局"
-    ]
+    assert tasks.is_valid() and tasks.form.cleaned_data["unit"] == Unit.objects.named("区市监局").get()
+
+
+def test_unknown_unit_is_an_error_with_close_matches(world):
+    tasks = filterset(unit="区市监督")
+    assert not tasks.is_valid()
+    assert tasks.errors["unit"][0].startswith("没有名为“区市监督”的单位。您是不是要找：")
+    assert "区市场监督局" in tasks.errors["unit"][0]
 
 
 def test_role_lead(world):

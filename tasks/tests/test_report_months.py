@@ -6,8 +6,9 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tasks import report_months, services
+from tasks import report_months
 from tasks.models import ProgressReport
+from tasks.progress import services
 from tasks.report_months import ReportMonth, month_to_report, owed_month
 from tasks.tests.people import make_workflow_world
 

@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tasks import report_months, services
+from tasks import report_months
 from tasks.models import ExtensionRequest, Milestone, ProgressReport, Reminder, Task, TaskEvent, TaskUnit, UnitPlan
-from tasks.services import Conflict, MilestoneInput
+from tasks.progress import services
+from tasks.progress.services import Conflict, MilestoneInput
 from tasks.tests.factories import make_unit
 from tasks.tests.people import make_user, make_workflow_world
 

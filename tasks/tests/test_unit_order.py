@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from tasks import services
 from tasks.models import Unit, UnitLiaison
+from tasks.progress import services
 from tasks.querysets import KIND_ORDER
 from tasks.tests.people import make_user
 

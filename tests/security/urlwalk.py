@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from commendations.models import Decision, Enterprise
-from govtasks.generic import ObjectListView
+from core.generic import ObjectListView
 from meetings.models import Meeting
 
 

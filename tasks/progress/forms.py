@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Unit
+from ..models import Unit
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
 

@@ -1,7 +1,7 @@
 """Benchmark: time and peak memory of `export_progress` (the .xlsx bulletin) at a given size.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/govtasks_bench \
-        .venv/bin/python benchmarks/export_progress.py --tasks 100000
+        .venv/bin/python bench/export_progress.py --tasks 100000
 
 Fills the (scratch) database with `generate_demo --tasks N` unless it already holds that
 many tasks, then runs `manage.py export_progress` in a child process and reports its

@@ -3,25 +3,25 @@
 The unit list and the dashboard's lagging units need, for every unit, how many tasks it
 leads, shares and has through a collective, and how many of all its tasks are done, overdue
 or red (selectors.units_with_counts() derives them). Counted from the task links for 5,000
-units and 100,000 tasks, that took about a second a page. So task_states stores them with
+units and 100,000 tasks, that took about a second a page. So the store (store.py) stores them with
 the states: TaskReach holds each task's (task, unit) pairs as stored, UnitTally their sums.
 When some tasks are derived again, forget() takes their stored pairs off the sums (with the
 states they were stored with), and remember() adds their pairs as they are now: the cost
 follows the changed tasks, not the size of the database. rebuild() starts over, with the
 states of a new day.
 
-Runs inside task_states' refresh: its transaction and, on PostgreSQL, its lock.
+Runs inside the store's refresh: its transaction and, on PostgreSQL, its lock.
 """
 
 from django.db import connection
 
-from .models import Task, TaskReach, TaskState, TaskUnit, Unit, UnitTally
+from ..models import Task, TaskReach, TaskState, TaskUnit, Unit, UnitTally
 
 TALLIED = ("led", "shared", "via_collective", "total", "done", "overdue", "red")
 
 
 def rebuild():
-    """Every task's pairs and every unit's sums, into the emptied tables (task_states.empty_tables)."""
+    """Every task's pairs and every unit's sums, into the emptied tables (store.empty_tables)."""
     _store_pairs(None)
     _add(None, sign=1)
 

@@ -12,8 +12,8 @@ from collections import defaultdict
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from . import permissions, report_months
-from .models import (
+from .. import permissions, report_months
+from ..models import (
     ExtensionRequest,
     Milestone,
     ProgressReport,
@@ -25,8 +25,8 @@ from .models import (
     UnitLiaison,
     UnitPlan,
 )
-from .querysets import end_of_day
-from .selectors import ordered_task_units
+from ..querysets import end_of_day
+from ..selectors import ordered_task_units
 
 MILESTONE_LOOKAHEAD_DAYS = 15
 

@@ -15,8 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, report_months, selectors_workflow, services
-from .forms_workflow import (
+from .. import permissions, report_months
+from ..models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
+from ..querysets import first_of_month
+from . import selectors, services
+from .forms import (
     AssignUnitsForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
@@ -27,8 +30,6 @@ from .forms_workflow import (
     ResubmitForm,
     ReviewForm,
 )
-from .models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
-from .querysets import first_of_month
 from .services import Conflict, MilestoneInput
 
 CONFLICT = 409
@@ -127,7 +128,7 @@ def report_submit(request, pk):
         "month": month,
         "days_late": month.days_late(today) if month.period not in reported else 0,
     }
-    return render(request, "tasks/workflow/report_form.html", context, status=page_status(outcome))
+    return render(request, "tasks/progress/report_form.html", context, status=page_status(outcome))
 
 
 def report_detail(request, pk):
@@ -166,7 +167,7 @@ def report_detail(request, pk):
         and permissions.can_act_for(request.user, report.unit)
         and request.user.has_perm("tasks.add_progressreport"),
     }
-    return render(request, "tasks/workflow/report_detail.html", context, status=page_status(outcome))
+    return render(request, "tasks/progress/report_detail.html", context, status=page_status(outcome))
 
 
 def report_resubmit(request, pk):
@@ -190,14 +191,14 @@ def report_resubmit(request, pk):
         if outcome.conflict:
             form.add_error(None, outcome.conflict.message)
     context = {"task": report.task, "unit": report.unit, "form": form, "returned": report, "title": _("修改后重新提交")}
-    return render(request, "tasks/workflow/report_form.html", context, status=page_status(outcome))
+    return render(request, "tasks/progress/report_form.html", context, status=page_status(outcome))
 
 
 def review_queue(request):
     """The office's queue: reports waiting for review and extension requests waiting for a decision."""
     if not (permissions.can_review_reports(request.user) or permissions.can_decide_extensions(request.user)):
         raise PermissionDenied(_("只有督查室可以查看待审核事项。"))
-    return render(request, "tasks/workflow/review_queue.html", selectors_workflow.review_queue())
+    return render(request, "tasks/progress/review_queue.html", selectors.review_queue())
 
 
 # --- plans -----------------------------------------------------------------------------------------------------------
@@ -279,7 +280,7 @@ def plan_edit(request, pk):
         "conflict": outcome and outcome.conflict,
         "yours": yours,
     }
-    return render(request, "tasks/workflow/plan_form.html", context, status=page_status(outcome))
+    return render(request, "tasks/progress/plan_form.html", context, status=page_status(outcome))
 
 
 # --- extensions --------------------------------------------------------------------------------------------------------
@@ -304,7 +305,7 @@ def extension_request(request, pk):
         if outcome.conflict:
             form.add_error(None, outcome.conflict.message)
     context = {"task": task, "unit": unit, "form": form, "current_deadline": state["current_deadline"]}
-    return render(request, "tasks/workflow/extension_form.html", context, status=page_status(outcome))
+    return render(request, "tasks/progress/extension_form.html", context, status=page_status(outcome))
 
 
 def extension_detail(request, pk):
@@ -340,7 +341,7 @@ def extension_detail(request, pk):
         "conflict": outcome and outcome.conflict,
         "can_decide": can_decide and extension.state == ExtensionRequest.State.PENDING,
     }
-    return render(request, "tasks/workflow/extension_detail.html", context, status=page_status(outcome))
+    return render(request, "tasks/progress/extension_detail.html", context, status=page_status(outcome))
 
 
 # --- reminders and the to-do list ----------------------------------------------------------------------------------------
@@ -375,9 +376,9 @@ def reminders(request):
                         request, _("已记录对%(unit)s的催办；该单位没有联络员邮箱，请电话通知。") % {"unit": unit}
                     )
         return redirect(reverse("tasks:reminders") + f"#unit-{request.POST.get('unit', '')}")
-    owed, duties = selectors_workflow.reminder_overview()
+    owed, duties = selectors.reminder_overview()
     context = {"period": owed.period, "due_on": owed.due_on, "duties": duties}
-    return render(request, "tasks/workflow/reminders.html", context)
+    return render(request, "tasks/progress/reminders.html", context)
 
 
 def todo(request):
@@ -385,7 +386,7 @@ def todo(request):
     unit = permissions.liaison_unit(request.user)
     if unit is None:
         raise PermissionDenied(_("待办事项只对单位联络员显示。"))
-    return render(request, "tasks/workflow/todo.html", {"todo": selectors_workflow.unit_todo(unit)})
+    return render(request, "tasks/progress/todo.html", {"todo": selectors.unit_todo(unit)})
 
 
 # --- assigning meeting orders ----------------------------------------------------------------------------------------------
@@ -428,4 +429,4 @@ def assign_units(request, pk):
             form = AssignUnitsForm(initial=assignment_initial(task))
             form.add_error(None, outcome.conflict.message)
     context = {"task": task, "form": form}
-    return render(request, "tasks/workflow/assign_units.html", context, status=page_status(outcome))
+    return render(request, "tasks/progress/assign_units.html", context, status=page_status(outcome))

@@ -10,8 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tasks import services, task_states
 from tasks.models import ExtensionRequest, ProgressReport, Task, TaskEvent, UnitPlan
+from tasks.progress import services
+from tasks.state import store
 from tasks.tests.factories import make_task, make_unit
 from tasks.tests.people import make_user, make_workflow_world
 
@@ -567,7 +568,7 @@ def test_workflow_pages_cost_the_same_for_many_rows(w, role, url_name, ceiling):
     counts = []
     for numbers in (range(10, 11), range(11, 30)):
         busy_world(w, numbers)
-        task_states.ensure_fresh()  # storing the changed tasks' states is counted in test_task_states.py
+        store.ensure_fresh()  # storing the changed tasks' states is counted in test_state_store.py
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))
@@ -593,7 +594,7 @@ def test_task_page_costs_the_same_with_a_long_history(w):
                 responsible_name=f"张{rounds}{_}",
                 milestones=[services.MilestoneInput(title=f"节点{_}", due_on=w.today)],
             )
-        task_states.ensure_fresh()
+        store.ensure_fresh()
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts.append(len(queries))

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from meetings.importers import order_prefix
 from meetings.models import AgendaItem, Meeting, MeetingOrder
-from tasks import roles, task_states
+from tasks import roles
 from tasks.models import (
     Document,
     ExtensionRequest,
@@ -53,7 +53,8 @@ from tasks.models import (
     UnitLiaison,
     UnitPlan,
 )
-from tasks.services import PLAN_FIELDS, REPORT_FIELDS, shown
+from tasks.progress.services import PLAN_FIELDS, REPORT_FIELDS, shown
+from tasks.state import store
 
 SOURCE_FILE = "generate_demo"
 UNITS_PER_REGION = 50
@@ -1286,7 +1287,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         started = time.monotonic()
-        stored = task_states.refresh()
+        stored = store.refresh()
         self.stdout.write(f"Stored today's state of {stored:,} tasks ({time.monotonic() - started:.1f} s).")
         summary = ", ".join(f"{value:,} {key.replace('_', ' ')}" for key, value in counts.items())
         # The whole run, states included: the line a reader takes as "how long it took".

@@ -28,13 +28,13 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .importers.report import SourceError
-from .importers.xlsx import cell_text, open_workbook
-from .models import ProgressReport, Task, TaskUnit
-from .querysets import first_of_month
-from .selectors import ordered_task_units, with_unit_reach
-from .services import Conflict, progress_report_submit
-from .sheets import CENTRE, Cells, append_fitted, date_format, merge_across
+from ..importers.report import SourceError
+from ..importers.xlsx import cell_text, open_workbook
+from ..models import ProgressReport, Task, TaskUnit
+from ..progress.services import Conflict, progress_report_submit
+from ..querysets import first_of_month
+from ..selectors import ordered_task_units, with_unit_reach
+from .cells import CENTRE, Cells, append_fitted, date_format, merge_across
 
 STAMP_SHEET = "_govtasks"
 STAMP_SALT = "govtasks.fillin"

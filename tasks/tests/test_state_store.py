@@ -1,4 +1,4 @@
-"""Stored task states (tasks/task_states.py): read for today, and always true when read.
+"""Stored task states (tasks/state/store.py): read for today, and always true when read.
 
 Synthetic data made for today holds every status and light. After a refresh every task's
 stored state must equal its derivation; any change to a task's inputs, however written, must
@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks import roles, selectors, task_states, unit_tallies
+from tasks import roles, selectors
 from tasks.models import (
     Document,
     ExtensionRequest,
@@ -33,6 +33,8 @@ from tasks.models import (
     UnitPlan,
     UnitTally,
 )
+from tasks.state import store
+from tasks.state.tallies import TALLIED
 from tasks.tests.factories import make_report
 from tasks.tests.people import make_user
 
@@ -53,11 +55,11 @@ def state(as_of=None, stored=True, **filters):
 
 def test_after_a_refresh_every_stored_state_is_the_derived_one_and_is_what_pages_read(demo):
     TaskState.objects.all().delete()
-    assert task_states.refresh() == Task.objects.count() == TaskState.objects.count()
+    assert store.refresh() == Task.objects.count() == TaskState.objects.count()
     assert state() == state(stored=False)
     assert {status for status, *_ in TaskState.objects.values_list("status")} == set(Task.Status.values)
     with CaptureQueriesContext(connection) as queries:
-        assert task_states.ensure_fresh() == 0  # nothing changed
+        assert store.ensure_fresh() == 0  # nothing changed
     assert len(queries) == 1
     # The stored row is what is read: a row tampered with shows through (and only that row).
     task = Task.objects.order_by("pk").first()
@@ -122,7 +124,7 @@ def move_document_date(task):
 def change_collective_members(task):
     collective = first(Unit, kind=Unit.Kind.COLLECTIVE, task_units__task=task) or first(Unit, kind=Unit.Kind.COLLECTIVE)
     TaskUnit.objects.get_or_create(task=task, unit=collective, defaults={"role": TaskUnit.Role.LEAD, "position": 99})
-    task_states.refresh()  # store the state with the collective on the task: the member change alone must stamp
+    store.refresh()  # store the state with the collective on the task: the member change alone must stamp
     collective.members.remove(*collective.members.all()[:1])
 
 
@@ -141,7 +143,7 @@ CHANGES = [
 @pytest.mark.parametrize("change", CHANGES, ids=[change.__name__ for change in CHANGES])
 def test_any_change_to_a_tasks_inputs_is_derived_again_before_the_next_read(demo, change):
     task = first(Task, reports__isnull=False, task_units__role=TaskUnit.Role.LEAD)
-    task_states.refresh()
+    store.refresh()
     change(task)
     assert TaskStamp.objects.filter(task=task).exists()
     derived = state(pk=task.pk, stored=False)
@@ -151,7 +153,7 @@ def test_any_change_to_a_tasks_inputs_is_derived_again_before_the_next_read(demo
 
 
 def test_a_new_task_is_stored_on_the_next_read_and_a_deleted_one_leaves(demo):
-    task_states.refresh()
+    store.refresh()
     model = first(Task)
     new = Task.objects.create(
         document=model.document,
@@ -171,14 +173,14 @@ def test_a_new_task_is_stored_on_the_next_read_and_a_deleted_one_leaves(demo):
 
 
 def test_another_day_never_reads_todays_states(demo):
-    task_states.refresh()
+    store.refresh()
     TaskState.objects.update(light=Task.Light.GREEN, status=Task.Status.DONE)  # all wrong on purpose
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     assert state(yesterday) == state(yesterday, stored=False)
 
 
 def test_other_thresholds_or_a_new_day_derive_every_task_again(demo):
-    task_states.refresh()
+    store.refresh()
     TaskState.objects.update(light=Task.Light.GREEN, status=Task.Status.DONE)  # all wrong on purpose
     with override_settings(GOVTASKS_LIGHT_RED_GAP=5):
         assert state() == state(stored=False)
@@ -201,12 +203,12 @@ def test_the_dashboard_reads_stored_states_equal_to_the_derived_ones(demo, clien
 
 
 def test_storing_the_changed_tasks_costs_the_same_queries_for_few_or_many(demo):
-    task_states.refresh()
+    store.refresh()
     counts = []
     for changed in (Task.objects.order_by("pk")[:10], Task.objects.order_by("pk")[10:200]):
         Task.objects.filter(pk__in=changed.values("pk")).update(deadline=timezone.localdate())
         with CaptureQueriesContext(connection) as queries:
-            assert task_states.ensure_fresh() == len(changed)
+            assert store.ensure_fresh() == len(changed)
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert state() == state(stored=False)
@@ -214,12 +216,12 @@ def test_storing_the_changed_tasks_costs_the_same_queries_for_few_or_many(demo):
 
 def tallies():
     """{unit pk: counts} of the units with any task, as the unit list reads them today (stored)."""
-    rows = selectors.units_with_counts().values_list("pk", *unit_tallies.TALLIED)
+    rows = selectors.units_with_counts().values_list("pk", *TALLIED)
     return {pk: counts for pk, *counts in rows if any(counts)}
 
 
 def test_stored_unit_tallies_are_the_derived_counts_after_a_refresh_and_after_any_change(demo):
-    task_states.refresh()
+    store.refresh()
     today = timezone.localdate()
     assert tallies() == derived_tallies(today)
     assert UnitTally.objects.exists()
@@ -232,7 +234,7 @@ def test_stored_unit_tallies_are_the_derived_counts_after_a_refresh_and_after_an
 
 
 def derived_tallies(day):
-    rows = selectors.units_with_counts(day, stored=False).values_list("pk", *unit_tallies.TALLIED)
+    rows = selectors.units_with_counts(day, stored=False).values_list("pk", *TALLIED)
     return {pk: counts for pk, *counts in rows if any(counts)}
 
 

@@ -12,9 +12,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from govtasks.generic import bounded_int
+from core.generic import bounded_int
 
-from . import selectors_workflow
+from ..progress import selectors
 
 PER_PAGE = 50
 
@@ -27,7 +27,7 @@ def require_disclosure():
 @login_not_required
 def public_task_list(request):
     require_disclosure()
-    paginator = Paginator(selectors_workflow.public_tasks(), PER_PAGE)
+    paginator = Paginator(selectors.public_tasks(), PER_PAGE)
     page = paginator.get_page(bounded_int(request.GET.get("page"), 1, 1, paginator.num_pages))
     return render(request, "tasks/public/task_list.html", {"page": page, "today": timezone.localdate()})
 
@@ -35,9 +35,9 @@ def public_task_list(request):
 @login_not_required
 def public_task_detail(request, pk):
     require_disclosure()
-    task = get_object_or_404(selectors_workflow.public_tasks(), pk=pk)
+    task = get_object_or_404(selectors.public_tasks(), pk=pk)
     return render(
         request,
         "tasks/public/task_detail.html",
-        {"task": task, "reports": selectors_workflow.public_reports(task)},
+        {"task": task, "reports": selectors.public_reports(task)},
     )

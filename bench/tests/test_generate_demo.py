@@ -27,10 +27,9 @@ from tasks.models import (
     UnitLiaison,
     UnitPlan,
 )
+from tasks.progress.services import REPORT_FIELDS, field_changes
 from tasks.querysets import end_of_day
-from tasks.services import REPORT_FIELDS, field_changes
-
-from .conftest import SOURCE_2021
+from tasks.tests.conftest import SOURCE_2021
 
 AS_OF = datetime.date(2021, 11, 30)
 SMALL = {"tasks": 50, "units": 10, "reports_per_task": 3}

@@ -26,15 +26,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from . import permissions, report_months, selectors_workflow
-from .fillin import check_fillin, month_words, read_fillin, record_fillin, write_fillin
-from .importers.columns import DocumentFacts
-from .importers.report import SourceError
-from .importers.uploads import import_upload, parse_upload
-from .models import Unit
-from .querysets import first_of_month
-from .sheets import XLSX_CONTENT_TYPE
-from .upload_forms import FillinUploadForm, NoticeUploadForm, SizeLimitHandler
+from .. import permissions, report_months
+from ..models import Unit
+from ..progress import selectors as progress_selectors
+from ..querysets import first_of_month
+from ..workbooks.cells import XLSX_CONTENT_TYPE
+from ..workbooks.fillin import check_fillin, month_words, read_fillin, record_fillin, write_fillin
+from .columns import DocumentFacts
+from .forms import FillinUploadForm, NoticeUploadForm, SizeLimitHandler
+from .report import SourceError
+from .uploads import import_upload, parse_upload
 
 NOTICE_SESSION_KEY = "govtasks_notice_upload"
 
@@ -186,7 +187,7 @@ def fillin_month(unit, today):
     owed = report_months.owed_month(today)
     if unit is None:
         return owed
-    all_reported = not selectors_workflow.unit_duties(today, units=[unit])[unit.pk].to_report
+    all_reported = not progress_selectors.unit_duties(today, units=[unit])[unit.pk].to_report
     return report_months.month_to_report(today, {owed.period} if all_reported else ())
 
 

@@ -14,7 +14,7 @@ sure they hold:
   every change, however made (migrations 0004 and 0006). Those tasks are derived again and
   their rows removed.
 
-The units' task counts are kept with the states (unit_tallies.py). With nothing changed,
+The units' task counts are kept with the states (tallies.py). With nothing changed,
 ensure_fresh() is one query of one row. Other days ("as of" a date) are always derived on the fly.
 
 Concurrency (PostgreSQL): refreshes take turns on an advisory lock; a refresh removes only the
@@ -29,9 +29,9 @@ from django.db import connection, transaction
 from django.db.models import Exists, F
 from django.utils import timezone
 
-from . import unit_tallies
-from .models import Task, TaskReach, TaskStamp, TaskState, TaskStateDay, UnitTally
-from .querysets import ALIASED, ANNOTATED, rules_key
+from ..models import Task, TaskReach, TaskStamp, TaskState, TaskStateDay, UnitTally
+from ..querysets import ALIASED, ANNOTATED, rules_key
+from . import tallies
 
 LOCK = zlib.crc32(b"govtasks.task_states.refresh")
 COLUMNS = ["task_id", *ANNOTATED, *ALIASED]
@@ -103,11 +103,11 @@ def _take_stamps():
 
 def _store(as_of, task_ids=None):
     """Derive and upsert the states of `task_ids` (None: every task) for `as_of`, and the units'
-    tallies with them (unit_tallies.py); returns how many states."""
+    tallies with them (tallies.py); returns how many states."""
     tasks = Task.objects.all()
     if task_ids is not None:
         tasks = tasks.filter(pk__in=task_ids)
-        unit_tallies.forget(task_ids)  # with the states they were counted with
+        tallies.forget(task_ids)  # with the states they were counted with
         # Tasks deleted since their stamp: their state goes with them.
         TaskState.objects.filter(task__in=task_ids).exclude(task__in=tasks.values("pk")).delete()
     rows = (
@@ -130,7 +130,7 @@ def _store(as_of, task_ids=None):
         cursor.execute(statement, params)
         stored = cursor.rowcount
     if task_ids is None:
-        unit_tallies.rebuild()
+        tallies.rebuild()
     else:
-        unit_tallies.remember(task_ids)
+        tallies.remember(task_ids)
     return stored

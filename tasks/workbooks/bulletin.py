@@ -38,10 +38,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .models import Document, ProgressReport, Task, TaskUnit
-from .querysets import end_of_day
-from .sheets import CENTRE, Cells, append_fitted, date_format, lines_needed, merge_across
-from .templatetags.task_tags import bracketed, fulldate
+from ..models import Document, ProgressReport, Task, TaskUnit
+from ..querysets import end_of_day
+from ..templatetags.task_tags import bracketed, fulldate
+from .cells import CENTRE, Cells, append_fitted, date_format, lines_needed, merge_across
 
 Status = Task.Status
 Light = Task.Light

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import permissions, report_months
-from .models import (
+from .. import permissions, report_months
+from ..models import (
     ExtensionRequest,
     Milestone,
     ProgressReport,
@@ -35,8 +35,8 @@ from .models import (
     UnitLiaison,
     UnitPlan,
 )
-from .querysets import first_of_month
-from .selectors_workflow import unit_duties
+from ..querysets import first_of_month
+from .selectors import unit_duties
 
 Event = TaskEvent.Kind
 
@@ -804,7 +804,7 @@ def liaison_create(*, user, unit, phone=None):
     """
     from django.contrib.auth.models import Group  # noqa: PLC0415
 
-    from .roles import LIAISON, ensure_roles  # noqa: PLC0415
+    from ..roles import LIAISON, ensure_roles  # noqa: PLC0415
 
     if not isinstance(unit, Unit):
         raise ValidationError(_("请选择单位。"))
