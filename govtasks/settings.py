@@ -194,6 +194,9 @@ if not 1 <= GOVTASKS_REPORT_DUE_DAY <= 28:
 # The public information-disclosure page (信息公开, /public/): off unless switched on.
 GOVTASKS_PUBLIC_DISCLOSURE = env_bool("GOVTASKS_PUBLIC_DISCLOSURE")
 
+# Who issues the progress bulletin: the Word bulletin's masthead and 落款 (tasks/workbooks/bulletin_docx.py).
+GOVTASKS_OFFICE_NAME = os.environ.get("GOVTASKS_OFFICE_NAME", "区人民政府督查室")
+
 # Reminders (催办) are e-mailed to the unit's liaisons. With no mail server configured they
 # are printed to the console; set DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
 # and EMAIL_HOST etc. to send them.

@@ -639,3 +639,23 @@ class UnitTally(models.Model):
 
     def __str__(self):
         return f"{self.unit_id}: {self.done}/{self.total}"
+
+
+class BulletinIssue(models.Model):
+    """A numbered issue of the progress bulletin (督查通报): 期号 run from 1 each year."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveSmallIntegerField(_("期号"))
+    issued_at = models.DateTimeField(_("印发时间"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        verbose_name = _("督查通报期号")
+        verbose_name_plural = _("督查通报期号")
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="bulletin_issue_unique_number")]
+
+    def __str__(self):
+        return f"{self.year}年第{self.number}期"

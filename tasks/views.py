@@ -3,10 +3,12 @@
 Views read parameters, call selectors and render; the rules live in selectors.py and querysets.py.
 """
 
+import re
 import tempfile
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,7 +26,8 @@ from .models import Document, Task, TaskUnit, Unit
 from .progress import selectors as progress_selectors
 from .querysets import is_today, read_as_of
 from .tables import TaskTable, UnitTable
-from .workbooks.bulletin import write_bulletin
+from .workbooks.bulletin import scope_words, write_bulletin
+from .workbooks.bulletin_docx import DOCX_CONTENT_TYPE, issue_number, write_bulletin_docx
 from .workbooks.cells import XLSX_CONTENT_TYPE
 
 
@@ -59,11 +62,51 @@ def bulletin_response(request, table):
     the workbook nor the response in memory.
     """
     as_of = read_as_of(request.GET.get("as_of"))[0] or timezone.localdate()
+    scope = bulletin_scope(request)
     out = tempfile.TemporaryFile()
-    write_bulletin(table.data.data, out, as_of=as_of)
+    write_bulletin(table.data.data, out, as_of=as_of, scope=scope)
     out.seek(0)
-    filename = gettext("督查通报-%(day)s.xlsx") % {"day": as_of.isoformat()}
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        out, as_attachment=True, filename=bulletin_filename(scope, as_of, "xlsx"), content_type=XLSX_CONTENT_TYPE
+    )
+
+
+def bulletin_scope(request):
+    """What the list's filters select, in words ("" for every task): the bulletin says it in its title."""
+    filterset = TaskFilterSet(request.GET, queryset=Task.objects.none())
+    return scope_words(filterset.form.cleaned_data) if filterset.is_valid() else ""
+
+
+def bulletin_filename(scope, as_of, extension):
+    """督查通报-二、全力以赴实施工业倍增-2021-09-30.xlsx: a part exported is named as that part."""
+    name = gettext("督查通报")
+    if scope:
+        name += "-" + re.sub(r'[\\/:*?"<>|\s]+', "", scope)[:40]
+    return f"{name}-{as_of.isoformat()}.{extension}"
+
+
+def bulletin_docx_response(request, table):
+    """?export=docx: the bulletin as a Word document to send (督查通报 with 期号, summary, table, 落款).
+
+    The office issues bulletins: each export takes the year's next 期号, so only the office may.
+    """
+    if not permissions.is_office(request.user):
+        raise PermissionDenied(gettext("只有督查室可以印发督查通报。"))
+    as_of = read_as_of(request.GET.get("as_of"))[0] or timezone.localdate()
+    scope = bulletin_scope(request)
+    issue = bulletin_issue(request)
+    out = tempfile.TemporaryFile()
+    write_bulletin_docx(table.data.data, out, as_of=as_of, scope=scope, issue=issue)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename=bulletin_filename(scope, as_of, "docx"), content_type=DOCX_CONTENT_TYPE
+    )
+
+
+def bulletin_issue(request):
+    """The 期号 of this year's bulletin: ?issue=N when the office gives it, else the next one (recorded)."""
+    given = request.GET.get("issue", "")
+    return issue_number(request.user, given=int(given) if given.isdigit() and 0 < int(given) < 1000 else None)
 
 
 class TaskListView(ObjectListView):
@@ -72,7 +115,10 @@ class TaskListView(ObjectListView):
     table = TaskTable
     title = _("重点工作任务")
     template_name = "tasks/task_list.html"
-    exporters = {"xlsx": Exporter(_("导出Excel"), bulletin_response)}
+    exporters = {
+        "xlsx": Exporter(_("导出Excel"), bulletin_response),
+        "docx": Exporter(_("导出Word通报"), bulletin_docx_response),
+    }
 
     def get_queryset(self, params):
         as_of, _malformed = read_as_of(params.get("as_of"))

@@ -219,7 +219,7 @@ def test_status_and_progress_as_they_stood_on_the_as_of_date(world):
     )
     before = task_rows(workbook_of(bulletin(as_of=AS_OF)).worksheets[0])[4]
     after = task_rows(workbook_of(bulletin(as_of=later.submitted_at.date())).worksheets[0])[4]
-    assert (before[5], before[6], before[7]) == (None, "未启动", 0)
+    assert (before[5], before[6], before[7]) == ("未报送", "未启动", 0)
     assert (after[5], after[6], after[7]) == ("（2021年7月）标准厂房主体完工", "推进中", 0.8)
 
 

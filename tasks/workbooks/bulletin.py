@@ -38,7 +38,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..models import Document, ProgressReport, Task, TaskUnit
+from ..models import Document, ProgressReport, Section, Task, TaskUnit
 from ..querysets import end_of_day
 from ..templatetags.task_tags import bracketed, fulldate
 from .cells import CENTRE, Cells, append_fitted, date_format, lines_needed, merge_across
@@ -84,16 +84,20 @@ STATUS_COLOURS = {
     Status.OVERDUE: "C0504D",
 }
 # Heading rows: (font, fill) per level.
+# The fonts of official documents (GB/T 9704): 仿宋_GB2312 for the text, 黑体 and 楷体 for headings,
+# 方正小标宋简体 for the title. Excel and WPS fall back to a font present when one is missing.
+BODY_FONT_NAME, HEADING_FONT_NAME, SUBHEADING_FONT_NAME = "仿宋_GB2312", "黑体", "楷体_GB2312"
+TITLE_FONT_NAME = "方正小标宋简体"
 HEADING_STYLES = {
-    "document": (Font(bold=True, size=12), PatternFill("solid", fgColor="D9E1F2")),
-    "section": (Font(bold=True, size=12), PatternFill("solid", fgColor="E7E6E6")),
-    "subsection": (Font(bold=True, size=11), PatternFill("solid", fgColor="F2F2F2")),
+    "document": (Font(name=HEADING_FONT_NAME, bold=True, size=12), PatternFill("solid", fgColor="D9E1F2")),
+    "section": (Font(name=HEADING_FONT_NAME, bold=True, size=12), PatternFill("solid", fgColor="E7E6E6")),
+    "subsection": (Font(name=SUBHEADING_FONT_NAME, bold=True, size=11), PatternFill("solid", fgColor="F2F2F2")),
 }
 HEADING_ALIGNMENT = Alignment(vertical="center", wrap_text=True)
-TITLE_FONT = Font(size=16, bold=True)
-PLAIN_FONT = Font(size=11)
-BOLD = Font(bold=True)
-CAPTION_FONT = Font(bold=True, size=12)
+TITLE_FONT = Font(name=TITLE_FONT_NAME, size=18, bold=True)
+PLAIN_FONT = Font(name=BODY_FONT_NAME, size=11)
+BOLD = Font(name=HEADING_FONT_NAME, size=11, bold=True)
+CAPTION_FONT = Font(name=HEADING_FONT_NAME, size=12, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
 SUMMARY_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 NOTICE_TITLE = re.compile(r"关于印发(?P<subject>.+?)(?:重点工作)?(?:任务)?责任分工的通知")
@@ -282,8 +286,9 @@ def bulletin_rows(tasks, as_of):
 
 
 def progress_text(task):
+    """The latest accepted report, dated; 未报送 when no report has been accepted yet (an empty cell read as "fine")."""
     if not task.latest_done:
-        return ""
+        return _("未报送")
     period = task.latest_period
     return _("（%(year)s年%(month)s月）%(done)s") % {
         "year": period.year,
@@ -310,7 +315,36 @@ class StatusCounter:
         ]
 
 
-def write_bulletin(tasks, out, *, as_of=None, title=None):
+def scope_words(filters):
+    """What a filtered bulletin covers, for its title and file name: 第二部分, 区发改委, 逾期… ("" when unfiltered).
+
+    `filters`: the task list's valid filter values (TaskFilterSet's cleaned data).
+    """
+    words = []
+    if filters.get("section"):
+        section = Section.objects.filter(number=filters["section"]).order_by("-document__issued_on").first()
+        words.append(str(section) if section else _("第%(n)s部分") % {"n": filters["section"]})
+    if filters.get("unit"):
+        words.append(filters["unit"].name)
+    if filters.get("status"):
+        words.append(str(Status(filters["status"]).label))
+    if filters.get("overdue") == "true":
+        words.append(_("逾期"))
+    if filters.get("light"):
+        words.append(str(Light(filters["light"]).label))
+    if filters.get("livelihood") == "true":
+        words.append(_("民生实事"))
+    if filters.get("q"):
+        words.append(filters["q"])
+    return pgettext("list separator", "、").join(words)
+
+
+def titled(title, scope):
+    """The bulletin's title with what it covers: 2021年…重点工作推进情况（二、全力以赴实施工业倍增）."""
+    return f"{title}{bracketed(scope)}" if scope else title
+
+
+def write_bulletin(tasks, out, *, as_of=None, title=None, scope=""):
     """Write the bulletin of `tasks` (a `with_progress(as_of)` queryset, units prefetched) to `out`.
 
     `out` is a path or a binary file object. Returns the number of task rows written.
@@ -320,12 +354,12 @@ def write_bulletin(tasks, out, *, as_of=None, title=None):
         Document.objects.filter(pk__in=tasks.order_by().values("document")).values_list("title", flat=True)
     )
     several_documents = len(documents) > 1
-    title = title or bulletin_title(documents)
+    title = title or titled(bulletin_title(documents), scope)
     facts = summary_facts(tasks, as_of, several_documents=several_documents)
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("推进情况"))
-    cells = Cells(sheet)
+    cells = Cells(sheet, font=PLAIN_FONT)
     _set_up_page(sheet, title, as_of)
     _write_top(cells, title, as_of, draft_summary(facts))
 
@@ -350,9 +384,9 @@ def write_bulletin(tasks, out, *, as_of=None, title=None):
         if several_documents:
             section_label = f"{task.document} {section_label}"
         by_section.add((task.document_id, task.section_id), section_label, task.status)
-        leads = task.lead_units
-        lead = leads[0].name if leads else _("未明确牵头单位")
-        by_lead.add(lead, lead, task.status)
+        # Every lead unit answers for its part: a task with two leads counts once for each (LEAD_CAPTION).
+        for lead in [unit.name for unit in task.lead_units] or [_("未明确牵头单位")]:
+            by_lead.add(lead, lead, task.status)
     if not written:
         sheet.append([cells.text(_("没有符合条件的任务。"))])
 
@@ -361,20 +395,25 @@ def write_bulletin(tasks, out, *, as_of=None, title=None):
     return written
 
 
+def set_up_a4_landscape(sheet, *, pages_tall=0):
+    """A4 landscape, one page wide (and `pages_tall` pages tall; 0: as many as it takes)."""
+    setup = sheet.page_setup
+    setup.paperSize = "9"  # A4
+    setup.orientation = "landscape"
+    setup.fitToWidth = 1
+    setup.fitToHeight = pages_tall
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.75
+
+
 def _set_up_page(sheet, title, as_of):
     for index, (_header, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    setup = sheet.page_setup
-    setup.paperSize = "9"  # A4
-    setup.orientation = "landscape"
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0  # as many pages tall as it takes
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.75
+    set_up_a4_landscape(sheet)
     # Page 1 shows the title in its cells; later pages carry it in the page header.
     footer = _("第 &P 页，共 &N 页")
     header = f"{title}{bracketed(as_of_words(as_of))}".replace("&", "&&")  # "&" starts a code in Excel headers
@@ -453,7 +492,8 @@ def _task_row(cells, task):
 def _write_statistics(workbook, by_section, by_lead):
     """Sheet 2: counts by status per section and per lead unit, each with a stacked bar chart."""
     sheet = workbook.create_sheet(_("统计"))
-    cells = Cells(sheet)
+    cells = Cells(sheet, font=PLAIN_FONT)
+    set_up_a4_landscape(sheet)
     headers_after_key = [_("合计"), *(str(Status(status).label) for status in STATUS_ORDER)]
     sheet.column_dimensions["A"].width = 48
     for letter in "BCDEF":
@@ -462,7 +502,7 @@ def _write_statistics(workbook, by_section, by_lead):
     tables = []
     for caption, key_header, counter in (
         (_("按部分统计"), _("部分"), by_section),
-        (_("按牵头单位统计"), _("牵头单位"), by_lead),
+        (_("按牵头单位统计（每项任务计入它的每个牵头单位）"), _("牵头单位"), by_lead),
     ):
         rows = counter.rows()
         if counter is by_lead:

@@ -37,8 +37,10 @@ class Cells:
     """Makes the cells of one write-only sheet. Style arguments must be long-lived objects
     (module constants): a combination is remembered by the identity of its parts."""
 
-    def __init__(self, sheet):
+    def __init__(self, sheet, *, font=None):
+        """`font`: the font of every cell not given one (default: the workbook's, Calibri)."""
         self.sheet = sheet
+        self.font = font
         self._styles = {}  # key → (style array, the style objects, kept alive so ids stay unique)
 
     def text(self, value, **style):
@@ -64,7 +66,7 @@ class Cells:
         protection=None,
         quote=False,
     ):
-        parts = (font, fill, alignment, border, protection)
+        parts = (font or self.font, fill, alignment, border, protection)
         key = (*map(id, parts), number_format, quote)
         known = self._styles.get(key)
         if known is not None:
