@@ -10,7 +10,6 @@ from tests.security.urlwalk import fill, walk
 from tests.test_deploy import manage, production_env
 from tests.world import build_world
 
-
 # The unit box's suggestions: the same names for every user, cached privately for five minutes on
 # purpose (5,000 names fetched on every task list otherwise); no task or report data.
 OWN_POLICY = {"/units/names/": "private, max-age=300"}
