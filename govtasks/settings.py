@@ -234,7 +234,10 @@ if not 1 <= GOVTASKS_REPORT_DUE_DAY <= 28:
 GOVTASKS_UPLOAD_MAX_UNPACKED_MB = env_int("GOVTASKS_UPLOAD_MAX_UNPACKED_MB", 20, minimum=1)
 GOVTASKS_UPLOAD_MAX_XML_ELEMENTS = env_int("GOVTASKS_UPLOAD_MAX_XML_ELEMENTS", 1_000_000, minimum=1000)
 GOVTASKS_PARSE_CPU_SECONDS = env_int("GOVTASKS_PARSE_CPU_SECONDS", 5, minimum=1)
-GOVTASKS_PARSE_MEMORY_MB = env_int("GOVTASKS_PARSE_MEMORY_MB", 256, minimum=64)
+GOVTASKS_PARSE_MEMORY_MB = env_int("GOVTASKS_PARSE_MEMORY_MB", 200, minimum=64)
+# At most this many uploads are parsed at once on a machine (0: no limit); a further one is
+# asked to try again in a few seconds rather than hold another web worker.
+GOVTASKS_PARSE_SLOTS = env_int("GOVTASKS_PARSE_SLOTS", 1, minimum=0)
 
 # Pages "as of" a date accept dates from the earliest document's date to this many days after
 # today; anything else is refused like a malformed date (no date arithmetic can then overflow).
