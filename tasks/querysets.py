@@ -234,14 +234,40 @@ def is_today(as_of):
     return as_of is None or as_of == timezone.localdate()
 
 
+def as_of_bounds():
+    """(earliest, latest): the as-of dates a page accepts.
+
+    From the earliest document's date (nothing is tracked before it) to today plus
+    GOVTASKS_AS_OF_HORIZON_DAYS. Every date a user can give is bounded so, and the date
+    arithmetic behind a page (the next day, a look-ahead of weeks, the month before)
+    cannot overflow at the calendar's ends.
+    """
+    from .models import Document  # noqa: PLC0415 — the models module imports this one
+
+    today = timezone.localdate()
+    earliest = Document.objects.aggregate(first=models.Min("issued_on"))["first"] or today
+    try:
+        latest = today + datetime.timedelta(days=settings.GOVTASKS_AS_OF_HORIZON_DAYS)
+    except OverflowError:
+        latest = datetime.date.max - datetime.timedelta(days=366)
+    return min(earliest, today), latest
+
+
 def read_as_of(value):
-    """(date, malformed): the YYYY-MM-DD date `value` names, or (None, True/False) when absent or bad."""
+    """(date, malformed): the YYYY-MM-DD date `value` names, or (None, True/False) when absent or bad.
+
+    A date outside as_of_bounds() counts as malformed: the page says so and shows today.
+    """
     if not value:
         return None, False
     try:
-        return datetime.datetime.strptime(value.strip(), "%Y-%m-%d").date(), False
+        day = datetime.datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
         return None, True
+    earliest, latest = as_of_bounds()
+    if not earliest <= day <= latest:
+        return None, True
+    return day, False
 
 
 def first_of_month(day):

@@ -17,6 +17,7 @@ from .load import load_notice
 from .notice import NoticeData
 from .packages import OLE_SIGNATURE, package_kind
 from .report import SourceError
+from .sandbox import run_parser
 from .xlsx import parse_xlsx
 
 TABLE_PARSERS = {"xlsx": parse_xlsx, "docx": parse_docx}
@@ -37,11 +38,16 @@ def decode_text(name, raw):
         ) from error
 
 
+def parse_table_file(raw, given=None):
+    """(NoticeData, anomalies) of an .xlsx or .docx file; run_parser runs it in a bounded child process."""
+    return TABLE_PARSERS[package_kind(raw)](raw, given)
+
+
 def parse_upload(name, raw, given=None):
     """Pure: the notices a file holds (NoticeData) and the anomalies met reading it."""
     try:
         if is_office_file(raw):
-            data, anomalies = TABLE_PARSERS[package_kind(raw)](raw, given)
+            data, anomalies = run_parser(parse_table_file, raw, given)
             return [data], anomalies
         parsed, anomalies = parse_text(decode_text(name, raw))
     except SourceError as error:

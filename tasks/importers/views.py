@@ -34,6 +34,7 @@ from ..workbooks.fillin import check_fillin, month_words, read_fillin, record_fi
 from .columns import DocumentFacts
 from .forms import FillinUploadForm, NoticeUploadForm, SizeLimitHandler
 from .report import SourceError
+from .sandbox import run_parser
 from .uploads import import_upload, parse_upload
 
 NOTICE_SESSION_KEY = "govtasks_notice_upload"
@@ -208,7 +209,7 @@ def fillin(request):
 
 def _preview_fillin(request, form, unit):
     try:
-        preview = check_fillin(read_fillin(form.raw), unit)
+        preview = check_fillin(run_parser(read_fillin, form.raw), unit)
     except SourceError as error:
         form.add_error("file", error.message)
         return None
@@ -224,7 +225,7 @@ def _confirm_fillin(request, unit):
         return redirect("tasks:fillin")
     try:
         # Checked again: the database may have changed since the preview.
-        reports = record_fillin(check_fillin(read_fillin(stashed["raw"]), unit), request.user)
+        reports = record_fillin(check_fillin(run_parser(read_fillin, stashed["raw"]), unit), request.user)
     except (SourceError, ValidationError) as error:
         messages.error(request, _("未报送任何进展：%(error)s") % {"error": "；".join(_messages_of(error))})
         return redirect("tasks:fillin")
