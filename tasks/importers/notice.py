@@ -42,6 +42,25 @@ class TaskData:
     responsible: list = field(default_factory=list)
     deadline: datetime.date | None = None
     is_livelihood: bool = False
+    # Other offices' notices: the number as printed ("1", "（一）", "" when unnumbered; numbering
+    # may restart per section, so `number` is then the task's place in the document), the leader
+    # a section or column names, and the sub-rows one merged number spans (SubItem).
+    numbering: str = ""
+    leader: str = ""
+    subitems: list = field(default_factory=list)
+    deadline_stated: bool = False  # the document prints this deadline (else: end of the year)
+
+
+@dataclass
+class SubItem:
+    """One row of several under one merged number: its own text, leader, units and deadline."""
+
+    line: int
+    text: str
+    leader: str = ""
+    lead: list = field(default_factory=list)
+    responsible: list = field(default_factory=list)
+    deadline: datetime.date | None = None
 
 
 @dataclass

@@ -28,3 +28,15 @@ class SourceError(Exception):
         self.line = line
         self.message = message
         self.source = source
+
+
+def refuse(problems, source=""):
+    """Raise one SourceError naming every problem found, so a clerk fixes a file in one go.
+
+    `problems` are (line, message) pairs; line 0 means the file as a whole.
+    """
+    problems = sorted(set(problems), key=lambda problem: problem[0])
+    if len(problems) == 1:
+        raise SourceError(*problems[0], source=source)
+    listed = "\n".join(f"  {'第' + str(line) + '行：' if line else ''}{message}" for line, message in problems)
+    raise SourceError(problems[0][0], f"发现{len(problems)}个问题：\n{listed}", source=source)
