@@ -20,6 +20,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from .facts import notice_facts
+from .kinds import simplified
 from .notice import (
     LIVELIHOOD,
     SECTION,
@@ -35,8 +37,6 @@ from .notice import (
     _section_from_match,
     deadline_in_text,
 )
-from .facts import notice_facts
-from .kinds import simplified
 from .report import Anomaly, SourceError
 from .segments import Row, chinese_number
 from .unit_lists import TRAILING, entries, split_glued, take_notes
@@ -178,7 +178,11 @@ def find_header(rows):
                 continue
             if role == "text" and position != text:
                 anomalies.append(
-                    Anomaly(line, "column-kept-in-text", f"“{header}”列保留在每项任务的原文中，任务内容取“{normalise_header(cells[text])}”列。")
+                    Anomaly(
+                        line,
+                        "column-kept-in-text",
+                        f"“{header}”列保留在每项任务的原文中，任务内容取“{normalise_header(cells[text])}”列。",
+                    )
                 )
                 continue
             if role is None or role == "score":
@@ -223,9 +227,7 @@ def find_header(rows):
                 )
             )
         if columns.number is None:
-            anomalies.append(
-                Anomaly(line, "no-number-column", "表格没有“序号”列：每行一项任务，按行的顺序编号。")
-            )
+            anomalies.append(Anomaly(line, "no-number-column", "表格没有“序号”列：每行一项任务，按行的顺序编号。"))
         return index, columns, anomalies
     raise SourceError(
         rows[0][0] if rows else 0,
@@ -340,8 +342,8 @@ def split_units(cell, line, known, anomalies):
     """Unit names in a cell: split on line breaks and 、，,；; outside brackets, names broken over
     lines joined, a note on the lead rule taken out, names run together split (each repair reported)."""
     names = []
-    for chunk in entries(cell, separators=CELL_SEPARATORS):
-        chunk, notes = take_notes(chunk)
+    for entry in entries(cell, separators=CELL_SEPARATORS):
+        chunk, notes = take_notes(entry)
         for note in notes:
             anomalies.append(
                 Anomaly(line, "lead-rule-stated", f"括号中的“{note}”是说明牵头规则，不是单位：按此规则登记牵头单位。")
@@ -444,9 +446,13 @@ def parse_table(grid, given=None):
         text_cell = cell_at(cells, columns.text).strip()
         match = TASK_NUMBER.match(number_cell)
         number_merged = (line, columns.number) in grid.merged_below
-        if current is not None and text_cell and (
-            (match and number_cell == current.numbering and number_merged)
-            or (columns.number is not None and not number_cell)
+        if (
+            current is not None
+            and text_cell
+            and (
+                (match and number_cell == current.numbering and number_merged)
+                or (columns.number is not None and not number_cell)
+            )
         ):
             # One number over several rows (a merged 序号 cell, or left blank below it): one task, its rows sub-items.
             _add_subrow(current, cells, line, columns=columns, known=known, year=year, anomalies=anomalies)
@@ -515,7 +521,11 @@ def _is_header_again(cells, columns):
 
 
 def _unit_cells(cells, columns):
-    return [cell_at(cells, column).strip() for column in (columns.lead, *columns.responsible) if cell_at(cells, column).strip()]
+    return [
+        cell_at(cells, column).strip()
+        for column in (columns.lead, *columns.responsible)
+        if cell_at(cells, column).strip()
+    ]
 
 
 def _category_section(notice, title, line, anomalies):
@@ -523,9 +533,7 @@ def _category_section(notice, title, line, anomalies):
     after another block, the same section continues (and the clerk is told)."""
     for section in notice.sections:
         if section.title == title:
-            anomalies.append(
-                Anomaly(line, "category-repeated", f"分类“{title}”再次出现，其下各行仍归入该分类。")
-            )
+            anomalies.append(Anomaly(line, "category-repeated", f"分类“{title}”再次出现，其下各行仍归入该分类。"))
             return section
     section = SectionData(number=len(notice.sections) + 1, numbering="", title=title, line=line, declared_count=None)
     notice.sections.append(section)
@@ -547,15 +555,21 @@ def _add_subrow(task, cells, line, *, columns, known, year, anomalies):
     if not task.subitems:
         task.subitems.append(
             SubItem(
-                line=task.line, text=task.text, leader=task.leader, lead=list(task.lead),
-                responsible=list(task.responsible), deadline=task.deadline,
+                line=task.line,
+                text=task.text,
+                leader=task.leader,
+                lead=list(task.lead),
+                responsible=list(task.responsible),
+                deadline=task.deadline,
             )  # fmt: skip
         )
     above = task.subitems[-1]
     text = " ".join(part.strip() for part in cell_at(cells, columns.text).splitlines() if part.strip())
     sub = SubItem(line=line, text=text, leader=cell_at(cells, columns.leader).strip() or above.leader)
     if _unit_cells(cells, columns):
-        probe = TaskData(number=task.number, text=text, line=line, source_text="", section=task.section, subsection=None)
+        probe = TaskData(
+            number=task.number, text=text, line=line, source_text="", section=task.section, subsection=None
+        )
         _assign_units(probe, cells, columns, known, anomalies)
         sub.lead, sub.responsible = probe.lead, probe.responsible
     else:

@@ -40,7 +40,9 @@ def table_rows(table):
     for index, row in enumerate(rows):
         cells = row.cells
         # python-docx gives a vertically merged cell's top cell again in the rows it spans.
-        merged_below |= {(index, column) for column, (cell, top) in enumerate(zip(cells, above)) if cell._tc is top._tc}
+        merged_below |= {
+            (index, column) for column, (cell, top) in enumerate(zip(cells, above, strict=False)) if cell._tc is top._tc
+        }
         texts.append([cell.text.replace("\r", "\n") for cell in cells])
         above = cells
     return texts, merged_below

@@ -70,7 +70,9 @@ def document_kind(lines, headers=()):
         if PROGRESS_TITLE.search(line):
             return Kind(PROGRESS_TABLE, f"这是一份完成情况表（“{line[:40]}”）：它报告进展，不是任务分工。")
     if headers and PROGRESS_COLUMN.search(header_text) and not re.search(r"牵头|责任|配合", header_text):
-        return Kind(PROGRESS_TABLE, "这是一份完成情况表（表头有“完成情况/进展情况”列，没有牵头或责任单位列），不是任务分工。")
+        return Kind(
+            PROGRESS_TABLE, "这是一份完成情况表（表头有“完成情况/进展情况”列，没有牵头或责任单位列），不是任务分工。"
+        )
     body = simplified("\n".join(lines))
     if ASSIGNMENT_WORDS.search(body) or ASSIGNMENT_WORDS.search(header_text) or UNIT_LINE.search(body):
         return Kind(ASSIGNMENT, "")

@@ -40,8 +40,12 @@ UNIT_LABEL = re.compile(
 )
 DEADLINE_LABEL = re.compile(r"^\s*[（(]?\s*(?:完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*(?P<text>.*?)[)）]?\s*$")
 # Unit lists closing the item's own paragraph: "…。（牵头单位：区发改局；责任单位：区财政局）"
-INLINE_UNITS = re.compile(r"[（(](?P<body>(?:牵头|责任|配合)(?:单位|部门)\s*[:：][^（）()]*(?:[（(][^（）()]*[)）][^（）()]*)*)[)）]\s*$")
-INLINE_PART = re.compile(r"(?P<label>牵头(?:单位|部门)|责任(?:单位|部门)|配合(?:单位|部门))\s*[:：]\s*(?P<names>[^;；]*)")
+INLINE_UNITS = re.compile(
+    r"[（(](?P<body>(?:牵头|责任|配合)(?:单位|部门)\s*[:：][^（）()]*(?:[（(][^（）()]*[)）][^（）()]*)*)[)）]\s*$"
+)
+INLINE_PART = re.compile(
+    r"(?P<label>牵头(?:单位|部门)|责任(?:单位|部门)|配合(?:单位|部门))\s*[:：]\s*(?P<names>[^;；]*)"
+)
 # 一、王纲市长主抓重点工作 / 二、宋晖常务副县长牵头重点工作: a section grouped by leader.
 LEADER_SECTION = re.compile(
     r"^(?P<name>[\u4e00-\u9fff]{2,3}?)(?P<title>(?:常务)?(?:副)?(?:市|县|区|镇|州|省)长|书记|主任|秘书长|助理)"
@@ -126,7 +130,9 @@ def _items_and_headings(lines, anomalies):
                 pending.append((line, value[: inline.start()].rstrip()))
             item, before = _item_from(pending, item_style)
             if item is None:
-                anomalies.append(Anomaly(line, "units-without-item", f"单位行前没有任务内容，已忽略：“{value.strip()}”。"))
+                anomalies.append(
+                    Anomaly(line, "units-without-item", f"单位行前没有任务内容，已忽略：“{value.strip()}”。")
+                )
                 pending = []
                 index += 1
                 continue
@@ -229,9 +235,7 @@ def _build(notice, items, blocks, anomalies):
                 match = LEADER_SECTION.match(rest)
                 leader = match["name"] if match else ""
                 number = len(notice.sections) + 1
-                section = SectionData(
-                    number=number, numbering=found[2], title=rest, line=line, declared_count=None
-                )
+                section = SectionData(number=number, numbering=found[2], title=rest, line=line, declared_count=None)
                 notice.sections.append(section)
                 subsection = None
             else:
@@ -271,7 +275,7 @@ def _lead_rule_anomaly(line, rule):
     )
 
 
-def _task(item, seq, section, subsection, leader, notice, anomalies):
+def _task(item, seq, section, subsection, leader, notice, anomalies):  # noqa: PLR0917 — one call site, in order
     text = "".join(value.strip() for _line, value in item.text_lines)
     lead, responsible, rule, has_lead_line = [], [], "", False
     for line, label, names in item.units:

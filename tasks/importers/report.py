@@ -14,16 +14,17 @@ class Anomaly:
     line: int
     code: str  # stable English key, e.g. "unit-broken-over-lines"
     message: str  # for the clerk, in Chinese
+    where: str = ""  # the place in the format's own words ("表格1第5行"); else 第N行
 
     def __str__(self):
-        return f"第{self.line}行 [{self.code}] {self.message}"
+        return f"{self.where or f'第{self.line}行'} [{self.code}] {self.message}"
 
 
 class SourceError(Exception):
     """The source cannot be imported; nothing is written. Carries the offending line."""
 
-    def __init__(self, line, message, source=""):
-        where = " ".join(part for part in (source, f"第{line}行" if line else "") if part)
+    def __init__(self, line, message, source="", where=""):
+        where = " ".join(part for part in (source, where or (f"第{line}行" if line else "")) if part)
         super().__init__(f"{where}：{message}" if where else message)
         self.line = line
         self.message = message

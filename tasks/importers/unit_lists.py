@@ -92,8 +92,8 @@ def split_glued(name, known=frozenset()):
 def parse_unit_list(text, known=frozenset()):
     """A UnitList for a printed list of units (the label "责任单位:" already removed)."""
     result = UnitList()
-    for entry in entries(text):
-        entry, notes = take_notes(entry)
+    for printed in entries(text):
+        entry, notes = take_notes(printed)
         for note in notes:
             result.lead_rule = result.lead_rule or note
             result.repairs.append(f"括号中的“{note}”是说明牵头规则，不是单位，已从单位名单中去除。")

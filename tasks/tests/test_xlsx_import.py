@@ -413,8 +413,11 @@ def test_text_uploads_go_through_the_text_importer(source_2021):
     result = import_upload("changjiang-2021.txt", raw, dry_run=True)
     assert Task.objects.count() == 0
     assert len(result.documents) == 4
-    with pytest.raises(SourceError, match="不是UTF-8编码的文本文件"):
-        import_upload("notice.txt", "任务".encode("gbk"))
+    # GBK text, as Chinese editors save it, is read; binary content is not text.
+    with pytest.raises(SourceError, match="找不到任务"):
+        import_upload("notice.txt", "任务分工".encode("gbk"))
+    with pytest.raises(SourceError, match="不是文本文件"):
+        import_upload("notice.txt", b"\x00\x01\x02binary")
 
 
 def test_workbooks_written_here_open_again():
