@@ -43,17 +43,21 @@ def _notice_handler():
 def parse_file(name, raw, given=None):
     """Pure: ([(handler, data)], anomalies) for one file; SourceError (with the file's name) when it cannot be read."""
     given = given or DocumentFacts()
-    source = None
+    source = parsed = None
     try:
         source = read_file(raw)
-        if source.format == "txt":
+        if source.grid is None:
+            # Lines of text — a .txt, a PDF's text layer, a Word document of paragraphs — may be
+            # in the 2021 layout, which reads several documents from one file.
             try:
-                return parse_text(source.text)
+                parsed, anomalies = parse_text(source.text)
             except SourceError as error:
                 if not error.message.startswith(NOT_THE_2021_LAYOUT):
                     raise
-        data, anomalies = _read_assignment(source, given)
-        parsed = [(_notice_handler(), data)]
+                parsed = None
+        if parsed is None:
+            data, anomalies = _read_assignment(source, given)
+            parsed = [(_notice_handler(), data)]
     except SourceError as error:
         where = source.where(error.line) if source is not None and error.line else ""
         raise SourceError(error.line, error.message, source=name, where=where) from error

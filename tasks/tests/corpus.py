@@ -15,6 +15,8 @@ from tasks.importers.notice import NoticeData
 from tasks.importers.report import SourceError
 from tasks.importers.uploads import parse_file
 
+from .pdf_files import text_pdf
+
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 FORMATS = ("txt", "docx", "xlsx", "pdf")
 # What a refusal must name for each kind that gives no tasks.
@@ -55,7 +57,20 @@ def stems():
 
 
 def files_of(stem):
-    return [(fmt, CORPUS / f"{stem}.{fmt}") for fmt in FORMATS if (CORPUS / f"{stem}.{fmt}").exists()]
+    """(format, path) of the corpus's files; "pdf" is made here from the .txt (see pdf_of)."""
+    found = [(fmt, CORPUS / f"{stem}.{fmt}") for fmt in FORMATS if (CORPUS / f"{stem}.{fmt}").exists()]
+    return found + [("pdf", CORPUS / f"{stem}.txt")]
+
+
+def pdf_of(path, lines_per_page=40):
+    """A text-layer PDF of a .txt, as a PDF printed from the notice would carry it, page after page."""
+    lines = [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    pages = [lines[start : start + lines_per_page] for start in range(0, len(lines), lines_per_page)]
+    return text_pdf(pages)
+
+
+def raw_of(fmt, path):
+    return pdf_of(path) if fmt == "pdf" else path.read_bytes()
 
 
 def facts_the_file_lacks(gold):
@@ -70,7 +85,7 @@ def facts_the_file_lacks(gold):
 
 def score(stem, fmt, raw=None, path=None):
     gold = gold_of(stem)
-    raw = raw if raw is not None else path.read_bytes()
+    raw = raw if raw is not None else raw_of(fmt, path)
     result = Score(stem=stem, format=fmt, kind=gold["kind"], expected=len(gold.get("tasks", [])))
     try:
         parsed, _anomalies = parse_file(f"{stem}.{fmt}", raw, facts_the_file_lacks(gold))

@@ -7,15 +7,15 @@ README "Reading other offices' notices" for the table it prints.
 
 import pytest
 
-from tasks.importers.uploads import import_files
+from tasks.importers.uploads import import_files, parse_file
 from tasks.models import Document, Task, TaskUnit, Unit
 
-from .corpus import CORPUS, facts_the_file_lacks, files_of, gold_of, score, stems
+from .corpus import CORPUS, facts_the_file_lacks, files_of, gold_of, raw_of, score, stems
 
 CASES = [(stem, fmt, path) for stem in stems() for fmt, path in files_of(stem)]
 # The text of a table flattened by a web page (one cell per line with merged cells left out, or
 # every cell run together) is not read yet: the .docx/.xlsx of the same documents are.
-NOT_READ_YET = {("jingyang-2016", "txt"), ("zhonglou-2021", "txt"), ("zhonglou-2017-meeting1", "txt")}
+NOT_READ_YET = {(stem, fmt) for stem in ("jingyang-2016", "zhonglou-2021") for fmt in ("txt", "pdf")}
 
 
 def test_the_corpus_holds_41_assignment_tasks_in_five_notices():
@@ -47,6 +47,27 @@ def test_a_bulletin_is_refused_as_what_it_is(stem, word):
     result = score(stem, "txt", path=CORPUS / f"{stem}.txt")
     assert result.found == 0
     assert any(word in problem and "不是任务分工" in problem for problem in result.problems)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "pdf"])
+def test_the_2017_record_is_meeting_1_of_2017_with_its_items(fmt):
+    gold = gold_of("zhonglou-2017-meeting1")["meeting"]
+    path = CORPUS / "zhonglou-2017-meeting1.txt"
+    (handler, meeting), *_others = parse_file(path.name, raw_of(fmt, path))[0]
+    assert handler.name == "常务会议纪要"
+    assert (meeting.number, meeting.held_on.isoformat(), meeting.part_of_day) == (1, gold["date"], "上午")
+    assert (meeting.chair, meeting.chair_title, meeting.title) == ("董彩凤", "区长", "区政府2017年度第1次常务会议")
+    # Every numbered item, the withheld "略" ones included; 二 approves its document conditionally.
+    assert [item.subject for item in meeting.items] == [
+        "区政府领导工作分工",
+        "《招商引资项目区内异地落户管理意见(试行)》",
+        "略",
+        "政务服务中心设立综合窗口事宜",
+        "略",
+        "《区级部门公共服务事项清单》",
+    ]
+    assert len(meeting.items) == len(gold["items"])
+    assert meeting.items[1].kind == "approve"
 
 
 @pytest.mark.django_db

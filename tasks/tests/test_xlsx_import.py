@@ -18,6 +18,8 @@ from tasks.importers.uploads import import_upload, parse_upload
 from tasks.importers.xlsx import parse_xlsx
 from tasks.models import Document, Section, Task, TaskUnit, Unit
 
+from .pdf_files import scanned_pdf
+
 FILES = Path(__file__).parent / "files"
 TITLE = "昌江区人民政府办公室关于印发2022年区《政府工作报告》重点工作任务责任分工的通知"
 NUMBER_LINE = "昌府办字〔2022〕5号    2022年3月1日"
@@ -487,7 +489,8 @@ def test_upload_page_fills_in_what_the_table_does_not_say(admin_client):
     [
         ("empty.xlsx", b"", "所提交的是空文件"),
         ("encrypted.xlsx", (FILES / "encrypted.xlsx").read_bytes(), "文件设置了打开密码"),
-        ("notice.pdf", b"%PDF-1.7", "只能上传.txt、.xlsx、.docx文件"),
+        ("notice.doc", b"\xd0\xcf\x11\xe0", "只能上传.txt、.xlsx、.docx、.pdf文件"),
+        ("scan.pdf", scanned_pdf(), "PDF中没有文字层"),
         ("notice.docx", b"PK\x03\x04 truncated", "文件不完整或已损坏"),
         ("big.xlsx", b"x" * (5 * 1024 * 1024 + 1), "文件超过上限5.0\xa0MB"),
     ],

@@ -53,11 +53,14 @@ class Command(BaseCommand):
         given = DocumentFacts(number=number, title=title, issued_on=issued_on)
         files, problems = read_paths(paths)
         try:
-            if problems:
-                raise SourceError(0, "\n".join(problems))
-            result = import_files(files, given=given, dry_run=dry_run)
+            # With a path already wrong nothing is written, but the readable files are still
+            # read, so the clerk learns every problem in one run.
+            result = import_files(files, given=given, dry_run=dry_run or bool(problems))
         except SourceError as error:
-            raise CommandError(f"导入失败，数据库未作任何改动。Import failed, nothing was changed.\n{error}") from error
+            problems.append(str(error))
+        if problems:
+            listed = "\n".join(problems)
+            raise CommandError(f"导入失败，数据库未作任何改动。Import failed, nothing was changed.\n{listed}")
         write = self.stdout.write
         write(("【试运行，未写入】" if dry_run else "") + f"读取 {len(result.documents)} 份文件：")
         for document in result.documents:
