@@ -22,6 +22,7 @@ from . import HANDLERS, DryRunRollback, ImportResult, parse_text
 from .columns import DocumentFacts, parse_table
 from .facts import notice_facts
 from .files import read_file
+from .flat_tables import flat_table_grid
 from .kinds import ASSIGNMENT, document_kind
 from .notice import NoticeData
 from .packages import OLE_SIGNATURE
@@ -76,6 +77,10 @@ def _read_assignment(source, given):
     if has_unit_lines(source.lines):
         facts = notice_facts(source.lines, given)
         return parse_paragraphs(source.lines, facts, text=source.text)
+    grid, flattened = flat_table_grid(source.lines)
+    if grid is not None:
+        notice, anomalies = parse_table(grid, given)
+        return notice, sorted([*flattened, *anomalies], key=lambda anomaly: anomaly.line)
     raise SourceError(
         0,
         "这份文件像是任务分工，但找不到任务：既没有带“牵头单位/责任单位”等列的任务表，也没有"

@@ -13,9 +13,9 @@ from tasks.models import Document, Task, TaskUnit, Unit
 from .corpus import CORPUS, facts_the_file_lacks, files_of, gold_of, raw_of, score, stems
 
 CASES = [(stem, fmt, path) for stem in stems() for fmt, path in files_of(stem)]
-# The text of a table flattened by a web page (one cell per line with merged cells left out, or
-# every cell run together) is not read yet: the .docx/.xlsx of the same documents are.
-NOT_READ_YET = {(stem, fmt) for stem in ("jingyang-2016", "zhonglou-2021") for fmt in ("txt", "pdf")}
+# The text of a table run together by a web page (every cell, row and unit glued with no
+# separator) is not read yet: the .docx and .xlsx of the same document are.
+NOT_READ_YET = {("zhonglou-2021", "txt"), ("zhonglou-2021", "pdf")}
 
 
 def test_the_corpus_holds_41_assignment_tasks_in_five_notices():
