@@ -183,3 +183,35 @@ def test_traditional_characters_are_matched_while_the_text_is_kept_as_printed():
     assert task.text == "推進項目建設。"
     assert [unit.name for unit in task.lead] == ["縣發改局"]
     assert [unit.name for unit in task.responsible] == ["縣財政局"]
+
+
+@pytest.mark.django_db
+def test_the_upload_page_takes_the_same_path_for_a_pdf_and_a_bulletin(admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+    from django.urls import reverse  # noqa: PLC0415
+
+    def upload(name, raw, **fields):
+        return admin_client.post(reverse("tasks:notice_import"), {"file": SimpleUploadedFile(name, raw), **fields})
+
+    lines = (CORPUS / "shengsi-2023.txt").read_text(encoding="utf-8").split("\n")
+    response = upload("shengsi.pdf", text_pdf([lines]), issued_on="2023-02-22")
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert [len(notice.tasks) for notice in preview["notices"]] == [6]
+    admin_client.post(response.request["PATH_INFO"], {"confirm": "1", "sha256": preview["sha256"]})
+    assert Task.objects.count() == 6
+    response = upload("tongbao.txt", (CORPUS / "zhenping-2020-tongbao.txt").read_bytes())
+    assert "这是一份通报" in response.content.decode()
+    assert Task.objects.count() == 6
+
+
+def test_a_merged_title_cell_is_read_once():
+    (notice,), _anomalies = parse_upload(
+        "zhonglou.xlsx",
+        (CORPUS / "zhonglou-2021.xlsx").read_bytes(),
+        DocumentFacts(issued_on=datetime.date(2021, 3, 1)),
+    )
+    assert notice.title == "2021年重大民生实事项目目标任务责任分解表"
+    assert [len(task.subitems) for task in notice.tasks] == [0, 0, 2, 2]
+    assert [unit.name for unit in notice.tasks[2].subitems[1].lead] == ["住建局"]
+    assert notice.tasks[2].subitems[1].leader == "芮春祥"
