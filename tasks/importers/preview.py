@@ -6,12 +6,14 @@ has (区市场局 ~ 区市场监督管理局) that unit is offered beside it —
 reports the guess it makes, so nothing is merged silently.
 """
 
+from django.utils.translation import gettext as _
+
 from ..models import Unit, UnitAlias
 from .unit_names import is_abbreviation
 
 
 def unit_spellings_preview(names):
-    """[(name, status)] in first-seen order; status is 已有, 将新建, or 将新建 with a close match offered."""
+    """[(name, is new, status)] in first-seen order; status is 已有, 将新建, or 将新建 with a close match offered."""
     names = list(dict.fromkeys(names))
     known = set(Unit.objects.filter(name__in=names).values_list("name", flat=True))
     known |= set(UnitAlias.objects.filter(name__in=names).values_list("name", flat=True))
@@ -20,9 +22,12 @@ def unit_spellings_preview(names):
     preview = []
     for name in names:
         if name in known:
-            preview.append((name, "已有"))
+            preview.append((name, False, _("已有")))
             continue
         close = [other for other in existing if is_abbreviation(name, other) or is_abbreviation(other, name)]
-        offer = f"，接近已有单位“{'”“'.join(close[:3])}”，请核对是否同一单位" if close else ""
-        preview.append((name, f"将新建{offer}"))
+        if close:
+            status = _("将新建，接近已有单位“%(units)s”，请核对是否同一单位") % {"units": "”“".join(close[:3])}
+        else:
+            status = _("将新建")
+        preview.append((name, True, status))
     return preview

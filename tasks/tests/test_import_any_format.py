@@ -198,6 +198,8 @@ def test_the_upload_page_takes_the_same_path_for_a_pdf_and_a_bulletin(admin_clie
     assert response.status_code == 200
     preview = response.context["preview"]
     assert [len(notice.tasks) for notice in preview["notices"]] == [6]
+    assert ("县财政局", "将新建") in preview["new_units"]
+    assert "县财政局：将新建" in response.content.decode()
     admin_client.post(response.request["PATH_INFO"], {"confirm": "1", "sha256": preview["sha256"]})
     assert Task.objects.count() == 6
     response = upload("tongbao.txt", (CORPUS / "zhenping-2020-tongbao.txt").read_bytes())

@@ -94,6 +94,6 @@ class Command(BaseCommand):
                         f"    子项{position}\t\t{sub_lead}\t{sub_responsible}\t{sub.deadline:%Y-%m-%d}\t{sub.text[:30]}"
                     )
             names = [unit.name for task in notice.tasks for unit in (*task.lead, *task.responsible)]
-            for name, status in unit_spellings_preview(names):
-                if status != "已有":
+            for name, is_new, status in unit_spellings_preview(names):
+                if is_new:
                     write(f"  单位“{name}”：{status}")
