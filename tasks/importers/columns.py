@@ -37,7 +37,7 @@ from .notice import (
     _section_from_match,
     deadline_in_text,
 )
-from .report import Anomaly, SourceError
+from .report import Anomaly, SourceError, refuse
 from .segments import Row, chinese_number
 from .unit_lists import TRAILING, entries, split_glued, take_notes
 from .unit_names import UnitName, looks_complete, unit_names_of_cell
@@ -430,84 +430,92 @@ def parse_table(grid, given=None):
     section = subsection = None
     table_is_livelihood = LIVELIHOOD in columns.text_header
     current = None  # the task the previous row belonged to: a row under it may be its sub-row
+    problems = []
 
     for line, cells in rows:
-        if not any(text.strip() for text in cells):
-            continue
-        if _is_header_again(cells, columns):
-            anomalies.append(Anomaly(line, "header-repeated", "表头在新的一页重复出现，已跳过。"))
-            continue
-        if columns.category is not None:
-            category = cell_at(cells, columns.category).strip()
-            if category and (section is None or category != section.title):
-                section = _category_section(notice, category, line, anomalies)
-                subsection = None
-        number_cell = cell_at(cells, columns.number).strip()
-        text_cell = cell_at(cells, columns.text).strip()
-        match = TASK_NUMBER.match(number_cell)
-        number_merged = (line, columns.number) in grid.merged_below
-        if (
-            current is not None
-            and text_cell
-            and (
-                (match and number_cell == current.numbering and number_merged)
-                or (columns.number is not None and not number_cell)
-            )
-        ):
-            # One number over several rows (a merged 序号 cell, or left blank below it): one task, its rows sub-items.
-            _add_subrow(current, cells, line, columns=columns, known=known, year=year, anomalies=anomalies)
-            continue
-        if match or (columns.number is None and text_cell and not heading_of(cells)):
-            if section is None:
-                section = _implicit_section(notice, columns, line, anomalies)
-            number = int(match[1]) if match else len(notice.tasks) + 1
-            task = _task(
-                number, cells, line, columns=columns, notice=notice, section=section,
-                subsection=subsection, anomalies=anomalies,
-            )  # fmt: skip
-            task.numbering = number_cell
-            task.leader = cell_at(cells, columns.leader).strip()
-            task.is_livelihood = table_is_livelihood or bool(
-                (subsection and subsection.is_livelihood) or LIVELIHOOD in section.title
-            )
-            task.deadline = task_deadline(task, cell_at(cells, columns.deadline), year, line, anomalies)
-            task.deadline_stated = bool(cell_at(cells, columns.deadline).strip()) or bool(
-                deadline_in_text(task.text, year)
-            )
-            if task.deadline < issued_on:
-                anomalies.append(
-                    Anomaly(
-                        line,
-                        "deadline-before-issue",
-                        f"任务{task.number}的完成时限{task.deadline:%Y-%m-%d}早于发文日期{issued_on:%Y-%m-%d}，请核对。",
-                    )
+        try:
+            if not any(text.strip() for text in cells):
+                continue
+            if _is_header_again(cells, columns):
+                anomalies.append(Anomaly(line, "header-repeated", "表头在新的一页重复出现，已跳过。"))
+                continue
+            if columns.category is not None:
+                category = cell_at(cells, columns.category).strip()
+                if category and (section is None or category != section.title):
+                    section = _category_section(notice, category, line, anomalies)
+                    subsection = None
+            number_cell = cell_at(cells, columns.number).strip()
+            text_cell = cell_at(cells, columns.text).strip()
+            match = TASK_NUMBER.match(number_cell)
+            number_merged = (line, columns.number) in grid.merged_below
+            if (
+                current is not None
+                and text_cell
+                and (
+                    (match and number_cell == current.numbering and number_merged)
+                    or (columns.number is not None and not number_cell)
                 )
-            if current is not None and not _unit_cells(cells, columns):
-                _inherit_units(task, current, anomalies)
+            ):
+                # One number over several rows (a merged 序号 cell, or left blank below it): one task, its rows sub-items.
+                _add_subrow(current, cells, line, columns=columns, known=known, year=year, anomalies=anomalies)
+                continue
+            if match or (columns.number is None and text_cell and not heading_of(cells)):
+                if section is None:
+                    section = _implicit_section(notice, columns, line, anomalies)
+                number = int(match[1]) if match else len(notice.tasks) + 1
+                task = _task(
+                    number, cells, line, columns=columns, notice=notice, section=section,
+                    subsection=subsection, anomalies=anomalies,
+                )  # fmt: skip
+                task.numbering = number_cell
+                task.leader = cell_at(cells, columns.leader).strip()
+                task.is_livelihood = table_is_livelihood or bool(
+                    (subsection and subsection.is_livelihood) or LIVELIHOOD in section.title
+                )
+                task.deadline = task_deadline(task, cell_at(cells, columns.deadline), year, line, anomalies)
+                task.deadline_stated = bool(cell_at(cells, columns.deadline).strip()) or bool(
+                    deadline_in_text(task.text, year)
+                )
+                if task.deadline < issued_on:
+                    anomalies.append(
+                        Anomaly(
+                            line,
+                            "deadline-before-issue",
+                            f"任务{task.number}的完成时限{task.deadline:%Y-%m-%d}早于发文日期{issued_on:%Y-%m-%d}，请核对。",
+                        )
+                    )
+                if current is not None and not _unit_cells(cells, columns):
+                    _inherit_units(task, current, anomalies)
+                else:
+                    _assign_units(task, cells, columns, known, anomalies)
+                notice.tasks.append(task)
+                current = task
+                continue
+            current = None
+            heading = heading_of(cells)
+            if heading and (match := SECTION.match(heading)):
+                section = _section_from_match(match, Row(line=line, cells=[]), notice, anomalies)
+                notice.sections.append(section)
+                subsection = None
+            elif heading and (match := SUBSECTION.match(heading)):
+                if section is None:
+                    section = _implicit_section(notice, columns, line, anomalies)
+                subsection = SubsectionData(
+                    number=chinese_number(match["number"]), numbering=match["numbering"], title=match["title"].strip(),
+                    line=line, is_livelihood=LIVELIHOOD in match["title"],
+                )  # fmt: skip
+                _check_sequence(section.subsections, subsection, "小节", anomalies)
+                section.subsections.append(subsection)
             else:
-                _assign_units(task, cells, columns, known, anomalies)
-            notice.tasks.append(task)
-            current = task
-            continue
-        current = None
-        heading = heading_of(cells)
-        if heading and (match := SECTION.match(heading)):
-            section = _section_from_match(match, Row(line=line, cells=[]), notice, anomalies)
-            notice.sections.append(section)
-            subsection = None
-        elif heading and (match := SUBSECTION.match(heading)):
-            if section is None:
-                section = _implicit_section(notice, columns, line, anomalies)
-            subsection = SubsectionData(
-                number=chinese_number(match["number"]), numbering=match["numbering"], title=match["title"].strip(),
-                line=line, is_livelihood=LIVELIHOOD in match["title"],
-            )  # fmt: skip
-            _check_sequence(section.subsections, subsection, "小节", anomalies)
-            section.subsections.append(subsection)
-        else:
-            anomalies.append(
-                Anomaly(line, "row-skipped", f"既不是任务也不是部分标题的行，已跳过：“{render_line(cells)[:40]}”。")
-            )
+                anomalies.append(
+                    Anomaly(line, "row-skipped", f"既不是任务也不是部分标题的行，已跳过：“{render_line(cells)[:40]}”。")
+                )
+        except SourceError as error:
+            # Keep reading: the clerk gets every problem of the table in one run.
+            problems.append((error.line, error.message))
+            current = None
+    if problems:
+        refuse(problems)
     if not notice.tasks:
         raise SourceError(grid.rows[header_index][0], "任务表中没有任务（the table lists no tasks）。")
     _check_counts(notice, anomalies)

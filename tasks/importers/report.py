@@ -39,5 +39,13 @@ def refuse(problems, source=""):
     problems = sorted(set(problems), key=lambda problem: problem[0])
     if len(problems) == 1:
         raise SourceError(*problems[0], source=source)
-    listed = "\n".join(f"  {'第' + str(line) + '行：' if line else ''}{message}" for line, message in problems)
-    raise SourceError(problems[0][0], f"发现{len(problems)}个问题：\n{listed}", source=source)
+    error = SourceError(problems[0][0], problems_message(problems), source=source)
+    error.problems = problems
+    raise error
+
+
+def problems_message(problems, where=None):
+    """ "发现N个问题：" and one line per problem, each with its place (`where(line)`, else 第N行)."""
+    where = where or (lambda line: f"第{line}行")
+    listed = "\n".join(f"  {where(line) + '：' if line else ''}{message}" for line, message in problems)
+    return f"发现{len(problems)}个问题：\n{listed}"

@@ -27,7 +27,7 @@ from .kinds import ASSIGNMENT, document_kind
 from .notice import NoticeData
 from .packages import OLE_SIGNATURE
 from .paragraphs import has_unit_lines, parse_paragraphs
-from .report import SourceError
+from .report import SourceError, problems_message
 
 # split_documents' refusal: the file is not in the 2021 layout, so the other readers try it.
 NOT_THE_2021_LAYOUT = "文件中没有可识别的文件"
@@ -61,7 +61,11 @@ def parse_file(name, raw, given=None):
             parsed = [(_notice_handler(), data)]
     except SourceError as error:
         where = source.where(error.line) if source is not None and error.line else ""
-        raise SourceError(error.line, error.message, source=name, where=where) from error
+        line, message = error.line, error.message
+        if getattr(error, "problems", None) and source is not None:
+            # Several places: each problem names its own, the error as a whole none.
+            line, message, where = 0, problems_message(error.problems, source.where), ""
+        raise SourceError(line, message, source=name, where=where) from error
     if source.places:
         anomalies = [dataclasses.replace(anomaly, where=source.where(anomaly.line)) for anomaly in anomalies]
     return parsed, anomalies

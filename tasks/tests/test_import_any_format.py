@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from tasks.importers.columns import DocumentFacts
 from tasks.importers.kinds import document_kind
+from tasks.importers.report import SourceError
 from tasks.importers.unit_lists import parse_unit_list
 from tasks.importers.uploads import parse_upload
 from tasks.models import Document, Task, Unit
@@ -217,3 +218,30 @@ def test_a_merged_title_cell_is_read_once():
     assert [len(task.subitems) for task in notice.tasks] == [0, 0, 2, 2]
     assert [unit.name for unit in notice.tasks[2].subitems[1].lead] == ["住建局"]
     assert notice.tasks[2].subitems[1].leader == "芮春祥"
+
+
+def test_every_problem_of_a_table_comes_at_once_with_its_sheet_row():
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    workbook = Workbook()
+    rows = [
+        ["2022年重点工作任务分工表"],
+        ["序号", "工作任务和要求", "牵头单位", "责任单位"],
+        ["一、重点"],
+        [1, "任务一", "", "区发改委"],
+        [2, "", "区工信局", ""],
+        [3, "任务三", "区工信局", ""],
+        [3, "任务三又一次", "区工信局", ""],
+    ]
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(SourceError) as error:
+        parse_upload("tasks.xlsx", out.getvalue(), DocumentFacts(issued_on=datetime.date(2022, 1, 1)))
+    assert str(error.value) == (
+        "tasks.xlsx：发现3个问题：\n"
+        "  工作表“Sheet”第4行：任务1没有牵头单位（no lead unit）。\n"
+        "  工作表“Sheet”第5行：任务2没有任务内容（task text missing）。\n"
+        "  工作表“Sheet”第7行：任务序号3重复（repeated task number）。"
+    )
