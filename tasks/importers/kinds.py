@@ -27,9 +27,7 @@ MEETING_RECORD = "meeting-record"
 UNKNOWN = "unknown"
 
 HEAD_LINES = 12  # a document says what it is in its first lines (title, 文号, opening sentence)
-MEETING = re.compile(
-    r"第\s*[\d一二三四五六七八九十百]+\s*次常务会议(?:召开|纪要)|主持召开.{0,30}常务会议|常务会议纪要"
-)
+MEETING = re.compile(r"第\s*[\d一二三四五六七八九十百]+\s*次常务会议(?:召开|纪要)|主持召开.{0,30}常务会议|常务会议纪要")
 BULLETIN_TITLE = re.compile(r"(?:的|情况)通报\s*$|通报如下|督办通报|督查通报|^关于.*通报")
 PROGRESS_TITLE = re.compile(r"(?:完成|进展|推进|落实)情况(?:表|汇总表|统计表)|进度表")
 PROGRESS_COLUMN = re.compile(r"完成情况|进展情况|推进情况|工作进展|完成进度|进度")

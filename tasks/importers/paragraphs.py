@@ -188,8 +188,10 @@ def _item_from(pending, item_style):
     in_style = [position for position, found in numbered if found[0] == item_style]
     if in_style:
         start = in_style[-1]
+    elif numbered and (item_style is None or numbered[-1][0] == len(pending) - 1):
+        start = numbered[-1][0]  # the first item sets the style; a different one may close the list
     elif numbered:
-        start = numbered[-1][0]
+        start = numbered[-1][0] + 1  # an unnumbered item under a heading
     else:
         start = len(pending) - 1
     found = numbering_of(pending[start][1])
@@ -220,6 +222,7 @@ def _report_leftovers(pending, item_style, anomalies):
 
 def _build(notice, items, blocks, anomalies):
     section = subsection = None
+    section_style = None  # how the sections are numbered: a heading numbered so starts the next one
     leader = ""
     seq = 0
     rule_reported = False
@@ -231,7 +234,8 @@ def _build(notice, items, blocks, anomalies):
             if found is None or found[0] == item_style:
                 continue  # preamble, signature, attachment list: not part of the task list
             rest = found[3].strip()
-            if found[0] == "一、" or section is None:
+            if found[0] == "一、" or section is None or found[0] == section_style:
+                section_style = found[0]
                 match = LEADER_SECTION.match(rest)
                 leader = match["name"] if match else ""
                 number = len(notice.sections) + 1

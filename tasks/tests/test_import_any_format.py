@@ -245,3 +245,38 @@ def test_every_problem_of_a_table_comes_at_once_with_its_sheet_row():
         "  工作表“Sheet”第5行：任务2没有任务内容（task text missing）。\n"
         "  工作表“Sheet”第7行：任务序号3重复（repeated task number）。"
     )
+
+
+def test_paragraph_layouts_other_than_the_corpus():
+    """Items closing with their units in brackets, （一） sections, an unnumbered item under a heading,
+    a 配合单位 line, a 完成时限 line, and a task text wrapped over two lines (as a PDF's lines are)."""
+    lines = [
+        "某县2024年重点工作任务分解",
+        "（一）稳增长",
+        "1.推进重大项目建设，",
+        "确保6月底前开工。（牵头单位：县发改局；责任单位：县财政局、各乡镇人民政府）",
+        "2.扩大有效投资。（牵头单位：县发改局）",
+        "（二）惠民生",
+        "新建幼儿园3所。",
+        "牵头单位：县教育局",
+        "配合单位：县住建局",
+        "完成时限：2024年9月",
+    ]
+    (notice,), anomalies = parse_upload(
+        "plan.pdf", text_pdf([lines]), DocumentFacts(issued_on=datetime.date(2024, 1, 5))
+    )
+    assert [(section.numbering, section.title) for section in notice.sections] == [
+        ("（一）", "稳增长"),
+        ("（二）", "惠民生"),
+    ]
+    summary = [
+        (task.numbering, task.section, task.text, [u.name for u in task.lead], [u.name for u in task.responsible])
+        for task in notice.tasks
+    ]
+    assert summary == [
+        ("1.", 1, "推进重大项目建设，确保6月底前开工。", ["县发改局"], ["县财政局", "各乡镇人民政府"]),
+        ("2.", 1, "扩大有效投资。", ["县发改局"], []),
+        ("", 2, "新建幼儿园3所。", ["县教育局"], ["县住建局"]),
+    ]
+    assert [task.deadline.isoformat() for task in notice.tasks] == ["2024-06-30", "2024-12-31", "2024-09-30"]
+    assert "lead-is-first-unit" not in [anomaly.code for anomaly in anomalies]
