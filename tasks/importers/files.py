@@ -13,6 +13,7 @@ paragraphs and table rows in order; a sheet's rows; a PDF's lines page after pag
 
 import codecs
 import io
+import logging
 from dataclasses import dataclass, field
 
 from docx.table import Table
@@ -151,6 +152,9 @@ def read_pdf(raw):
     """The PDF's text layer, line by line; a scan (pictures of pages, no text) is refused."""
     from pypdf import PdfReader  # noqa: PLC0415 — only PDF uploads pay for importing it
     from pypdf.errors import PdfReadError  # noqa: PLC0415
+
+    # pypdf logs every repair it makes to a damaged file; the clerk gets one message from us instead.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = PdfReader(io.BytesIO(raw))

@@ -280,3 +280,20 @@ def test_paragraph_layouts_other_than_the_corpus():
     ]
     assert [task.deadline.isoformat() for task in notice.tasks] == ["2024-06-30", "2024-12-31", "2024-09-30"]
     assert "lead-is-first-unit" not in [anomaly.code for anomaly in anomalies]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_damaged_pdf_is_refused_or_read_never_an_error(seed):
+    import random  # noqa: PLC0415
+
+    raw = bytearray(text_pdf([["2023年重点工作任务分解", "一、经济", "1.推进项目。", "责任单位:县发改局"]]))
+    rng = random.Random(seed)
+    if seed % 2:
+        raw = raw[: rng.randrange(len(raw))]
+    else:
+        for _ in range(1 + seed):
+            raw[rng.randrange(len(raw))] = rng.randrange(256)
+    try:
+        parse_upload("damaged.pdf", bytes(raw), DocumentFacts(issued_on=datetime.date(2023, 1, 1)))
+    except SourceError as error:
+        assert error.source == "damaged.pdf"
