@@ -171,7 +171,8 @@ def parse_notice(block):
             if section is None:
                 raise SourceError(row.line, f"任务{first}出现在第一个部分标题之前。")
             task = _task_from_row(row, section, subsection, notice, anomalies)
-            task.deadline = deadline_in_text(task.text, year) or default_deadline
+            stated = deadline_in_text(task.text, year)
+            task.deadline, task.deadline_stated = stated or default_deadline, stated is not None
             task.is_livelihood = bool(subsection and subsection.is_livelihood)
             notice.tasks.append(task)
             if len(row.cells) == 4:

@@ -38,6 +38,9 @@ NUMBERED = re.compile(
 UNIT_LABEL = re.compile(
     r"^\s*[（(]?\s*(?P<label>牵头(?:单位|部门)|责任(?:单位|部门)|配合(?:单位|部门)|协办单位|参与单位|监考单位)\s*[:：]\s*(?P<names>.*)$"
 )
+LEADER_LABEL = re.compile(
+    r"^\s*[（(]?\s*(?:责任领导|牵头领导|分管领导|联系领导|区领导|县领导|市领导)\s*[:：]\s*(?P<name>.*?)[)）]?\s*$"
+)
 DEADLINE_LABEL = re.compile(r"^\s*[（(]?\s*(?:完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*(?P<text>.*?)[)）]?\s*$")
 # Unit lists closing the item's own paragraph: "…。（牵头单位：区发改局；责任单位：区财政局）"
 INLINE_UNITS = re.compile(
@@ -97,6 +100,7 @@ class _Item:
         self.text_lines = text_lines  # [(line, text)]
         self.units = []  # (line, label, names text)
         self.deadline_text = ""
+        self.leader = ""
 
 
 def parse_paragraphs(lines, facts, *, text, first_line=1):
@@ -118,6 +122,7 @@ def _items_and_headings(lines, anomalies):
     """Group lines into items (text + unit lines) and headings, in document order."""
     blocks = []  # ("item", _Item) or ("heading", line, numbering, text)
     pending = []  # lines since the last item or heading
+    waiting = _Item(0, None, [])  # a deadline or leader line met before its item's unit lines
     item_style = None
     index = 0
     while index < len(lines):
@@ -137,6 +142,8 @@ def _items_and_headings(lines, anomalies):
                 index += 1
                 continue
             item_style = item_style or (item.numbering[0] if item.numbering else None)
+            item.deadline_text, item.leader = waiting.deadline_text, waiting.leader
+            waiting = _Item(0, None, [])
             blocks += [("heading", *heading) for heading in before]
             if inline:
                 for part in INLINE_PART.finditer(inline["body"]):
@@ -147,8 +154,17 @@ def _items_and_headings(lines, anomalies):
             blocks.append(("item", item))
             pending = []
             continue
-        if deadline and blocks and blocks[-1][0] == "item" and not pending:
-            blocks[-1][1].deadline_text = deadline["text"]
+        leader = LEADER_LABEL.match(simplified(value))
+        if deadline or leader:
+            # A 完成时限 or 责任领导 line belongs to the item next to it, never to its text.
+            if blocks and blocks[-1][0] == "item" and not pending:
+                target = blocks[-1][1]
+            else:
+                target = waiting
+            if deadline:
+                target.deadline_text = deadline["text"]
+            else:
+                target.leader = value[leader.start("name") : leader.end("name")].strip()
             index += 1
             continue
         pending.append((line, value))
@@ -322,7 +338,7 @@ def _task(item, seq, section, subsection, leader, notice, anomalies):  # noqa: P
         lead=lead, responsible=responsible,
         deadline=deadline or notice.issued_on.replace(year=notice.year, month=12, day=31),
         is_livelihood=bool(LIVELIHOOD in section.title or (subsection and subsection.is_livelihood)),
-        numbering=label, leader=leader,
+        numbering=label, leader=item.leader or leader,
     )  # fmt: skip
     task.deadline_stated = deadline is not None
     return task, rule, has_lead_line

@@ -297,3 +297,24 @@ def test_a_damaged_pdf_is_refused_or_read_never_an_error(seed):
         parse_upload("damaged.pdf", bytes(raw), DocumentFacts(issued_on=datetime.date(2023, 1, 1)))
     except SourceError as error:
         assert error.source == "damaged.pdf"
+
+
+def test_deadline_and_leader_lines_belong_to_their_item_not_its_text():
+    lines = [
+        "2024年重点工作任务分解",
+        "一、稳增长",
+        "1.推进重大项目建设。",
+        "责任领导：王明",
+        "完成时限：2024年6月底前",
+        "牵头单位：县发改局",
+        "2.扩大有效投资。",
+        "牵头单位：县发改局",
+        "责任单位：县财政局",
+        "完成时限：2024年10月",
+    ]
+    (notice,), _anomalies = parse_upload(
+        "plan.pdf", text_pdf([lines]), DocumentFacts(issued_on=datetime.date(2024, 1, 5))
+    )
+    first, second = notice.tasks
+    assert (first.text, first.leader, first.deadline.isoformat()) == ("推进重大项目建设。", "王明", "2024-06-30")
+    assert (second.text, second.deadline.isoformat()) == ("扩大有效投资。", "2024-10-31")
