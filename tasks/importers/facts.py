@@ -33,14 +33,14 @@ def _date(match):
         raise SourceError(0, f"成文日期无效：“{match[0]}”（invalid date）。") from error
 
 
-def find_number(lines):
+def find_number(lines: list[tuple[int, str]]) -> str:
     for _line, text in lines[:HEAD_LINES]:
         if match := DOCUMENT_NUMBER.search(text):
             return BLANKS.sub("", match[0])
     return ""
 
 
-def find_title(lines):
+def find_title(lines: list[tuple[int, str]]) -> str:
     """The notice's title, blanks a line break left removed; else the split's own title."""
     head = [(line, BLANKS.sub("", text)) for line, text in lines[:HEAD_LINES] if text.strip()]
     for _line, text in head:
@@ -58,7 +58,7 @@ def find_title(lines):
     return (after or [text for _index, text in candidates] or [""])[0]
 
 
-def find_date(lines):
+def find_date(lines: list[tuple[int, str]]) -> datetime.date | None:
     """The signature date (a date alone on its line), else the first full date in the head."""
     head = lines[:HEAD_LINES]
     for _line, text in head:
@@ -70,7 +70,7 @@ def find_date(lines):
     return None
 
 
-def notice_facts(lines, given):
+def notice_facts(lines: list[tuple[int, str]], given) -> tuple[str, str, str, datetime.date, int]:
     """(number, title, issuer, issued_on, year) for (line, text) pairs; SourceError when title or date is missing."""
     number = given.number.strip() or find_number(lines)
     title = given.title.strip() or find_title(lines)

@@ -48,7 +48,7 @@ class SourceFile:
         return self.places.get(line, f"第{line}行" if line else "")
 
 
-def check_size(raw):
+def check_size(raw: bytes) -> None:
     if not raw or not raw.strip():
         raise SourceError(0, "文件是空的（empty file）。")
     if len(raw) > MAX_FILE_BYTES:
@@ -59,7 +59,7 @@ def check_size(raw):
         )
 
 
-def read_file(raw):
+def read_file(raw: bytes) -> SourceFile:
     """The SourceFile for a file's bytes; SourceError saying what is wrong when it cannot be read."""
     check_size(raw)
     if raw.startswith((b"PK", OLE_SIGNATURE)):
@@ -70,7 +70,7 @@ def read_file(raw):
     return read_text(raw)
 
 
-def decode(raw):
+def decode(raw: bytes) -> str:
     """Text from bytes: UTF-8 (with or without BOM), else GB18030; binary content is refused."""
     if b"\x00" in raw[:4096]:
         raise SourceError(
@@ -84,12 +84,12 @@ def decode(raw):
     raise SourceError(0, "不是UTF-8编码的文本文件，也不是.xlsx、.docx或PDF文件（not UTF-8 text, .xlsx or .docx）。")
 
 
-def read_text(raw):
+def read_text(raw: bytes) -> SourceFile:
     text = decode(raw).replace("\r\n", "\n").replace("\r", "\n")
     return SourceFile(format="txt", lines=list(enumerate(text.split("\n"), start=1)))
 
 
-def read_docx_file(raw):
+def read_docx_file(raw: bytes) -> SourceFile:
     """Paragraphs and tables in document order; the first table with a task header is the grid."""
     document = open_document(raw)
     source = SourceFile(format="docx")
@@ -120,7 +120,7 @@ def read_docx_file(raw):
     return source
 
 
-def read_xlsx_file(raw):
+def read_xlsx_file(raw: bytes) -> SourceFile:
     """The first sheet with a task header is the grid; every sheet's rows are the lines."""
     workbook = open_workbook(raw)
     source = SourceFile(format="xlsx")
@@ -148,7 +148,7 @@ def _has_header(rows):
     return True
 
 
-def read_pdf(raw):
+def read_pdf(raw: bytes) -> SourceFile:
     """The PDF's text layer, line by line; a scan (pictures of pages, no text) is refused."""
     from pypdf import PdfReader  # noqa: PLC0415 — only PDF uploads pay for importing it
     from pypdf.errors import PdfReadError  # noqa: PLC0415

@@ -27,11 +27,11 @@ NUMBER = re.compile(r"^[<>≥≤约低高于不超过]*\s*-?\d+(?:\.\d+)?\s*%?$"
 MIN_HEADER_CELLS = 3
 
 
-def is_number(text):
+def is_number(text: str) -> bool:
     return bool(NUMBER.match(text.replace(" ", "")))
 
 
-def is_unit_list(text):
+def is_unit_list(text: str) -> bool:
     """Every name in the line ends like a unit's name, and the line reads as nothing else."""
     if is_number(text) or len(text) > 60 or re.search(r"\d", text):
         return False
@@ -39,7 +39,7 @@ def is_unit_list(text):
     return bool(names) and all(name.endswith((*UNIT_ENDINGS, ")", "）")) and len(name) <= 25 for name in names)
 
 
-def find_flat_header(lines):
+def find_flat_header(lines: list[tuple[int, str]]) -> tuple[int | None, list[str]]:
     """(index of the header's first line, its cells) for the first run of header cells with a task and a unit column."""
     for start in range(len(lines)):
         cells = []
@@ -54,7 +54,7 @@ def find_flat_header(lines):
     return None, []
 
 
-def flat_table_grid(lines):
+def flat_table_grid(lines: list[tuple[int, str]]) -> tuple[Grid | None, list[Anomaly]]:
     """(Grid, anomalies) for a table flattened one cell per line, or (None, []) when there is none."""
     lines = [(line, text.strip()) for line, text in lines if text.strip()]
     start, header = find_flat_header(lines)

@@ -41,16 +41,16 @@ class Kind:
     why: str  # for a refusal: what the file is, in the clerk's words
 
 
-def simplified(text):
+def simplified(text: str) -> str:
     """`text` with the traditional characters the importers match on read as simplified."""
     return text.translate(TRADITIONAL)
 
 
-def head_of(lines):
+def head_of(lines: list[str]) -> list[str]:
     return [simplified(line.strip()) for line in lines if line.strip()][:HEAD_LINES]
 
 
-def document_kind(lines, headers=()):
+def document_kind(lines: list[str], headers: list[str] | tuple = ()) -> Kind:
     """The Kind of a document from its lines (paragraphs, in order) and its tables' header cells."""
     head = head_of(lines)
     for line in head:

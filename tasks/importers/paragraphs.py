@@ -58,7 +58,7 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 LEAD_WORDS = ("牵头",)
 
 
-def numbering_of(text):
+def numbering_of(text: str) -> tuple[str, int, str, str] | None:
     """(style, number, label, rest) of a numbered line, or None. Styles tell levels apart."""
     match = NUMBERED.match(text)
     if not match:
@@ -77,7 +77,7 @@ def numbering_of(text):
     return "①", CIRCLED.index(match["circled"]) + 1, match["label"], match["rest"]
 
 
-def unit_label(text):
+def unit_label(text: str) -> tuple[str, str] | None:
     match = UNIT_LABEL.match(simplified(text))
     if not match:
         return None
@@ -88,7 +88,7 @@ def unit_label(text):
     return match["label"], names
 
 
-def has_unit_lines(lines):
+def has_unit_lines(lines: list[tuple[int, str]]) -> bool:
     """True when some line is a 牵头/责任单位 line, or an item closes with one in brackets."""
     return any(unit_label(text) or INLINE_UNITS.search(simplified(text)) for _line, text in lines)
 
@@ -103,7 +103,9 @@ class _Item:
         self.leader = ""
 
 
-def parse_paragraphs(lines, facts, *, text, first_line=1):
+def parse_paragraphs(
+    lines: list[tuple[int, str]], facts: tuple, *, text: str, first_line: int = 1
+) -> tuple[NoticeData, list[Anomaly]]:
     """(NoticeData, anomalies) for a notice in the paragraph layout; SourceError naming every problem."""
     number, title, issuer, issued_on, year = facts
     notice = NoticeData(

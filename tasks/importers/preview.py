@@ -12,7 +12,7 @@ from ..models import Unit, UnitAlias
 from .unit_names import is_abbreviation
 
 
-def unit_spellings_preview(names):
+def unit_spellings_preview(names: list[str]) -> list[tuple[str, bool, str]]:
     """[(name, is new, status)] in first-seen order; status is 已有, 将新建, or 将新建 with a close match offered."""
     names = list(dict.fromkeys(names))
     known = set(Unit.objects.filter(name__in=names).values_list("name", flat=True))

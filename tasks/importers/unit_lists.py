@@ -36,7 +36,7 @@ class UnitList:
     repairs: list = field(default_factory=list)  # messages for the clerk, in Chinese
 
 
-def entries(text, separators=SEPARATORS):
+def entries(text: str, separators: set = SEPARATORS) -> list[str]:
     """`text` split on separators outside parentheses, each entry stripped, empty ones dropped."""
     found, current, depth = [], [], 0
     for char in text:
@@ -53,7 +53,7 @@ def entries(text, separators=SEPARATORS):
     return [entry.strip() for entry in found if entry.strip()]
 
 
-def take_notes(entry):
+def take_notes(entry: str) -> tuple[str, list[str]]:
     """(entry without lead notes, notes): a bracketed note about the lead is not part of the name."""
     notes = []
     while True:
@@ -64,7 +64,7 @@ def take_notes(entry):
         entry = entry[: match.start()].rstrip()
 
 
-def split_glued(name, known=frozenset()):
+def split_glued(name: str, known: frozenset | set = frozenset()) -> list[str]:
     """Names run together without a separator, split at the seams a known name or an ending shows."""
     for candidate in sorted(known, key=len, reverse=True):
         if candidate != name and len(candidate) >= 3 and name.startswith(candidate):
@@ -89,7 +89,7 @@ def split_glued(name, known=frozenset()):
     return [name]
 
 
-def parse_unit_list(text, known=frozenset()):
+def parse_unit_list(text: str, known: frozenset | set = frozenset()) -> UnitList:
     """A UnitList for a printed list of units (the label "责任单位:" already removed)."""
     result = UnitList()
     for printed in entries(text):

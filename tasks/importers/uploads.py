@@ -33,7 +33,7 @@ from .report import SourceError, problems_message
 NOT_THE_2021_LAYOUT = "文件中没有可识别的文件"
 
 
-def is_office_file(raw):
+def is_office_file(raw: bytes) -> bool:
     return raw.startswith((b"PK", OLE_SIGNATURE))
 
 
@@ -41,7 +41,7 @@ def _notice_handler():
     return next(handler for handler in HANDLERS if handler.name == "责任分工通知")
 
 
-def parse_file(name, raw, given=None):
+def parse_file(name: str, raw: bytes, given: DocumentFacts | None = None) -> tuple[list, list]:
     """Pure: ([(handler, data)], anomalies) for one file; SourceError (with the file's name) when it cannot be read."""
     given = given or DocumentFacts()
     source = parsed = None
@@ -92,13 +92,15 @@ def _read_assignment(source, given):
     )
 
 
-def parse_upload(name, raw, given=None):
+def parse_upload(name: str, raw: bytes, given: DocumentFacts | None = None) -> tuple[list[NoticeData], list]:
     """Pure: the notices a file holds (NoticeData) and the anomalies met reading it."""
     parsed, anomalies = parse_file(name, raw, given)
     return [data for _handler, data in parsed if isinstance(data, NoticeData)], anomalies
 
 
-def import_files(files, *, given=None, dry_run=False):
+def import_files(
+    files: list[tuple[str, bytes]], *, given: DocumentFacts | None = None, dry_run: bool = False
+) -> ImportResult:
     """Import (name, bytes) pairs in ONE transaction: all or nothing.
 
     Every file is parsed before anything is written; the problems of all files are raised
@@ -137,6 +139,6 @@ def import_files(files, *, given=None, dry_run=False):
     return result
 
 
-def import_upload(name, raw, *, given=None, dry_run=False):
+def import_upload(name: str, raw: bytes, *, given: DocumentFacts | None = None, dry_run: bool = False) -> ImportResult:
     """Import one uploaded file; returns an ImportResult. Raises SourceError, the database untouched."""
     return import_files([(name, raw)], given=given, dry_run=dry_run)

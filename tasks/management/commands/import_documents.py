@@ -19,7 +19,7 @@ from tasks.importers.report import SourceError
 from tasks.importers.uploads import import_files
 
 
-def read_paths(paths):
+def read_paths(paths: list[str]) -> tuple[list[tuple[str, bytes]], list[str]]:
     """(name, bytes) per path; the problems of paths that cannot be read, all of them."""
     files, problems = [], []
     for path in map(Path, paths):
