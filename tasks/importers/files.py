@@ -108,9 +108,10 @@ def read_docx_file(raw: bytes) -> SourceFile:
         for offset, (line, cells) in enumerate(numbered, start=1):
             source.lines.append((line, render_line(cells)))
             source.places[line] = f"表格{tables}第{offset}行"
-        if rows:
-            source.headers.append(" ".join(rows[0]))
-        if grid is None and _has_header(numbered):
+        header = _header_row(numbered)
+        if header is not None or rows:
+            source.headers.append(" ".join(header if header is not None else rows[0]))
+        if grid is None and header is not None:
             paragraphs = [(line, text) for line, text in source.lines[:start]]
             merged = {(start + 1 + index, column) for index, column in merged_below}
             grid = Grid(paragraphs=paragraphs, rows=numbered, merged_below=merged)
@@ -126,9 +127,13 @@ def read_xlsx_file(raw: bytes) -> SourceFile:
     source = SourceFile(format="xlsx")
     for sheet in workbook.worksheets:
         grid = sheet_grid(sheet)
-        if grid.rows:
-            source.headers.append(" ".join(" ".join(cells) for _line, cells in grid.rows[:5]))
-        if source.grid is None and _has_header(grid.rows):
+        header = _header_row(grid.rows)
+        # Only a header row tells the kind (a task's text may say 完成率 too): the task header, else
+        # the first row of three cells or more.
+        header = header if header is not None else next((c for _l, c in grid.rows if sum(map(bool, c)) >= 3), None)
+        if header is not None:
+            source.headers.append(" ".join(header))
+        if source.grid is None and _header_row(grid.rows) is not None:
             source.grid = grid
             source.lines = [(line, render_line(cells)) for line, cells in grid.rows]
             source.places = {line: f"工作表“{sheet.title}”第{line}行" for line, _cells in grid.rows}
@@ -140,12 +145,13 @@ def read_xlsx_file(raw: bytes) -> SourceFile:
     return source
 
 
-def _has_header(rows):
+def _header_row(rows):
+    """The cells of the table's header row, or None when the rows hold no task header."""
     try:
-        find_header(rows)
+        index, _columns, _anomalies = find_header(rows)
     except SourceError:
-        return False
-    return True
+        return None
+    return rows[index][1]
 
 
 def read_pdf(raw: bytes) -> SourceFile:

@@ -30,7 +30,7 @@ HEAD_LINES = 12  # a document says what it is in its first lines (title, 文号,
 MEETING = re.compile(r"第\s*[\d一二三四五六七八九十百]+\s*次常务会议(?:召开|纪要)|主持召开.{0,30}常务会议|常务会议纪要")
 BULLETIN_TITLE = re.compile(r"(?:的|情况)通报\s*$|通报如下|督办通报|督查通报|^关于.*通报")
 PROGRESS_TITLE = re.compile(r"(?:完成|进展|推进|落实)情况(?:表|汇总表|统计表)|进度表")
-PROGRESS_COLUMN = re.compile(r"完成情况|进展情况|推进情况|工作进展|完成进度|进度")
+PROGRESS_COLUMN = re.compile(r"完成情况|进展情况|推进情况|落实情况|工作进展|完成进度|完成率")
 ASSIGNMENT_WORDS = re.compile(r"分工|分解|任务|牵头单位|责任单位|责任分工")
 UNIT_LINE = re.compile(r"(?:牵头|责任|配合|协办|监考)(?:单位|部门)\s*[:：]")
 
@@ -67,9 +67,13 @@ def document_kind(lines: list[str], headers: list[str] | tuple = ()) -> Kind:
     for line in head:
         if PROGRESS_TITLE.search(line):
             return Kind(PROGRESS_TABLE, f"这是一份完成情况表（“{line[:40]}”）：它报告进展，不是任务分工。")
-    if headers and PROGRESS_COLUMN.search(header_text) and not re.search(r"牵头|责任|配合", header_text):
+    if headers and (match := PROGRESS_COLUMN.search(header_text)):
+        # Its tasks and units are the assignment's, repeated beside what was done: importing it
+        # would make every reported task a new one.
         return Kind(
-            PROGRESS_TABLE, "这是一份完成情况表（表头有“完成情况/进展情况”列，没有牵头或责任单位列），不是任务分工。"
+            PROGRESS_TABLE,
+            f"这是一份完成情况表（表头有“{match[0]}”列）：它报告已交办任务的进展，不是任务分工。"
+            "进展请由各单位在系统中填报。",
         )
     body = simplified("\n".join(lines))
     if ASSIGNMENT_WORDS.search(body) or ASSIGNMENT_WORDS.search(header_text) or UNIT_LINE.search(body):

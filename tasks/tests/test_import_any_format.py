@@ -318,3 +318,31 @@ def test_deadline_and_leader_lines_belong_to_their_item_not_its_text():
     first, second = notice.tasks
     assert (first.text, first.leader, first.deadline.isoformat()) == ("推进重大项目建设。", "王明", "2024-06-30")
     assert (second.text, second.deadline.isoformat()) == ("扩大有效投资。", "2024-10-31")
+
+
+def test_a_progress_table_is_refused_as_what_it_is():
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    workbook = Workbook()
+    for row in [
+        ["2023年重点工作任务推进表"],
+        ["序号", "工作任务", "牵头单位", "责任单位", "进展情况"],
+        [1, "建设学校", "区教育局", "区住建局", "已完成主体工程"],
+    ]:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(SourceError, match="这是一份完成情况表（表头有“进展情况”列）"):
+        parse_upload("progress.xlsx", out.getvalue(), DocumentFacts(issued_on=datetime.date(2023, 6, 1)))
+
+
+def test_a_progress_table_without_unit_columns_is_refused_as_one_too():
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    workbook = Workbook()
+    for row in [["序号", "工作任务", "完成情况"], [1, "建设学校", "已完成"]]:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(SourceError, match="这是一份完成情况表"):
+        parse_upload("progress.xlsx", out.getvalue())
