@@ -39,6 +39,7 @@ class SourceFile:
     grid: Grid | None = None  # the first table with a task header, for .docx / .xlsx
     headers: list = field(default_factory=list)  # every table's first row, to tell the kind of document
     places: dict = field(default_factory=dict)  # line → where, in the format's words
+    table_problem: SourceError | None = None  # why the first table is not a task table, said by its reader
 
     @property
     def text(self):
@@ -108,7 +109,7 @@ def read_docx_file(raw: bytes) -> SourceFile:
         for offset, (line, cells) in enumerate(numbered, start=1):
             source.lines.append((line, render_line(cells)))
             source.places[line] = f"表格{tables}第{offset}行"
-        header = _header_row(numbered)
+        header = _header_row(numbered, source)
         if header is not None or rows:
             source.headers.append(" ".join(header if header is not None else rows[0]))
         if grid is None and header is not None:
@@ -127,7 +128,7 @@ def read_xlsx_file(raw: bytes) -> SourceFile:
     source = SourceFile(format="xlsx")
     for sheet in workbook.worksheets:
         grid = sheet_grid(sheet)
-        header = _header_row(grid.rows)
+        header = _header_row(grid.rows, source)
         # Only a header row tells the kind (a task's text may say 完成率 too): the task header, else
         # the first row of three cells or more.
         header = header if header is not None else next((c for _l, c in grid.rows if sum(map(bool, c)) >= 3), None)
@@ -145,11 +146,14 @@ def read_xlsx_file(raw: bytes) -> SourceFile:
     return source
 
 
-def _header_row(rows):
-    """The cells of the table's header row, or None when the rows hold no task header."""
+def _header_row(rows, source=None):
+    """The cells of the table's header row, or None when the rows hold no task header (the reason
+    kept on `source`, the first time, for a refusal that names the columns)."""
     try:
         index, _columns, _anomalies = find_header(rows)
-    except SourceError:
+    except SourceError as error:
+        if source is not None and source.table_problem is None:
+            source.table_problem = error
         return None
     return rows[index][1]
 

@@ -85,6 +85,8 @@ def _read_assignment(source, given):
     if grid is not None:
         notice, anomalies = parse_table(grid, given)
         return notice, sorted([*flattened, *anomalies], key=lambda anomaly: anomaly.line)
+    if source.table_problem is not None:
+        raise source.table_problem  # a table that is not a task table: its reader says which columns it lacks
     raise SourceError(
         0,
         "这份文件像是任务分工，但找不到任务：既没有带“牵头单位/责任单位”等列的任务表，也没有"
