@@ -53,7 +53,8 @@ def package_kind(raw):
                 "（the file is password-protected）。",
             )
         raise SourceError(
-            0, "这是旧版Excel（.xls）或Word（.doc）文件：请另存为.xlsx或.docx后再上传（legacy binary format）。"
+            0,
+            "这是旧版Excel（.xls）、Word（.doc）或WPS（.wps/.et）文件：请另存为.xlsx或.docx后再上传（legacy binary format）。",
         )
     if not raw.startswith(b"PK"):
         raise SourceError(0, "不是Excel工作簿（.xlsx）或Word文档（.docx）：文件内容不是Office文档格式。")

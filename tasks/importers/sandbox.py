@@ -86,7 +86,7 @@ def _child(write_fd: int, function: Callable, args: tuple, kwargs: dict, *, cpu_
         try:
             outcome = ("value", function(*args, **kwargs))
         except SourceError as error:
-            outcome = ("source-error", error.line, error.message, error.source)
+            outcome = ("source-error", error.line, error.message, error.source, getattr(error, "where", ""))
         except MemoryError:
             outcome = ("memory",)
         except Exception as error:  # noqa: BLE001 — reported to the parent by name, the clerk gets a plain message

@@ -33,6 +33,7 @@ from ..workbooks.cells import XLSX_CONTENT_TYPE
 from ..workbooks.fillin import check_fillin, month_words, read_fillin, record_fillin, write_fillin
 from .columns import DocumentFacts
 from .forms import FillinUploadForm, NoticeUploadForm, SizeLimitHandler
+from .preview import unit_spellings_preview
 from .report import SourceError
 from .sandbox import run_parser
 from .uploads import import_upload, parse_upload
@@ -110,7 +111,9 @@ def _preview_notice(request, form):
         return None
     facts["issued_on"] = facts["issued_on"].isoformat() if facts["issued_on"] else ""
     sha256 = stash(request, NOTICE_SESSION_KEY, upload.name, form.raw, facts=facts)
-    return {"result": result, "notices": notices, "sha256": sha256, "name": upload.name}
+    names = [unit.name for notice in notices for task in notice.tasks for unit in (*task.lead, *task.responsible)]
+    new_units = [(name, status) for name, is_new, status in unit_spellings_preview(names) if is_new]
+    return {"result": result, "notices": notices, "sha256": sha256, "name": upload.name, "new_units": new_units}
 
 
 def _confirm_notice(request, context):
