@@ -1,6 +1,6 @@
 """Reads for the pages: a unit's tasks and reach, unit statistics, dashboard figures.
 
-Every figure is a SQL aggregate or subquery over `Task.objects.with_progress(as_of)`,
+Every figure is a SQL aggregate or subquery over `state.tasks_as_of(as_of)`,
 so a page costs the same handful of queries for 84 tasks or 8,400.
 """
 
@@ -14,8 +14,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -26,9 +24,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import state
 from .models import Document, ProgressReport, Section, Task, TaskState, TaskUnit, Unit
-from .querysets import end_of_day, is_today
-from .state import store, tallies
+from .state.derive import end_of_day, reach_count
 
 Status = Task.Status
 Light = Task.Light
@@ -49,7 +47,7 @@ def tasks_for_display(as_of=None, tasks=None):
     `tasks` is where to start (default: every task), e.g. `permissions.tasks_visible_to(user)`.
     """
     tasks = Task.objects.all() if tasks is None else tasks
-    return tasks.with_progress(as_of).select_related("document").prefetch_related(ordered_task_units())
+    return state.tasks_as_of(as_of, tasks).select_related("document").prefetch_related(ordered_task_units())
 
 
 def with_unit_reach(queryset, unit, role=None):
@@ -83,77 +81,20 @@ def unit_tasks(unit, as_of=None):
     }
 
 
-def reach_count(task_ids=None):
-    """A correlated count of the outer unit's tasks, named on them or through a collective it belongs to.
-
-    `task_ids` (a queryset of task pks, e.g. the overdue ones) narrows what is counted. Two
-    counts added up, each answered from the index on the unit: tasks naming the unit, and
-    tasks naming one of its collectives but not the unit. One OR over both would read every
-    task link for every unit (minutes for 5,000 units and 400,000 links).
-    """
-    direct = TaskUnit.objects.filter(unit=OuterRef("pk"))
-    if task_ids is not None:
-        direct = direct.filter(task__in=task_ids)
-    return count_links(direct) + through_collectives_count(task_ids)
-
-
-def through_collectives_count(task_ids=None):
-    """A correlated count of the tasks the outer unit has only through a collective it belongs to."""
-    collectives = Unit.members.through.objects.filter(to_unit=OuterRef(OuterRef("pk"))).values("from_unit")
-    names_unit = TaskUnit.objects.filter(task=OuterRef("task"), unit=OuterRef(OuterRef("pk")))
-    through = TaskUnit.objects.filter(unit__in=collectives).filter(~Exists(names_unit))
-    if task_ids is not None:
-        through = through.filter(task__in=task_ids)
-    return count_links(through)
-
-
-def count_links(links):
-    """A correlated subquery counting the distinct tasks of the TaskUnit rows `links` (0 when there is none)."""
-    counted = links.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("task", distinct=True))
-    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
-
-
-def units_with_counts(as_of=None, *, stored=True):
-    """Units annotated with task counts as of `as_of` (default today).
-
-    led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given
-    only to a collective it belongs to; total, done, overdue and red: over all the tasks of
-    the unit — named directly or through a collective — the same rows the task list shows
-    for ?unit=<name>&role=any, so a count and the list behind its link agree. The done,
-    overdue and red tasks are found once, as uncorrelated subqueries the database hashes,
-    not derived again for each unit. Today's are read from the stored tallies (state/tallies.py)
-    unless stored=False.
-    """
-    if stored and is_today(as_of):
-        store.ensure_fresh()
-        return Unit.objects.annotate(**{name: Coalesce(F(f"tally__{name}"), 0) for name in tallies.TALLIED})
-    tasks = Task.objects.with_progress(as_of, stored=stored)
-    links = TaskUnit.objects.filter(unit=OuterRef("pk"))
-    return Unit.objects.annotate(
-        led=count_links(links.filter(role=Role.LEAD)),
-        shared=count_links(links.filter(role=Role.RESPONSIBLE)),
-        via_collective=through_collectives_count(),
-        total=reach_count(),
-        done=reach_count(tasks.filter(status=Status.DONE).values("pk")),
-        overdue=reach_count(tasks.filter(status=Status.OVERDUE).values("pk")),
-        red=reach_count(tasks.filter(light=Light.RED).values("pk")),
-    )
-
-
 def lagging(as_of, limit):
     """The `limit` units with most overdue, then red, tasks as of `as_of` (default today), with their totals.
 
-    Counted as units_with_counts() counts. A collective's tasks are counted with each of its
+    Counted as state.units_as_of() counts. A collective's tasks are counted with each of its
     members; listing the collective too would count them twice.
     """
-    if is_today(as_of):
+    if state.reads_store(as_of):
         return list(
-            units_with_counts()
+            state.units_as_of()
             .exclude(kind=Unit.Kind.COLLECTIVE)
             .filter(Q(tally__overdue__gt=0) | Q(tally__red__gt=0))
             .order_by("-overdue", "-red", "name")[:limit]
         )
-    return lagging_derived(Task.objects.with_progress(as_of), limit)
+    return lagging_derived(state.tasks_as_of(as_of), limit)
 
 
 def lagging_derived(tasks, limit):
@@ -204,7 +145,7 @@ def units_reached(task_ids):
 
 
 def _status_counts():
-    """Aggregates over with_progress() rows: how many in each status and light, and the mean percent."""
+    """Aggregates over state.tasks_as_of() rows: how many in each status and light, and the mean percent."""
     return {
         "total": Count("pk"),
         "done": Count("pk", filter=Q(status=Status.DONE)),
@@ -230,10 +171,10 @@ def with_shares(figures):
 def dashboard(as_of=None):
     """Everything the dashboard shows, as it stood on `as_of` (default today)."""
     as_of = as_of or timezone.localdate()
-    tasks = Task.objects.with_progress(as_of)
-    # Every task has a stored state once with_progress() has run: today's figures are counted
+    tasks = state.tasks_as_of(as_of)
+    # Every task has a stored state once state.tasks_as_of() has run: today's figures are counted
     # from the states alone, without joining 100,000 tasks to them (70 ms → 20 ms).
-    every_task = TaskState.objects.all() if is_today(as_of) else tasks
+    every_task = TaskState.objects.all() if state.reads_store(as_of) else tasks
     overall = with_shares(every_task.aggregate(**_status_counts()))
     # The sections of the newest responsibility split: a city's database holds every district's
     # notices of every year, and a bar for each of their thousands of sections says nothing.

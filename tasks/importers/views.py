@@ -28,7 +28,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .. import permissions
 from ..models import Unit
-from ..querysets import first_of_month
+from ..state.derive import first_of_month
 from ..workbooks.cells import XLSX_CONTENT_TYPE
 from ..workbooks.fillin import check_fillin, month_words, read_fillin, record_fillin, write_fillin
 from .columns import DocumentFacts

@@ -25,8 +25,9 @@ from ..models import (
     UnitLiaison,
     UnitPlan,
 )
-from ..querysets import end_of_day, reporting_period
 from ..selectors import ordered_task_units
+from ..state import tasks_as_of
+from ..state.derive import end_of_day, reporting_period
 
 MILESTONE_LOOKAHEAD_DAYS = 15
 
@@ -77,7 +78,7 @@ def unit_duties(as_of=None, units=None):
         links[unit_id].append((task_id, role))
     tasks = {
         task.pk: task
-        for task in Task.objects.with_progress(as_of)
+        for task in tasks_as_of(as_of)
         .select_related("document")
         .order_by("document__issued_on", "number", "pk")
     }
@@ -219,7 +220,7 @@ def public_tasks():
         "-period", "-reviewed_at", "-pk"
     )
     return (
-        Task.objects.with_progress()
+        tasks_as_of()
         .annotate(
             latest_done=Subquery(accepted.values("done")[:1]),
             latest_period=Subquery(accepted.values("period")[:1]),

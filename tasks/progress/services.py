@@ -35,7 +35,8 @@ from ..models import (
     UnitLiaison,
     UnitPlan,
 )
-from ..querysets import first_of_month, reporting_period
+from ..state import tasks_as_of
+from ..state.derive import first_of_month, reporting_period
 from .selectors import unit_duties
 
 Event = TaskEvent.Kind
@@ -126,7 +127,7 @@ def require_unit_has_task(unit, task):
 
 def current_deadline(task, as_of=None):
     """The task's deadline as it stands on `as_of` (after approved extensions)."""
-    return Task.objects.with_progress(as_of).values_list("current_deadline", flat=True).get(pk=task.pk)
+    return tasks_as_of(as_of).values_list("current_deadline", flat=True).get(pk=task.pk)
 
 
 # --- progress reports ------------------------------------------------------------------------------------------
@@ -534,7 +535,7 @@ def extension_request_submit(*, task, unit, actor, new_deadline, reason, progres
     if not (permissions.can_act_for(actor, unit) and actor.has_perm("tasks.add_extensionrequest")):
         raise PermissionDenied(_("只有%(unit)s的联络员可以为本单位申请延期。") % {"unit": unit})
     today = timezone.localdate()
-    state = Task.objects.with_progress(today).values("current_deadline", "is_complete").get(pk=task.pk)
+    state = tasks_as_of(today).values("current_deadline", "is_complete").get(pk=task.pk)
     deadline = state["current_deadline"]
     if state["is_complete"]:
         raise ValidationError(_("第%(number)s项任务已完成，无需延期。") % {"number": task.number})

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
-from ..querysets import first_of_month, reporting_period
+from ..state import tasks_as_of
+from ..state.derive import first_of_month, reporting_period
 from . import selectors, services
 from .forms import (
     AssignUnitsForm,
@@ -279,7 +280,7 @@ def extension_request(request, pk):
     if not permissions.can_request_extension(request.user, task):
         raise PermissionDenied(_("只有承担本任务的单位联络员可以申请延期。"))
     unit = permissions.liaison_unit(request.user)
-    state = Task.objects.with_progress().values("current_deadline", "percent").get(pk=task.pk)
+    state = tasks_as_of().values("current_deadline", "percent").get(pk=task.pk)
     form = ExtensionRequestForm(request.POST or None, initial={"percent": state["percent"]})
     outcome = None
     if request.method == "POST" and form.is_valid():

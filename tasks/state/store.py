@@ -1,8 +1,8 @@
 """Stored task states: today's derived state of every task, kept true so pages read instead of derive.
 
-Deriving a task's status, percent and light (querysets.with_progress) costs about ten indexed
+Deriving a task's status, percent and light (derive.py) costs about ten indexed
 subqueries a task: nothing for a district's 84 tasks, seconds for a province's 100,000 on every
-page. So today's state of every task is stored in TaskState, and with_progress() reads those
+page. So today's state of every task is stored in TaskState, and state.tasks_as_of() reads those
 rows — plain columns the database can index, filter and sort — after ensure_fresh() has made
 sure they hold:
 
@@ -30,8 +30,8 @@ from django.db.models import Exists, F
 from django.utils import timezone
 
 from ..models import Task, TaskReach, TaskStamp, TaskState, TaskStateDay, UnitTally
-from ..querysets import ALIASED, ANNOTATED, rules_key
 from . import tallies
+from .derive import ALIASED, ANNOTATED, rules_key, with_derived_state
 
 LOCK = zlib.crc32(b"govtasks.task_states.refresh")
 COLUMNS = ["task_id", *ANNOTATED, *ALIASED]
@@ -111,7 +111,7 @@ def _store(as_of, task_ids=None):
         # Tasks deleted since their stamp: their state goes with them.
         TaskState.objects.filter(task__in=task_ids).exclude(task__in=tasks.values("pk")).delete()
     rows = (
-        tasks.with_progress(as_of, stored=False)
+        with_derived_state(tasks, as_of)
         # Promoted from aliases: the stored row holds them too.
         .annotate(**{f"stored_{name}": F(name) for name in ALIASED})
         .order_by()

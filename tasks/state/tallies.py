@@ -2,7 +2,7 @@
 
 The unit list and the dashboard's lagging units need, for every unit, how many tasks it
 leads, shares and has through a collective, and how many of all its tasks are done, overdue
-or red (selectors.units_with_counts() derives them). Counted from the task links for 5,000
+or red (state.units_as_of() derives them). Counted from the task links for 5,000
 units and 100,000 tasks, that took about a second a page. So the store (store.py) stores them with
 the states: TaskReach holds each task's (task, unit) pairs as stored, UnitTally their sums.
 When some tasks are derived again, forget() takes their stored pairs off the sums (with the
