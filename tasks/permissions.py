@@ -1,4 +1,5 @@
-"""Who may see and change what. Views and services ask these functions; nothing else decides.
+"""Who may see and change what. Views, selectors, services and templates ask `may()` and the
+scoping functions here; nothing else decides, and nothing else calls Django's has_perm.
 
 Every logged-in user reads every task (the notice and its progress are open inside the
 government). Changing is narrower:
@@ -10,6 +11,8 @@ government). Changing is narrower:
 
 Which actions a role has at all is a Django permission (roles.py); the unit rule comes on top.
 """
+
+from enum import StrEnum
 
 from django.core.exceptions import ObjectDoesNotExist
 
@@ -51,11 +54,6 @@ def tasks_changeable_by(user):
     return Task.objects.none()
 
 
-def can_edit_task(user, task):
-    """Whether `user` may change anything on `task` (its plans, reports, extension requests)."""
-    return tasks_changeable_by(user).filter(pk=task.pk).exists()
-
-
 def unit_has_task(unit, task):
     """Whether `unit` leads or shares `task`, directly or through a collective it belongs to."""
     return Task.objects.for_unit(unit).filter(pk=task.pk).exists()
@@ -72,35 +70,65 @@ def can_act_for(user, unit):
     return user.is_active and unit is not None and liaison_unit(user) == unit
 
 
-def can_submit_report(user, task):
-    unit = liaison_unit(user)
-    return user.has_perm("tasks.add_progressreport") and unit is not None and unit_has_task(unit, task)
+class Action(StrEnum):
+    """What a user may do. Views, selectors, services and templates ask `may(user, action, …)`."""
+
+    CHANGE = "change"  # change anything on a task: its plans, reports, extension requests (task)
+    REPORT = "report"  # submit a progress report (task: on it; unit: for that unit)
+    RESUBMIT = "resubmit"  # send a returned report again (report)
+    EDIT_PLAN = "edit_plan"  # a unit's plan on a task (unit, and task unless already checked)
+    EDIT_ANY_PLAN = "edit_any_plan"  # every unit's plan: the office
+    REQUEST_EXTENSION = "request_extension"  # (task: on it; unit: for that unit)
+    REVIEW = "review"  # accept or return progress reports
+    DECIDE = "decide"  # approve or refuse extension requests
+    REMIND = "remind"  # send reminders (催办)
+    ASSIGN = "assign"  # assign units to a meeting's order (task)
+    IMPORT_NOTICE = "import_notice"  # load a responsibility-split notice
+    UPLOAD_FILLIN = "upload_fillin"  # upload a unit's filled-in progress sheet
 
 
-def can_review_reports(user):
-    return user.is_active and user.has_perm("tasks.review_progressreport")
+def may(user, action: Action | str, task: Task | None = None, *, unit: Unit | None = None, report=None) -> bool:
+    """Whether `user` may do `action` — with `task`, for `unit`, on `report` where the action
+    concerns one. The single answer to "may this user …": nothing else asks Django's permissions."""
+    action = Action(action)
+    if action is Action.CHANGE:
+        return tasks_changeable_by(user).filter(pk=task.pk).exists()
+    if action is Action.REPORT:
+        return _may_act(user, "tasks.add_progressreport", task, unit)
+    if action is Action.RESUBMIT:
+        return can_act_for(user, report.unit) and user.has_perm("tasks.add_progressreport")
+    if action is Action.EDIT_PLAN:
+        # The office edits every unit's plan on a task; a liaison edits its own unit's plan on its tasks.
+        # Without a task: whether the user edits `unit`'s plans at all (the caller knows the task is the unit's).
+        if not user.has_perm("tasks.change_unitplan") or (task is not None and not unit_has_task(unit, task)):
+            return False
+        return is_office(user) or can_act_for(user, unit)
+    if action is Action.EDIT_ANY_PLAN:
+        return is_office(user) and user.has_perm("tasks.change_unitplan")
+    if action is Action.REQUEST_EXTENSION:
+        return _may_act(user, "tasks.add_extensionrequest", task, unit)
+    if action is Action.REVIEW:
+        return user.is_active and user.has_perm("tasks.review_progressreport")
+    if action is Action.DECIDE:
+        return user.is_active and user.has_perm("tasks.decide_extensionrequest")
+    if action is Action.REMIND:
+        return user.is_active and user.has_perm("tasks.add_reminder")
+    if action is Action.ASSIGN:
+        # Only the office assigns units, and only to meeting orders: a notice's units come from the notice.
+        if not (user.is_active and user.has_perm("tasks.add_taskunit")):
+            return False
+        return task is None or task.source == Task.Source.MEETING
+    if action is Action.IMPORT_NOTICE:
+        return user.has_perm("tasks.add_document")
+    if action is Action.UPLOAD_FILLIN:
+        return liaison_unit(user) is not None and user.has_perm("tasks.add_progressreport")
+    raise ValueError(action)  # pragma: no cover — every Action is answered above
 
 
-def can_edit_plan(user, task, unit):
-    """The office edits every unit's plan on a task; a liaison edits its own unit's plan on its tasks."""
-    if not user.has_perm("tasks.change_unitplan") or not unit_has_task(unit, task):
-        return False
-    return is_office(user) or can_act_for(user, unit)
-
-
-def can_request_extension(user, task):
-    unit = liaison_unit(user)
-    return user.has_perm("tasks.add_extensionrequest") and unit is not None and unit_has_task(unit, task)
-
-
-def can_decide_extensions(user):
-    return user.is_active and user.has_perm("tasks.decide_extensionrequest")
-
-
-def can_send_reminders(user):
-    return user.is_active and user.has_perm("tasks.add_reminder")
-
-
-def can_assign_units(user, task):
-    """Only the office assigns units, and only to meeting orders: a notice's units come from the notice."""
-    return user.is_active and user.has_perm("tasks.add_taskunit") and task.source == Task.Source.MEETING
+def _may_act(user, permission, task, unit):
+    """A liaison's action on its unit's task: with `unit` (or without a task), the user speaks for
+    that unit; with only `task`, the user's own unit has the task."""
+    if unit is not None or task is None:
+        return can_act_for(user, unit) and user.has_perm(permission)
+    own = liaison_unit(user)
+    return user.has_perm(permission) and own is not None and unit_has_task(own, task)

@@ -192,6 +192,6 @@ def dashboard(request):
     unit = permissions.liaison_unit(request.user)
     if unit is not None:
         context["todo"] = progress_selectors.unit_todo(unit, as_of)
-    if permissions.can_review_reports(request.user):
+    if permissions.may(request.user, permissions.Action.REVIEW):
         context["waiting"] = progress_selectors.office_counts()
     return render(request, "tasks/dashboard.html", context)

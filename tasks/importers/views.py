@@ -81,7 +81,7 @@ def given_facts(values):
 @with_size_limit
 def notice_import(request):
     """Admin page: upload a notice (.txt/.xlsx/.docx), see the dry run, confirm."""
-    if not request.user.has_perm("tasks.add_document"):
+    if not permissions.may(request.user, permissions.Action.IMPORT_NOTICE):
         raise PermissionDenied
     context = {**admin.site.each_context(request), "title": _("导入责任分工通知")}
     if request.method == "POST" and "confirm" in request.POST:
@@ -182,7 +182,7 @@ def fillin(request):
     office = permissions.is_office(request.user)
     if unit is None and not office:
         raise PermissionDenied
-    can_upload = unit is not None and request.user.has_perm("tasks.add_progressreport")
+    can_upload = permissions.may(request.user, permissions.Action.UPLOAD_FILLIN)
     context = {
         "unit": unit,
         "office": office,

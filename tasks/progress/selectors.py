@@ -78,9 +78,7 @@ def unit_duties(as_of=None, units=None):
         links[unit_id].append((task_id, role))
     tasks = {
         task.pk: task
-        for task in tasks_as_of(as_of)
-        .select_related("document")
-        .order_by("document__issued_on", "number", "pk")
+        for task in tasks_as_of(as_of).select_related("document").order_by("document__issued_on", "number", "pk")
     }
     reported = counted_report_pairs(period, end_of_day(as_of))
     duties = {unit.pk: Duties(unit) for unit in units}
@@ -174,7 +172,7 @@ def live_milestones():
 def task_workflow(task, user, as_of=None):
     """The workflow part of a task's page: plans, timeline, what `user` may do here."""
     unit = permissions.liaison_unit(user)
-    may_edit = permissions.can_edit_task(user, task)
+    may_edit = permissions.may(user, permissions.Action.CHANGE, task)
     plans = list(
         UnitPlan.objects.filter(task=task).select_related("unit", "updated_by").prefetch_related(live_milestones())
     )
@@ -189,7 +187,7 @@ def task_workflow(task, user, as_of=None):
     own_unit = unit if unit is not None and may_edit else None
     plan_units = (
         list(permissions.units_of_task(task).exclude(kind=Unit.Kind.COLLECTIVE).distinct().order_by("name"))
-        if permissions.is_office(user) and user.has_perm("tasks.change_unitplan")
+        if permissions.may(user, permissions.Action.EDIT_ANY_PLAN)
         else []
     )
     return {
@@ -199,12 +197,14 @@ def task_workflow(task, user, as_of=None):
         "pending_extension": next((e for e in extensions if e.state == ExtensionRequest.State.PENDING), None),
         "own_unit": own_unit,
         "own_plan": next((plan for plan in plans if own_unit and plan.unit_id == own_unit.pk), None),
-        "can_submit_report": own_unit is not None and user.has_perm("tasks.add_progressreport"),
-        "can_edit_own_plan": own_unit is not None and user.has_perm("tasks.change_unitplan"),
-        "can_request_extension": own_unit is not None and user.has_perm("tasks.add_extensionrequest"),
-        "can_review": permissions.can_review_reports(user),
-        "can_decide_extensions": permissions.can_decide_extensions(user),
-        "can_assign": permissions.can_assign_units(user, task),
+        "can_submit_report": permissions.may(user, permissions.Action.REPORT, unit=own_unit),
+        # own_unit has the task already (may_edit): the plan rule need not look again.
+        "can_edit_own_plan": own_unit is not None
+        and permissions.may(user, permissions.Action.EDIT_PLAN, unit=own_unit),
+        "can_request_extension": permissions.may(user, permissions.Action.REQUEST_EXTENSION, unit=own_unit),
+        "can_review": permissions.may(user, permissions.Action.REVIEW),
+        "can_decide_extensions": permissions.may(user, permissions.Action.DECIDE),
+        "can_assign": permissions.may(user, permissions.Action.ASSIGN, task),
         "plan_units": plan_units,
         "today": as_of or timezone.localdate(),
     }

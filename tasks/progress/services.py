@@ -156,7 +156,7 @@ def progress_report_submit(
     links back to it; the returned report itself is never changed or deleted.
     """
     require_unit_has_task(unit, task)
-    if not (permissions.can_act_for(actor, unit) and actor.has_perm("tasks.add_progressreport")):
+    if not permissions.may(actor, permissions.Action.REPORT, unit=unit):
         raise PermissionDenied(_("只有%(unit)s的联络员可以报送本单位的进展。") % {"unit": unit})
     if not isinstance(period, datetime.date):
         raise ValidationError({"period": _("请选择报告月份。")})
@@ -257,7 +257,7 @@ def progress_report_resubmit(*, report, actor, done, percent, problems="", next_
 
 
 def _review(*, report, actor, version, state, comment):
-    if not permissions.can_review_reports(actor):
+    if not permissions.may(actor, permissions.Action.REVIEW):
         raise PermissionDenied(_("只有督查室可以审核进展报告。"))
     now = timezone.now()
     updated = ProgressReport.objects.filter(pk=report.pk, version=version, state=ProgressReport.State.SUBMITTED).update(
@@ -326,7 +326,7 @@ def progress_report_accept(*, report, actor, version, comment=""):
 @transaction.atomic
 def progress_report_return(*, report, actor, version, reason):
     """The office returns a submitted report with a reason; the unit corrects and resubmits it."""
-    if not permissions.can_review_reports(actor):
+    if not permissions.may(actor, permissions.Action.REVIEW):
         raise PermissionDenied(_("只有督查室可以审核进展报告。"))
     reason = require_text(reason, "comment", _("退回报告时请写明理由。"))
     return _review(report=report, actor=actor, version=version, state=ProgressReport.State.RETURNED, comment=reason)
@@ -415,7 +415,7 @@ def plan_update(
     `version` is the plan version the actor edited (0 for a plan that did not exist yet);
     if the plan has moved on since, nothing is saved and `Conflict` names the other change.
     """
-    if not permissions.can_edit_plan(actor, task, unit):
+    if not permissions.may(actor, permissions.Action.EDIT_PLAN, task, unit=unit):
         raise PermissionDenied(
             _("您不能修改%(unit)s在第%(number)s项任务上的实施方案。") % {"unit": unit, "number": task.number}
         )
@@ -532,7 +532,7 @@ def _milestone_text(fields):
 def extension_request_submit(*, task, unit, actor, new_deadline, reason, progress, percent):
     """A liaison asks for a later deadline, before the current one has passed; returns the request."""
     require_unit_has_task(unit, task)
-    if not (permissions.can_act_for(actor, unit) and actor.has_perm("tasks.add_extensionrequest")):
+    if not permissions.may(actor, permissions.Action.REQUEST_EXTENSION, unit=unit):
         raise PermissionDenied(_("只有%(unit)s的联络员可以为本单位申请延期。") % {"unit": unit})
     today = timezone.localdate()
     state = tasks_as_of(today).values("current_deadline", "is_complete").get(pk=task.pk)
@@ -583,7 +583,7 @@ def extension_request_submit(*, task, unit, actor, new_deadline, reason, progres
 
 
 def _decide(*, request, actor, version, state, reason):
-    if not permissions.can_decide_extensions(actor):
+    if not permissions.may(actor, permissions.Action.DECIDE):
         raise PermissionDenied(_("只有督查室可以审批延期申请。"))
     updated = ExtensionRequest.objects.filter(
         pk=request.pk, version=version, state=ExtensionRequest.State.PENDING
@@ -648,7 +648,7 @@ def extension_request_approve(*, request, actor, version, reason=""):
 @transaction.atomic
 def extension_request_refuse(*, request, actor, version, reason):
     """The office refuses with a reason; the deadline stays."""
-    if not permissions.can_decide_extensions(actor):
+    if not permissions.may(actor, permissions.Action.DECIDE):
         raise PermissionDenied(_("只有督查室可以审批延期申请。"))
     reason = require_text(reason, "reason", _("不同意延期时请写明理由。"))
     return _decide(request=request, actor=actor, version=version, state=ExtensionRequest.State.REFUSED, reason=reason)
@@ -664,7 +664,7 @@ def reminder_send(*, unit, actor):
     The reminder is recorded (and on each task's timeline) whether or not the e-mail goes
     out; a failed e-mail is kept on the record so the office knows to phone instead.
     """
-    if not permissions.can_send_reminders(actor):
+    if not permissions.may(actor, permissions.Action.REMIND):
         raise PermissionDenied(_("只有督查室可以催办。"))
     today = timezone.localdate()
     period, _due_on = reporting_period(today)
@@ -732,7 +732,7 @@ def task_units_assign(*, task, actor, lead_units, responsible_units=(), seen):
     `seen` is `unit_roles_token(task)` as the actor's form showed it; if the units have
     changed since, nothing is saved and `Conflict` says what they are now.
     """
-    if not permissions.can_assign_units(actor, task):
+    if not permissions.may(actor, permissions.Action.ASSIGN, task):
         if task.source != Task.Source.MEETING:
             raise ValidationError(_("责任分工通知中的任务由通知本身确定单位，不能在此分配。"))
         raise PermissionDenied(_("只有督查室可以分配承办单位。"))
