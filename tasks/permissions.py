@@ -13,38 +13,45 @@ Which actions a role has at all is a Django permission (roles.py); the unit rule
 """
 
 from enum import StrEnum
+from typing import TypeVar
 
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 
-from .models import Task, TaskUnit, Unit
+from .models import ProgressReport, Task, TaskUnit, Unit
+
+# Whoever sends a request: a signed-in user (the project's User) or AnonymousUser.
+AnyUser = AbstractUser | AnonymousUser
+T = TypeVar("T")
 
 
-def is_office(user):
+def is_office(user: AnyUser) -> bool:
     return user.is_active and user.has_perm("tasks.supervise_task")
 
 
-def liaison_unit(user):
+def liaison_unit(user: AnyUser) -> Unit | None:
     """The unit a liaison reports for, or None (anonymous users and everyone else)."""
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_liaison_unit", False)
+    cached: Unit | None | bool = getattr(user, "_liaison_unit", False)
     if cached is False:
         try:
-            cached = user.liaison.unit
+            cached = user.liaison.unit  # type: ignore[attr-defined]  # UnitLiaison's one-to-one on the User
         except ObjectDoesNotExist:
             cached = None
-        user._liaison_unit = cached
-    return cached
+        user._liaison_unit = cached  # type: ignore[attr-defined]  # asked on every page: once a request
+    return cached if isinstance(cached, Unit) else None
 
 
-def tasks_visible_to(user):
+def tasks_visible_to(user: AnyUser) -> QuerySet[Task]:
     """Tasks `user` may read: all of them for any active logged-in user, none otherwise."""
     if user.is_authenticated and user.is_active:
         return Task.objects.all()
     return Task.objects.none()
 
 
-def tasks_changeable_by(user):
+def tasks_changeable_by(user: AnyUser) -> QuerySet[Task]:
     """Tasks `user` may act on at all: every task for the office, its unit's tasks for a liaison."""
     if is_office(user):
         return Task.objects.all()
@@ -54,18 +61,18 @@ def tasks_changeable_by(user):
     return Task.objects.none()
 
 
-def unit_has_task(unit, task):
+def unit_has_task(unit: Unit, task: Task) -> bool:
     """Whether `unit` leads or shares `task`, directly or through a collective it belongs to."""
     return Task.objects.for_unit(unit).filter(pk=task.pk).exists()
 
 
-def units_of_task(task):
+def units_of_task(task: Task) -> QuerySet[Unit]:
     """Units that may report or plan on `task`: those named on it and members of named collectives."""
     named = TaskUnit.objects.filter(task=task).values("unit")
     return Unit.objects.filter(pk__in=named) | Unit.objects.filter(collectives__in=named)
 
 
-def can_act_for(user, unit):
+def can_act_for(user: AnyUser, unit: Unit | None) -> bool:
     """Whether `user` speaks for `unit`: its own liaison (the office reviews, it does not report)."""
     return user.is_active and unit is not None and liaison_unit(user) == unit
 
@@ -87,20 +94,29 @@ class Action(StrEnum):
     UPLOAD_FILLIN = "upload_fillin"  # upload a unit's filled-in progress sheet
 
 
-def may(user, action: Action | str, task: Task | None = None, *, unit: Unit | None = None, report=None) -> bool:
+def may(
+    user: AnyUser,
+    action: Action | str,
+    task: Task | None = None,
+    *,
+    unit: Unit | None = None,
+    report: ProgressReport | None = None,
+) -> bool:
     """Whether `user` may do `action` — with `task`, for `unit`, on `report` where the action
     concerns one. The single answer to "may this user …": nothing else asks Django's permissions."""
     action = Action(action)
     if action is Action.CHANGE:
-        return tasks_changeable_by(user).filter(pk=task.pk).exists()
+        return tasks_changeable_by(user).filter(pk=_given(task, action).pk).exists()
     if action is Action.REPORT:
         return _may_act(user, "tasks.add_progressreport", task, unit)
     if action is Action.RESUBMIT:
-        return can_act_for(user, report.unit) and user.has_perm("tasks.add_progressreport")
+        return can_act_for(user, _given(report, action).unit) and user.has_perm("tasks.add_progressreport")
     if action is Action.EDIT_PLAN:
         # The office edits every unit's plan on a task; a liaison edits its own unit's plan on its tasks.
         # Without a task: whether the user edits `unit`'s plans at all (the caller knows the task is the unit's).
-        if not user.has_perm("tasks.change_unitplan") or (task is not None and not unit_has_task(unit, task)):
+        if unit is None or not user.has_perm("tasks.change_unitplan"):
+            return False
+        if task is not None and not unit_has_task(unit, task):
             return False
         return is_office(user) or can_act_for(user, unit)
     if action is Action.EDIT_ANY_PLAN:
@@ -125,7 +141,14 @@ def may(user, action: Action | str, task: Task | None = None, *, unit: Unit | No
     raise ValueError(action)  # pragma: no cover — every Action is answered above
 
 
-def _may_act(user, permission, task, unit):
+def _given(value: T | None, action: Action) -> T:
+    """The task or report `action` is about; asking without one is a programming error."""
+    if value is None:
+        raise TypeError(f"may(…, {action!r}) needs the object it concerns")
+    return value
+
+
+def _may_act(user: AnyUser, permission: str, task: Task | None, unit: Unit | None) -> bool:
     """A liaison's action on its unit's task: with `unit` (or without a task), the user speaks for
     that unit; with only `task`, the user's own unit has the task."""
     if unit is not None or task is None:

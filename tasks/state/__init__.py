@@ -15,6 +15,7 @@ query of one row. Any other day is derived on the fly and writes nothing.
 """
 
 import datetime
+from typing import Any
 
 from django.db.models import F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
@@ -39,7 +40,7 @@ def refresh_stale_store(as_of: datetime.date | None = None) -> int:
 
 def tasks_as_of(
     as_of: datetime.date | None = None, tasks: QuerySet[Task] | None = None, *, stored: bool = True
-) -> QuerySet[Task]:
+) -> QuerySet[Task, Any]:
     """`tasks` (default: every task) annotated with their state at the end of `as_of` (default today).
 
     current_deadline: the deadline of the newest extension approved by then, else the document's.
@@ -65,7 +66,7 @@ def tasks_as_of(
     return with_derived_state(tasks, as_of)
 
 
-def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> QuerySet[Unit]:
+def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> QuerySet[Unit, Any]:
     """Units annotated with task counts as of `as_of` (default today).
 
     led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given
@@ -79,7 +80,8 @@ def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> Q
     if stored and reads_store(as_of):
         refresh_stale_store()
         return Unit.objects.annotate(**{name: Coalesce(F(f"tally__{name}"), 0) for name in tallies.TALLIED})
-    tasks = tasks_as_of(as_of, stored=stored)
+    # Annotated with status and light, which the model does not declare (QuerySet[Any]).
+    tasks: QuerySet[Any, Any] = tasks_as_of(as_of, stored=stored)
     links = TaskUnit.objects.filter(unit=OuterRef("pk"))
     return Unit.objects.annotate(
         led=count_links(links.filter(role=TaskUnit.Role.LEAD)),

@@ -8,10 +8,25 @@ results (store.py).
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
@@ -25,32 +40,40 @@ class DayNumber(models.Func):
 
     output_field = models.IntegerField()
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
             compiler, connection, template="CAST(julianday(%(expressions)s) - julianday('2000-01-01') AS INTEGER)"
         )
 
-    def as_postgresql(self, compiler, connection, **extra):
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(compiler, connection, template="(%(expressions)s - DATE '2000-01-01')")
 
 
-def day_number(day):
+def day_number(day: datetime.date) -> int:
     return (day - EPOCH).days
 
 
-def end_of_day(day):
+def end_of_day(day: datetime.date) -> datetime.datetime:
     """The first instant after `day` in the project's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
 
 
 # What a task's state is made of: annotations every page selects, aliases only filters and
 # TaskQuerySet.with_light_reasons() use. Both are the fields TaskState stores.
-ANNOTATED = ("current_deadline", "percent", "is_complete", "has_progress", "days_left", "expected", "gap")
+ANNOTATED: tuple[str, ...] = (
+    "current_deadline",
+    "percent",
+    "is_complete",
+    "has_progress",
+    "days_left",
+    "expected",
+    "gap",
+)
 ANNOTATED += ("status", "light")
 ALIASED = ("missed_milestone", "unreported")
 
 
-def rules_key():
+def rules_key() -> str:
     """The light thresholds a stored state was derived under; a state derived under others is not used."""
     red, yellow, due = (
         settings.GOVTASKS_LIGHT_RED_GAP,
@@ -60,7 +83,7 @@ def rules_key():
     return f"red>{red} yellow>={yellow} due<={due}"
 
 
-def derivation(as_of):
+def derivation(as_of: datetime.date) -> dict[str, Combinable]:
     """{derived_<name>: expression} of a task's state at the end of `as_of`, from its reports and dates."""
     cutoff = end_of_day(as_of)
     period, report_due_on = reporting_period(as_of)
@@ -135,7 +158,7 @@ def derivation(as_of):
     }
 
 
-def light_rules(as_of):
+def light_rules(as_of: datetime.date) -> Case:
     """The warning light (预警) of a task, from the other derived_* values; thresholds come from settings.
 
     green: complete. red: past its deadline, a milestone missed, or more than
@@ -163,7 +186,7 @@ def light_rules(as_of):
     )
 
 
-def read_as_of(value):
+def read_as_of(value: str | None) -> tuple[datetime.date | None, bool]:
     """(date, malformed): the YYYY-MM-DD date `value` names, or (None, True/False) when absent or bad."""
     if not value:
         return None, False
@@ -173,15 +196,15 @@ def read_as_of(value):
         return None, True
 
 
-def first_of_month(day):
+def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def previous_month(first_day):
+def previous_month(first_day: datetime.date) -> datetime.date:
     return (first_day - datetime.timedelta(days=1)).replace(day=1)
 
 
-def reporting_period(as_of):
+def reporting_period(as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
     """(period, due date): the latest month whose report was due by `as_of`, and that due date.
 
     A month's report is due on day GOVTASKS_REPORT_DUE_DAY of the month itself; until that
@@ -197,7 +220,7 @@ def reporting_period(as_of):
 # --- Unit counts: correlated subqueries over the task links, for the units' tallies ---------------
 
 
-def reach_count(task_ids=None):
+def reach_count(task_ids: QuerySet[Task, Any] | None = None) -> Combinable:
     """A correlated count of the outer unit's tasks, named on them or through a collective it belongs to.
 
     `task_ids` (a queryset of task pks, e.g. the overdue ones) narrows what is counted. Two
@@ -211,7 +234,7 @@ def reach_count(task_ids=None):
     return count_links(direct) + through_collectives_count(task_ids)
 
 
-def through_collectives_count(task_ids=None):
+def through_collectives_count(task_ids: QuerySet[Task, Any] | None = None) -> Coalesce:
     """A correlated count of the tasks the outer unit has only through a collective it belongs to."""
     collectives = Unit.members.through.objects.filter(to_unit=OuterRef(OuterRef("pk"))).values("from_unit")
     names_unit = TaskUnit.objects.filter(task=OuterRef("task"), unit=OuterRef(OuterRef("pk")))
@@ -221,13 +244,13 @@ def through_collectives_count(task_ids=None):
     return count_links(through)
 
 
-def count_links(links):
+def count_links(links: QuerySet[TaskUnit]) -> Coalesce:
     """A correlated subquery counting the distinct tasks of the TaskUnit rows `links` (0 when there is none)."""
     counted = links.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("task", distinct=True))
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
 
 
-def with_derived_state(tasks, as_of):
+def with_derived_state(tasks: QuerySet[Task], as_of: datetime.date) -> QuerySet[Task, Any]:
     """`tasks` annotated with their state at the end of `as_of`, derived by the expressions above
     (the columns ANNOTATED, the aliases ALIASED). Builds a query; reads and writes nothing."""
     tasks = tasks.alias(**derivation(as_of))
