@@ -6,6 +6,7 @@ so a page costs the same handful of queries for 84 tasks or 8,400.
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -17,6 +18,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -26,6 +28,7 @@ from django.utils import timezone
 
 from . import state
 from .models import Document, ProgressReport, Section, Task, TaskState, TaskUnit, Unit
+from .querysets import TaskQuerySet
 from .state.derive import end_of_day, reach_count
 
 Status = Task.Status
@@ -36,12 +39,12 @@ DUE_SOON_DAYS = 30
 DASHBOARD_ROWS = 10
 
 
-def ordered_task_units():
+def ordered_task_units() -> Prefetch:
     """Prefetch for task.lead_units / responsible_units: document order, units joined in."""
     return Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "position"))
 
 
-def tasks_for_display(as_of=None, tasks=None):
+def tasks_for_display(as_of: datetime.date | None = None, tasks: TaskQuerySet | None = None) -> TaskQuerySet:
     """Tasks with derived progress and their units prefetched: what every task table shows.
 
     `tasks` is where to start (default: every task), e.g. `permissions.tasks_visible_to(user)`.
@@ -50,7 +53,7 @@ def tasks_for_display(as_of=None, tasks=None):
     return state.tasks_as_of(as_of, tasks).select_related("document").prefetch_related(ordered_task_units())
 
 
-def with_unit_reach(queryset, unit, role=None):
+def with_unit_reach(queryset: TaskQuerySet, unit: Unit, role: str | None = None) -> TaskQuerySet:
     """`queryset.for_unit(unit, role)` annotated with `via_collective`.
 
     `via_collective` is the name of the collective (各乡镇（街道）…) through which the unit
@@ -71,7 +74,7 @@ def with_unit_reach(queryset, unit, role=None):
     )
 
 
-def unit_tasks(unit, as_of=None):
+def unit_tasks(unit: Unit, as_of: datetime.date | None = None) -> dict[str, TaskQuerySet]:
     """The tasks a unit leads, shares, and has only through a collective, for its page."""
     tasks = tasks_for_display(as_of)
     return {
@@ -81,7 +84,7 @@ def unit_tasks(unit, as_of=None):
     }
 
 
-def lagging(as_of, limit):
+def lagging(as_of: datetime.date | None, limit: int) -> list[Any]:
     """The `limit` units with most overdue, then red, tasks as of `as_of` (default today), with their totals.
 
     Counted as state.units_as_of() counts. A collective's tasks are counted with each of its
@@ -97,11 +100,11 @@ def lagging(as_of, limit):
     return lagging_derived(state.tasks_as_of(as_of), limit)
 
 
-def lagging_derived(tasks, limit):
+def lagging_derived(tasks: TaskQuerySet, limit: int) -> list[Any]:
     """lagging() of another day, from the derived states of `tasks`: the overdue and red tasks
     are found once and grouped by the units they reach, instead of counting for each of
     thousands of units (bench/run.py)."""
-    counts = defaultdict(lambda: {"overdue": 0, "red": 0})
+    counts: defaultdict[int, dict[str, int]] = defaultdict(lambda: {"overdue": 0, "red": 0})
     for key, task_ids in (
         ("overdue", tasks.filter(status=Status.OVERDUE).values("pk")),
         ("red", tasks.filter(light=Light.RED).values("pk")),
@@ -110,7 +113,7 @@ def lagging_derived(tasks, limit):
             counts[unit_id][key] = n
     units = Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).filter(pk__in=counts)
     ranked = sorted(units, key=lambda unit: (-counts[unit.pk]["overdue"], -counts[unit.pk]["red"], unit.name))
-    shown = ranked[:limit]
+    shown: list[Any] = ranked[:limit]  # Units given overdue, red and total below
     totals = dict(
         Unit.objects.filter(pk__in=[unit.pk for unit in shown]).annotate(n=reach_count()).values_list("pk", "n")
     )
@@ -119,7 +122,7 @@ def lagging_derived(tasks, limit):
     return shown
 
 
-def units_reached(task_ids):
+def units_reached(task_ids: QuerySet[Any, Any]) -> list[tuple[int, int]]:
     """(unit pk, number of tasks) of every unit that has some of the tasks `task_ids`, named on
     them or through a collective it belongs to.
 
@@ -159,7 +162,7 @@ def _status_counts():
     }
 
 
-def with_shares(figures):
+def with_shares(figures: Any) -> dict[str, Any]:
     """Add whole-number percentages of the total for each status, for bars that add up to 100."""
     total = figures["total"] or 0
     for key in ("done", "in_progress", "not_started", "overdue"):
@@ -168,7 +171,7 @@ def with_shares(figures):
     return figures
 
 
-def dashboard(as_of=None):
+def dashboard(as_of: datetime.date | None = None) -> dict[str, Any]:
     """Everything the dashboard shows, as it stood on `as_of` (default today)."""
     as_of = as_of or timezone.localdate()
     tasks = state.tasks_as_of(as_of)

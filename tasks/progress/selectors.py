@@ -8,8 +8,10 @@ reports (the tests assert the ceilings).
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from .. import permissions
@@ -43,11 +45,11 @@ class Duties:
     liaisons: list = dataclasses.field(default_factory=list)
 
     @property
-    def outstanding(self):
+    def outstanding(self) -> bool:
         return bool(self.to_report or self.overdue)
 
 
-def counted_report_pairs(period, cutoff):
+def counted_report_pairs(period: datetime.date, cutoff: datetime.datetime) -> set[tuple[int, int]]:
     """(task id, unit id) of reports that count for `period` at `cutoff`: sent by then, not returned by then."""
     return set(
         ProgressReport.objects.filter(period__gte=period, submitted_at__lt=cutoff)
@@ -56,7 +58,7 @@ def counted_report_pairs(period, cutoff):
     )
 
 
-def unit_duties(as_of=None, units=None):
+def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None = None) -> dict[int, Duties]:
     """{unit id: Duties} for `units` (default: every unit that is not a collective), as of `as_of`.
 
     A unit must report each period on the tasks it leads, directly or through a collective
@@ -89,17 +91,17 @@ def unit_duties(as_of=None, units=None):
     for liaison in UnitLiaison.objects.filter(unit__in=unit_ids, user__is_active=True).select_related("user"):
         duties[liaison.unit_id].liaisons.append(liaison.user)
     for unit in units:
-        reach = {}
+        reach: dict[int, str] = {}
         for holder in (unit.pk, *collectives_of[unit.pk]):
             for task_id, role in links[holder]:
                 # Leading a task directly or through a collective outweighs sharing it.
                 if reach.get(task_id) != TaskUnit.Role.LEAD:
                     reach[task_id] = role
         for task in tasks.values():
-            role = reach.get(task.pk)
-            if role is None:
+            held_as = reach.get(task.pk)
+            if held_as is None:
                 continue
-            if role == TaskUnit.Role.LEAD and not task.is_complete and task.document.issued_on <= due_on:
+            if held_as == TaskUnit.Role.LEAD and not task.is_complete and task.document.issued_on <= due_on:
                 if (task.pk, unit.pk) not in reported:
                     duties[unit.pk].to_report.append(task)
             if task.status == Task.Status.OVERDUE:
@@ -107,7 +109,7 @@ def unit_duties(as_of=None, units=None):
     return duties
 
 
-def reminder_overview(as_of=None):
+def reminder_overview(as_of: datetime.date | None = None) -> tuple[datetime.date, list[Duties]]:
     """(period, [Duties]) for the reminders page: units that owe something first, most owed first."""
     as_of = as_of or timezone.localdate()
     period, _due_on = reporting_period(as_of)
@@ -116,7 +118,7 @@ def reminder_overview(as_of=None):
     return period, duties
 
 
-def unit_todo(unit, as_of=None):
+def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
     """A liaison's to-do list for its unit: what to report, to correct, to finish, and what waits for the office."""
     as_of = as_of or timezone.localdate()
     period, due_on = reporting_period(as_of)
@@ -145,7 +147,7 @@ def unit_todo(unit, as_of=None):
     }
 
 
-def review_queue():
+def review_queue() -> dict[str, QuerySet[Any, Any]]:
     """What waits for the office: submitted reports (oldest first) and pending extension requests."""
     return {
         "reports": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
@@ -157,7 +159,7 @@ def review_queue():
     }
 
 
-def office_counts():
+def office_counts() -> dict[str, int]:
     """How many reports and extension requests wait for the office (for the dashboard)."""
     return {
         "reports_waiting": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED).count(),
@@ -165,11 +167,11 @@ def office_counts():
     }
 
 
-def live_milestones():
+def live_milestones() -> Prefetch:
     return Prefetch("milestones", queryset=Milestone.objects.filter(removed_at__isnull=True).order_by("due_on", "pk"))
 
 
-def task_workflow(task, user, as_of=None):
+def task_workflow(task: Task, user: permissions.AnyUser, as_of: datetime.date | None = None) -> dict[str, Any]:
     """The workflow part of a task's page: plans, timeline, what `user` may do here."""
     unit = permissions.liaison_unit(user)
     may_edit = permissions.may(user, permissions.Action.CHANGE, task)
@@ -210,7 +212,7 @@ def task_workflow(task, user, as_of=None):
     }
 
 
-def public_tasks():
+def public_tasks() -> QuerySet[Any, Any]:
     """Tasks for the public disclosure page: text, units, status and accepted progress only.
 
     `latest_done`/`latest_period` come from the newest accepted report; nothing else of a
@@ -231,7 +233,7 @@ def public_tasks():
     )
 
 
-def public_reports(task):
+def public_reports(task: Task) -> QuerySet[ProgressReport]:
     """The accepted reports of a task, for the public page: period, unit, progress and percent only."""
     return (
         ProgressReport.objects.filter(task=task, state=ProgressReport.State.ACCEPTED)

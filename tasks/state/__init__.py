@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import Task, TaskUnit, Unit
+from ..querysets import TaskQuerySet, UnitQuerySet
 from . import store, tallies
 from .derive import ALIASED, ANNOTATED, count_links, reach_count, through_collectives_count, with_derived_state
 
@@ -39,8 +40,8 @@ def refresh_stale_store(as_of: datetime.date | None = None) -> int:
 
 
 def tasks_as_of(
-    as_of: datetime.date | None = None, tasks: QuerySet[Task] | None = None, *, stored: bool = True
-) -> QuerySet[Task, Any]:
+    as_of: datetime.date | None = None, tasks: TaskQuerySet | None = None, *, stored: bool = True
+) -> TaskQuerySet:
     """`tasks` (default: every task) annotated with their state at the end of `as_of` (default today).
 
     current_deadline: the deadline of the newest extension approved by then, else the document's.
@@ -66,7 +67,7 @@ def tasks_as_of(
     return with_derived_state(tasks, as_of)
 
 
-def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> QuerySet[Unit, Any]:
+def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> UnitQuerySet:
     """Units annotated with task counts as of `as_of` (default today).
 
     led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given

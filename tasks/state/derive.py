@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from ..models import ExtensionRequest, Milestone, ProgressReport, Task, TaskUnit, Unit
+from ..querysets import TaskQuerySet
 
 EPOCH = datetime.date(2000, 1, 1)
 
@@ -250,7 +251,7 @@ def count_links(links: QuerySet[TaskUnit]) -> Coalesce:
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
 
 
-def with_derived_state(tasks: QuerySet[Task], as_of: datetime.date) -> QuerySet[Task, Any]:
+def with_derived_state(tasks: TaskQuerySet, as_of: datetime.date) -> TaskQuerySet:
     """`tasks` annotated with their state at the end of `as_of`, derived by the expressions above
     (the columns ANNOTATED, the aliases ALIASED). Builds a query; reads and writes nothing."""
     tasks = tasks.alias(**derivation(as_of))
