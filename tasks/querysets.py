@@ -12,7 +12,33 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
 
+class UnknownUnit(LookupError):
+    """No unit (or, `ambiguous`, more than one) goes by `name`; `suggestions` are spellings that look like it."""
+
+    def __init__(self, name: str, suggestions: list[str], *, ambiguous: bool = False) -> None:
+        super().__init__(name)
+        self.name = name
+        self.suggestions = suggestions
+        self.ambiguous = ambiguous
+
+
 class UnitQuerySet(models.QuerySet):
+    def lookup(self, name: str, *, suggestions: int = 5):
+        """The one unit whose canonical name or any alias is `name`, or UnknownUnit with up to
+        `suggestions` close spellings. Every command, form and view that takes a unit by name
+        asks this, so a spelling found in one place is found in all.
+
+        Two units never share a spelling in practice; should they, the one whose canonical
+        name it is wins, and otherwise the lookup refuses (ambiguous) rather than guess."""
+        name = (name or "").strip()
+        units = list(self.named(name).order_by("pk")[:2])
+        if len(units) == 1:
+            return units[0]
+        canonical = next((unit for unit in units if unit.name == name), None)
+        if canonical is not None:
+            return canonical
+        raise UnknownUnit(name, [] if units else self.close_matches(name, limit=suggestions), ambiguous=bool(units))
+
     def named(self, name):
         """Units whose canonical name or any alias is exactly `name` (normally one)."""
         name = (name or "").strip()

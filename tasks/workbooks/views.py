@@ -19,6 +19,7 @@ from ..importers.forms import FillinUploadForm
 from ..importers.report import SourceError
 from ..importers.views import stash, unstash, with_size_limit
 from ..models import Unit
+from ..querysets import UnknownUnit
 from ..state.derive import first_of_month
 from .cells import XLSX_CONTENT_TYPE
 from .fillin import check_fillin, month_words, read_fillin, record_fillin, write_fillin
@@ -42,7 +43,10 @@ def fillin_download(request):
         raise PermissionDenied
     unit = own
     if office and request.GET.get("unit"):
-        unit = Unit.objects.named(request.GET["unit"]).first()
+        try:
+            unit = Unit.objects.lookup(request.GET["unit"])
+        except UnknownUnit:
+            unit = None
     this_month = first_of_month(timezone.localdate())
     period = read_month(request.GET.get("period")) if request.GET.get("period") else this_month
     problem = None
