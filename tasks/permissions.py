@@ -15,14 +15,14 @@ Which actions a role has at all is a Django permission (roles.py); the unit rule
 from enum import StrEnum
 from typing import TypeVar
 
-from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
 from .models import ProgressReport, Task, TaskUnit, Unit
 
 # Whoever sends a request: a signed-in user (the project's User) or AnonymousUser.
-AnyUser = AbstractUser | AnonymousUser
+AnyUser = User | AnonymousUser
 T = TypeVar("T")
 
 
@@ -37,7 +37,7 @@ def liaison_unit(user: AnyUser) -> Unit | None:
     cached: Unit | None | bool = getattr(user, "_liaison_unit", False)
     if cached is False:
         try:
-            cached = user.liaison.unit  # type: ignore[attr-defined]  # UnitLiaison's one-to-one on the User
+            cached = user.liaison.unit
         except ObjectDoesNotExist:
             cached = None
         user._liaison_unit = cached  # type: ignore[attr-defined]  # asked on every page: once a request
