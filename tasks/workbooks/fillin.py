@@ -34,8 +34,9 @@ from ..importers.report import SourceError
 from ..importers.xlsx import cell_text
 from ..models import ProgressReport, Task, TaskUnit
 from ..progress.services import Conflict, progress_report_submit
-from ..querysets import first_of_month
 from ..selectors import ordered_task_units, with_unit_reach
+from ..state import tasks_as_of
+from ..state.derive import first_of_month
 from .cells import CENTRE, Cells, append_fitted, date_format, merge_across
 
 STAMP_SHEET = "_govtasks"
@@ -90,7 +91,7 @@ def fillin_tasks(unit, as_of=None):
     """The unit's tasks not yet complete, in document order, with its latest report and its reach."""
     latest = ProgressReport.objects.filter(task=OuterRef("pk"), unit=unit).order_by("-period", "-submitted_at", "-pk")
     return (
-        with_unit_reach(Task.objects.with_progress(as_of), unit)
+        with_unit_reach(tasks_as_of(as_of), unit)
         .exclude(status=Task.Status.DONE)
         .select_related("document")
         .defer("document__text", "source_text")
