@@ -55,7 +55,9 @@ def backed_up_models():
     models = [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and not model._meta.swapped
+        if model._meta.managed
+        and not model._meta.proxy
+        and not model._meta.swapped
         # Derived tables (derived = True: stored task states, their stamps, unit tallies) are rebuilt, not restored.
         and not getattr(model, "derived", False)
     ]

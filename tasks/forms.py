@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.generic import BootstrapFilterForm
+from core.forms import BootstrapFilterForm
 
 from .models import Unit
+from .querysets import UnknownUnit
 
 
 class UnitNameField(forms.CharField):
@@ -24,17 +25,19 @@ class UnitNameField(forms.CharField):
         name = super().clean(value)
         if not name:
             return None
-        # Two units never share a spelling in practice; prefer the canonical name if they ever do.
-        units = list(Unit.objects.named(name).order_by("pk")[:2])
-        if units:
-            return next((unit for unit in units if unit.name == name), units[0])
+        try:
+            return Unit.objects.lookup(name, suggestions=3)
+        except UnknownUnit as unknown:
+            if unknown.ambiguous:
+                raise ValidationError(gettext("“%(name)s”可指多个单位，请写全称。") % {"name": name}) from None
+            close = unknown.suggestions
         # An abbreviation or a part of one unit's name (发改委 → 区发改委) is that unit.
         matching = Unit.objects.matching(name, limit=5)
         if len(matching) == 1:
             return matching[0]
         message = gettext("没有名为“%(name)s”的单位。") % {"name": name}
         # Offered as links on the page (task_list.html), and named in the message for other forms.
-        self.suggestions = [unit.name for unit in matching] or Unit.objects.close_matches(name, limit=3)
+        self.suggestions = [unit.name for unit in matching] or close
         if self.suggestions:
             message += gettext("您是不是要找：%(names)s") % {"names": "、".join(self.suggestions)}
         raise ValidationError(message, code="unknown_unit")

@@ -24,7 +24,8 @@ from . import permissions, selectors
 from .filtersets import TaskFilterSet, UnitFilterSet
 from .models import Document, Task, TaskUnit, Unit
 from .progress import selectors as progress_selectors
-from .querysets import is_today, read_as_of
+from .state import reads_store, units_as_of
+from .state.derive import read_as_of
 from .tables import TaskTable, UnitTable
 from .workbooks.bulletin import scope_words, write_bulletin
 from .workbooks.bulletin_docx import DOCX_CONTENT_TYPE, issue_number, write_bulletin_docx
@@ -49,7 +50,7 @@ def as_of_links(as_of):
     task's page ("?back=as_of%3D…", the list it came from); `unit`: for a unit's page ("?as_of=…").
     All empty for today, so today's links stay short.
     """
-    if is_today(as_of):
+    if reads_store(as_of):  # today: no date to carry
         return {"list": "", "task": "", "unit": ""}
     value = urlencode({"as_of": as_of.isoformat()})
     return {"list": f"{value}&", "task": "?" + urlencode({"back": value}), "unit": f"?{value}"}
@@ -218,7 +219,7 @@ class UnitListView(ObjectListView):
     title = _("单位")
 
     def get_queryset(self, params):
-        return selectors.units_with_counts().in_office_order().prefetch_related(selectors.active_liaisons())
+        return units_as_of().in_office_order().prefetch_related(selectors.active_liaisons())
 
     def get_table(self, queryset, params, paginate=True):
         return self.table(queryset).configure(self.request, params, paginate=paginate, per_page=UNIT_LIST_ROWS)
@@ -263,6 +264,6 @@ def dashboard(request):
     unit = permissions.liaison_unit(request.user)
     if unit is not None:
         context["todo"] = progress_selectors.unit_todo(unit, as_of)
-    if permissions.can_review_reports(request.user):
+    if permissions.may(request.user, permissions.Action.REVIEW):
         context["waiting"] = progress_selectors.office_counts()
     return render(request, "tasks/dashboard.html", context)

@@ -8,8 +8,10 @@ reports (the tests assert the ceilings).
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from .. import permissions, report_months
@@ -25,8 +27,9 @@ from ..models import (
     UnitLiaison,
     UnitPlan,
 )
-from ..querysets import end_of_day
 from ..selectors import ordered_task_units
+from ..state import tasks_as_of
+from ..state.derive import end_of_day
 
 MILESTONE_LOOKAHEAD_DAYS = 15
 
@@ -42,13 +45,12 @@ class Duties:
     liaisons: list = dataclasses.field(default_factory=list)
 
     @property
-    def outstanding(self):
+    def outstanding(self) -> bool:
         return bool(self.to_report or self.overdue)
 
 
-def counted_report_pairs(period, cutoff):
-    """(task id, unit id) of reports that count for `period` at `cutoff`: sent for that month by then,
-    not returned by then. A later month's report does not stand in for this one."""
+def counted_report_pairs(period: datetime.date, cutoff: datetime.datetime) -> set[tuple[int, int]]:
+    """(task id, unit id) of reports that count for `period` at `cutoff`: sent by then, not returned by then."""
     return set(
         ProgressReport.objects.filter(period=period, submitted_at__lt=cutoff)
         .exclude(state=ProgressReport.State.RETURNED, reviewed_at__lt=cutoff)
@@ -56,7 +58,7 @@ def counted_report_pairs(period, cutoff):
     )
 
 
-def unit_duties(as_of=None, units=None):
+def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None = None) -> dict[int, Duties]:
     """{unit id: Duties} for `units` (default: every unit that is not a collective), as of `as_of`.
 
     A unit must report each period on the tasks it leads, directly or through a collective
@@ -79,9 +81,7 @@ def unit_duties(as_of=None, units=None):
         links[unit_id].append((task_id, role))
     tasks = {
         task.pk: task
-        for task in Task.objects.with_progress(as_of)
-        .select_related("document")
-        .order_by("document__issued_on", "number", "pk")
+        for task in tasks_as_of(as_of).select_related("document").order_by("document__issued_on", "number", "pk")
     }
     reported = counted_report_pairs(period, end_of_day(as_of))
     duties = {unit.pk: Duties(unit) for unit in units}
@@ -92,17 +92,17 @@ def unit_duties(as_of=None, units=None):
     for liaison in UnitLiaison.objects.filter(unit__in=unit_ids, user__is_active=True).select_related("user"):
         duties[liaison.unit_id].liaisons.append(liaison.user)
     for unit in units:
-        reach = {}
+        reach: dict[int, str] = {}
         for holder in (unit.pk, *collectives_of[unit.pk]):
             for task_id, role in links[holder]:
                 # Leading a task directly or through a collective outweighs sharing it.
                 if reach.get(task_id) != TaskUnit.Role.LEAD:
                     reach[task_id] = role
         for task in tasks.values():
-            role = reach.get(task.pk)
-            if role is None:
+            held_as = reach.get(task.pk)
+            if held_as is None:
                 continue
-            if role == TaskUnit.Role.LEAD and not task.is_complete and task.document.issued_on <= due_on:
+            if held_as == TaskUnit.Role.LEAD and not task.is_complete and task.document.issued_on <= due_on:
                 if (task.pk, unit.pk) not in reported:
                     duties[unit.pk].to_report.append(task)
             if task.status == Task.Status.OVERDUE:
@@ -110,8 +110,8 @@ def unit_duties(as_of=None, units=None):
     return duties
 
 
-def reminder_overview(as_of=None):
-    """(period, [Duties]) for the reminders page: units that owe something first, most owed first."""
+def reminder_overview(as_of: datetime.date | None = None) -> tuple[report_months.ReportMonth, list[Duties]]:
+    """(the month owed, [Duties]) for the reminders page: units that owe something first, most owed first."""
     as_of = as_of or timezone.localdate()
     owed = report_months.owed_month(as_of)
     # Most owed first; among equals the office's order of units (unit_duties gives them so; the sort is stable).
@@ -120,7 +120,7 @@ def reminder_overview(as_of=None):
     return owed, duties
 
 
-def unit_todo(unit, as_of=None):
+def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
     """A liaison's to-do list for its unit: what to report, to correct, to finish, and what waits for the office."""
     as_of = as_of or timezone.localdate()
     owed = report_months.owed_month(as_of)
@@ -152,7 +152,7 @@ def unit_todo(unit, as_of=None):
     }
 
 
-def review_queue():
+def review_queue() -> dict[str, QuerySet[Any, Any]]:
     """What waits for the office: submitted reports (oldest first) and pending extension requests."""
     return {
         "reports": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
@@ -164,7 +164,7 @@ def review_queue():
     }
 
 
-def office_counts():
+def office_counts() -> dict[str, int]:
     """How many reports and extension requests wait for the office (for the dashboard)."""
     return {
         "reports_waiting": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED).count(),
@@ -172,14 +172,14 @@ def office_counts():
     }
 
 
-def live_milestones():
+def live_milestones() -> Prefetch:
     return Prefetch("milestones", queryset=Milestone.objects.filter(removed_at__isnull=True).order_by("due_on", "pk"))
 
 
-def task_workflow(task, user, as_of=None):
+def task_workflow(task: Task, user: permissions.AnyUser, as_of: datetime.date | None = None) -> dict[str, Any]:
     """The workflow part of a task's page: plans, timeline, what `user` may do here."""
     unit = permissions.liaison_unit(user)
-    may_edit = permissions.can_edit_task(user, task)
+    may_edit = permissions.may(user, permissions.Action.CHANGE, task)
     plans = list(
         UnitPlan.objects.filter(task=task).select_related("unit", "updated_by").prefetch_related(live_milestones())
     )
@@ -194,7 +194,7 @@ def task_workflow(task, user, as_of=None):
     own_unit = unit if unit is not None and may_edit else None
     plan_units = (
         list(permissions.units_of_task(task).exclude(kind=Unit.Kind.COLLECTIVE).distinct().in_office_order())
-        if permissions.is_office(user) and user.has_perm("tasks.change_unitplan")
+        if permissions.may(user, permissions.Action.EDIT_ANY_PLAN)
         else []
     )
     return {
@@ -204,18 +204,20 @@ def task_workflow(task, user, as_of=None):
         "pending_extension": next((e for e in extensions if e.state == ExtensionRequest.State.PENDING), None),
         "own_unit": own_unit,
         "own_plan": next((plan for plan in plans if own_unit and plan.unit_id == own_unit.pk), None),
-        "can_submit_report": own_unit is not None and user.has_perm("tasks.add_progressreport"),
-        "can_edit_own_plan": own_unit is not None and user.has_perm("tasks.change_unitplan"),
-        "can_request_extension": own_unit is not None and user.has_perm("tasks.add_extensionrequest"),
-        "can_review": permissions.can_review_reports(user),
-        "can_decide_extensions": permissions.can_decide_extensions(user),
-        "can_assign": permissions.can_assign_units(user, task),
+        "can_submit_report": permissions.may(user, permissions.Action.REPORT, unit=own_unit),
+        # own_unit has the task already (may_edit): the plan rule need not look again.
+        "can_edit_own_plan": own_unit is not None
+        and permissions.may(user, permissions.Action.EDIT_PLAN, unit=own_unit),
+        "can_request_extension": permissions.may(user, permissions.Action.REQUEST_EXTENSION, unit=own_unit),
+        "can_review": permissions.may(user, permissions.Action.REVIEW),
+        "can_decide_extensions": permissions.may(user, permissions.Action.DECIDE),
+        "can_assign": permissions.may(user, permissions.Action.ASSIGN, task),
         "plan_units": plan_units,
         "today": as_of or timezone.localdate(),
     }
 
 
-def public_tasks():
+def public_tasks() -> QuerySet[Any, Any]:
     """Tasks for the public disclosure page: text, units, status and accepted progress only.
 
     `latest_done`/`latest_period` come from the newest accepted report; nothing else of a
@@ -225,7 +227,7 @@ def public_tasks():
         "-period", "-reviewed_at", "-pk"
     )
     return (
-        Task.objects.with_progress()
+        tasks_as_of()
         .annotate(
             latest_done=Subquery(accepted.values("done")[:1]),
             latest_period=Subquery(accepted.values("period")[:1]),
@@ -236,7 +238,7 @@ def public_tasks():
     )
 
 
-def public_reports(task):
+def public_reports(task: Task) -> QuerySet[ProgressReport]:
     """The accepted reports of a task, for the public page: period, unit, progress and percent only."""
     return (
         ProgressReport.objects.filter(task=task, state=ProgressReport.State.ACCEPTED)

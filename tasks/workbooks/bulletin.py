@@ -39,7 +39,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..models import Document, ProgressReport, Section, Task, TaskUnit
-from ..querysets import end_of_day
+from ..state.derive import end_of_day
 from ..templatetags.task_tags import bracketed, fulldate
 from .cells import CENTRE, Cells, append_fitted, date_format, lines_needed, merge_across
 
@@ -153,7 +153,7 @@ class SummaryFacts:
 
 
 def summary_facts(tasks, as_of, *, several_documents=False):
-    """Gather SummaryFacts for `tasks` (rows of `with_progress(as_of)`) in two queries.
+    """Gather SummaryFacts for `tasks` (rows of `state.tasks_as_of(as_of)`) in two queries.
 
     Lagging: red light (far behind the expected progress) but neither done nor overdue yet.
     """
@@ -261,7 +261,7 @@ def bulletin_rows(tasks, as_of):
     """`tasks` in document order with what each bulletin row needs, streamed in chunks.
 
     Adds the latest accepted progress report (as of `as_of`) — the same report whose
-    percent `with_progress` shows — and the section, subsection and document.
+    percent `state.tasks_as_of` shows — and the section, subsection and document.
     """
     accepted = ProgressReport.objects.filter(
         task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=end_of_day(as_of)
@@ -345,7 +345,7 @@ def titled(title, scope):
 
 
 def write_bulletin(tasks, out, *, as_of=None, title=None, scope=""):
-    """Write the bulletin of `tasks` (a `with_progress(as_of)` queryset, units prefetched) to `out`.
+    """Write the bulletin of `tasks` (a `state.tasks_as_of(as_of)` queryset, units prefetched) to `out`.
 
     `out` is a path or a binary file object. Returns the number of task rows written.
     """
@@ -480,7 +480,7 @@ def _task_row(cells, task):
         cells.text(task.text),
         cells.text("\n".join(unit.name for unit in task.lead_units)),
         cells.text("\n".join(unit.name for unit in task.responsible_units)),
-        # The deadline in force: an approved extension moves it (querysets.with_progress).
+        # The deadline in force: an approved extension moves it (state/derive.py).
         cells.value(task.current_deadline, alignment=CENTRE, number_format=date_format()),
         cells.text(progress_text(task)),
         cells.text(Status(task.status).label, alignment=CENTRE, fill=fill),
