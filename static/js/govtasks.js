@@ -35,3 +35,16 @@ document.addEventListener("focusin", function (event) {
       list.removeAttribute("data-loaded"); // try again on the next focus
     });
 });
+
+// On a phone the list's filters start folded (their summary shows 筛选条件), unless the form
+// reports an error: the rows, not the form, fill the first screen.
+(function () {
+  if (!window.matchMedia("(max-width: 576px)").matches) {
+    return;
+  }
+  document.querySelectorAll("details.filter-details").forEach(function (details) {
+    if (!document.querySelector(".filter-errors")) {
+      details.open = false;
+    }
+  });
+})();
