@@ -31,6 +31,7 @@ from .forms import (
     ResubmitForm,
     ReviewForm,
 )
+from .review_context import review_context
 from .services import Conflict, MilestoneInput
 
 CONFLICT = 409
@@ -166,6 +167,7 @@ def report_detail(request, pk):
         "can_resubmit": report.state == ProgressReport.State.RETURNED
         and not hasattr(report, "resubmission")
         and permissions.may(request.user, permissions.Action.RESUBMIT, report=report),
+        "review": review_context(report) if can_review else None,
     }
     return render(request, "tasks/progress/report_detail.html", context, status=page_status(outcome))
 

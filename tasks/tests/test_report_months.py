@@ -104,3 +104,20 @@ def test_once_the_owed_month_is_reported_the_form_proposes_the_next(w):
     assert ProgressReport.objects.filter(period=owed.period).exists()
     form = page(w.liaison, reverse("tasks:report_submit", args=[w.own_task.pk]))
     assert f'value="{nxt.period:%Y-%m}"' in form and "已逾期" not in form
+
+
+def test_the_review_page_gives_context_and_the_next_report(w):
+    first = services.progress_report_submit(
+        task=w.own_task, unit=w.dev, actor=w.liaison, period=owed_month(w.today).period, done="进展一", percent=40
+    )
+    second = services.progress_report_submit(
+        task=w.other_task,
+        unit=w.finance,
+        actor=w.finance_liaison,
+        period=owed_month(w.today).period,
+        done="进展二",
+        percent=20,
+    )
+    html = page(w.office, reverse("tasks:report_detail", args=[first.pk]))
+    assert "审核参考" in html and "本单位此前没有被采纳的报告" in html
+    assert reverse("tasks:report_detail", args=[second.pk]) in html and "下一份待审核报告" in html
