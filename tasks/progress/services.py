@@ -541,6 +541,23 @@ def _milestone_text(fields):
 
 
 @transaction.atomic
+def extension_refusal(task: Task, today: datetime.date | None = None) -> str | None:
+    """Why `task` takes no extension request now (done, or its deadline passed), or None.
+
+    The form page asks this before showing the form, the service before saving: the same words.
+    """
+    today = today or timezone.localdate()
+    state = tasks_as_of(today).values("current_deadline", "is_complete").get(pk=task.pk)
+    if state["is_complete"]:
+        return _("第%(number)s项任务已完成，无需延期。") % {"number": task.number}
+    if today > state["current_deadline"]:
+        return _("第%(number)s项任务的完成时限%(deadline)s已过，不再受理延期申请。") % {
+            "number": task.number,
+            "deadline": shown(state["current_deadline"]),
+        }
+    return None
+
+
 def extension_request_submit(
     *,
     task: Task,
@@ -558,13 +575,9 @@ def extension_request_submit(
     today = timezone.localdate()
     state = tasks_as_of(today).values("current_deadline", "is_complete").get(pk=task.pk)
     deadline = state["current_deadline"]
-    if state["is_complete"]:
-        raise ValidationError(_("第%(number)s项任务已完成，无需延期。") % {"number": task.number})
-    if today > deadline:
-        raise ValidationError(
-            _("第%(number)s项任务的完成时限%(deadline)s已过，不再受理延期申请。")
-            % {"number": task.number, "deadline": shown(deadline)}
-        )
+    refusal = extension_refusal(task, today)
+    if refusal:
+        raise ValidationError(refusal)
     if not isinstance(new_deadline, datetime.date) or new_deadline <= deadline:
         raise ValidationError(
             {"new_deadline": _("申请的完成时限应晚于现在的时限%(deadline)s。") % {"deadline": shown(deadline)}}

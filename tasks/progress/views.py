@@ -297,6 +297,11 @@ def extension_request(request, pk):
     if not permissions.may(request.user, permissions.Action.REQUEST_EXTENSION, task):
         raise PermissionDenied(_("只有承担本任务的单位联络员可以申请延期。"))
     unit = permissions.liaison_unit(request.user)
+    refusal = services.extension_refusal(task)
+    if refusal:
+        # Said before the form is filled in, not after: the task page no longer offers the button either.
+        messages.warning(request, refusal)
+        return redirect(task_url(task))
     state = tasks_as_of().values("current_deadline", "percent").get(pk=task.pk)
     form = ExtensionRequestForm(request.POST or None, initial={"percent": state["percent"]})
     outcome = None

@@ -444,8 +444,11 @@ def test_an_extension_after_the_deadline_is_refused_on_the_page(w):
             "progress": "y",
             "percent": "50",
         },
+        follow=True,
     )
-    assert response.status_code == 200 and "不再受理延期申请" in response.content.decode()
+    # Refused before any form: back on the task page with the reason.
+    assert response.redirect_chain[-1][0] == w.own_task.get_absolute_url()
+    assert "不再受理延期申请" in response.content.decode()
     assert not ExtensionRequest.objects.exists()
 
 

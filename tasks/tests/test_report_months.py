@@ -7,7 +7,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from tasks import report_months
-from tasks.models import ProgressReport
+from tasks.models import ProgressReport, Task
 from tasks.progress import services
 from tasks.report_months import ReportMonth, month_to_report, owed_month
 from tasks.tests.people import make_workflow_world
@@ -121,3 +121,12 @@ def test_the_review_page_gives_context_and_the_next_report(w):
     html = page(w.office, reverse("tasks:report_detail", args=[first.pk]))
     assert "审核参考" in html and "本单位此前没有被采纳的报告" in html
     assert reverse("tasks:report_detail", args=[second.pk]) in html and "下一份待审核报告" in html
+
+
+def test_an_overdue_task_refuses_an_extension_before_the_form(w):
+    Task.objects.filter(pk=w.own_task.pk).update(deadline=w.today - datetime.timedelta(days=1))
+    client = Client()
+    client.force_login(w.liaison)
+    response = client.get(reverse("tasks:extension_request", args=[w.own_task.pk]), follow=True)
+    html = response.content.decode()
+    assert "不再受理延期申请" in html and 'name="new_deadline"' not in html
