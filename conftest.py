@@ -5,9 +5,6 @@ PostgreSQL, in memory on SQLite), never the developer's own. What is shared here
 the suite honest about its settings and fast.
 """
 
-import os
-import tempfile
-
 import pytest
 from django.conf import settings
 
@@ -21,15 +18,6 @@ def pytest_configure(config):
     # tests/test_deploy.py checks the production settings in subprocesses of its own.
     if settings.PRODUCTION:
         raise pytest.UsageError("GOVTASKS_PRODUCTION is set: unset it to run the test suite.")
-    # Upload parse slots (tasks/importers/sandbox.py) are file locks in the temporary folder,
-    # keyed by the database's name. pytest-xdist workers on SQLite all have the same in-memory
-    # name, so one worker's upload would find the other's slot taken: each worker gets a
-    # temporary folder of its own, as separate deployments have.
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        folder = os.path.join(tempfile.gettempdir(), f"govtasks-tests-{os.getpid()}-{worker}")
-        os.makedirs(folder, exist_ok=True)
-        tempfile.tempdir = folder
 
 
 @pytest.fixture(autouse=True)

@@ -185,15 +185,20 @@ def _over_memory(memory_mb: int) -> SourceError:
 def parse_slot() -> Iterator[None]:
     """Hold one of GOVTASKS_PARSE_SLOTS parse slots of this machine and database, or SourceError when all are taken.
 
-    The slots are file locks in the temporary folder, keyed by the database's name, so the
-    web workers of one deployment share them (and parallel test runs do not). The kernel
+    The slots are file locks in the temporary folder, keyed by the checkout and the database's
+    name, so the web workers of one deployment share them (and parallel test runs do not). The kernel
     releases a lock when its process ends, so a killed worker leaves no slot taken.
     """
     slots = settings.GOVTASKS_PARSE_SLOTS
     if slots <= 0:
         yield
         return
-    key = hashlib.sha256(str(connections["default"].settings_dict["NAME"]).encode()).hexdigest()[:16]
+    # One deployment: this checkout and its database. An in-memory SQLite database (the test
+    # suite) belongs to one process, so parallel test processes do not share slots either.
+    database = connections["default"]
+    in_memory = getattr(database, "is_in_memory_db", lambda: False)()
+    owner = f"{settings.BASE_DIR}|{database.settings_dict['NAME']}|{os.getpid() if in_memory else ''}"
+    key = hashlib.sha256(owner.encode()).hexdigest()[:16]
     folder = Path(tempfile.gettempdir())
     for slot in range(slots):
         descriptor = os.open(folder / f"govtasks-parse-{key}-{slot}.lock", os.O_RDWR | os.O_CREAT, 0o600)
