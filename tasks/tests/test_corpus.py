@@ -13,9 +13,6 @@ from tasks.models import Document, Task, TaskUnit, Unit
 from .corpus import CORPUS, facts_the_file_lacks, files_of, gold_of, raw_of, score, stems
 
 CASES = [(stem, fmt, path) for stem in stems() for fmt, path in files_of(stem)]
-# The text of a table run together by a web page (every cell, row and unit glued with no
-# separator) is not read yet: the .docx and .xlsx of the same document are.
-NOT_READ_YET = {("zhonglou-2021", "txt"), ("zhonglou-2021", "pdf")}
 
 
 def test_the_corpus_holds_41_assignment_tasks_in_five_notices():
@@ -24,16 +21,7 @@ def test_the_corpus_holds_41_assignment_tasks_in_five_notices():
     assert len([stem for stem in stems() if gold_of(stem)["kind"] == "assignment"]) == 5
 
 
-@pytest.mark.parametrize(
-    ("stem", "fmt", "path"),
-    [
-        pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason="layout not read yet"))
-        if case[:2] in NOT_READ_YET
-        else case
-        for case in CASES
-    ],
-    ids=[f"{stem}.{fmt}" for stem, fmt, _path in CASES],
-)
+@pytest.mark.parametrize(("stem", "fmt", "path"), CASES, ids=[f"{stem}.{fmt}" for stem, fmt, _path in CASES])
 def test_every_file_reads_as_its_gold(stem, fmt, path):
     result = score(stem, fmt, path=path)
     assert result.kind_right, result.problems
