@@ -79,3 +79,26 @@ def test_every_assignment_imports_and_a_second_import_changes_nothing():
         result = import_files([(name, raw)], given=given)
         assert not result.changes.changed, result.changes.lines()
     assert list(TaskUnit.objects.order_by("pk").values_list("pk", "task_id", "unit_id", "role", "position")) == before
+
+
+@pytest.mark.django_db
+def test_the_run_together_text_imports_as_its_gold_reads_and_a_second_import_changes_nothing():
+    gold = gold_of("zhonglou-2021")
+    given = facts_the_file_lacks(gold)
+    text = CORPUS / "zhonglou-2021.txt"
+    import_files([(text.name, text.read_bytes())], given=given)
+
+    def written():
+        return [
+            (
+                task.text,
+                [link.unit.name for link in task.task_units.filter(role="lead").order_by("position")],
+                [link.unit.name for link in task.task_units.filter(role="responsible").order_by("position")],
+            )
+            for task in Task.objects.order_by("number")
+        ]
+
+    from_text = written()
+    assert from_text == [(task["text"], task["lead"], task["responsible"]) for task in gold["tasks"]]
+    assert not import_files([(text.name, text.read_bytes())], given=given).changes.changed
+    assert written() == from_text
