@@ -17,6 +17,12 @@ from django.utils import timezone
 
 EPOCH = datetime.date(2000, 1, 1)
 
+# The one rule for "the latest report" wherever a page shows one — a task's percent, the
+# bulletin's progress text, the public page, the fill-in sheet's 上次报送: the report on the
+# latest month; of reports on one month, the one sent last. Never the one reviewed last: a May
+# report returned, corrected and accepted in July must not replace June's accepted report.
+NEWEST_REPORT_FIRST = ("-period", "-submitted_at", "-pk")
+
 
 class DayNumber(models.Func):
     """Days since 2000-01-01 of a date expression, as an integer, on SQLite and PostgreSQL."""
@@ -54,6 +60,12 @@ class UnitQuerySet(models.QuerySet):
         spellings = {*self.values_list("name", flat=True), *UnitAlias.objects.values_list("name", flat=True)}
         close = difflib.get_close_matches(name, spellings, n=limit, cutoff=0.5)
         return close or sorted(spelling for spelling in spellings if name and name in spelling)[:limit]
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def newest_first(self):
+        """The reports ordered by NEWEST_REPORT_FIRST: the first is the one pages show as the latest."""
+        return self.order_by(*NEWEST_REPORT_FIRST)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -176,7 +188,7 @@ def derivation(as_of):
         ),
         "derived_current_deadline": Coalesce(Subquery(approved_extension.values("new_deadline")[:1]), F("deadline")),
         "derived_percent": Coalesce(
-            Subquery(accepted.order_by("-period", "-reviewed_at", "-pk").values("percent")[:1]), Value(0)
+            Subquery(accepted.newest_first().values("percent")[:1]), Value(0)
         ),
         "derived_is_complete": Exists(accepted.filter(claims_complete=True)),
         "derived_has_progress": Exists(accepted),
