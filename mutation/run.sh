@@ -29,6 +29,8 @@ git ls-files -z | tar --null -T - -cf - | tar -xf - -C "$work"
     echo "    $entry"
   done
   echo "pytest_add_cli_args = -p no:cacheprovider -x -q"
+  # Each mutant's run sets up a test database first: its time limit is not a few test durations.
+  echo "timeout_constant = ${MUTANT_TIMEOUT:-120}"
   echo "pytest_add_cli_args_test_selection ="
   for test in "$@"; do echo "    $test"; done
 } > "$work/setup.cfg"

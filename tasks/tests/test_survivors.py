@@ -12,7 +12,6 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from tasks import services
@@ -192,8 +191,3 @@ def test_townships_named_only_in_a_later_notice_join_the_collective(names_collec
     assert sorted(members) == ["丽阳镇", "新城街道"]
     # …and so 新城街道's liaison sees the first notice's task given to the collective.
     assert Task.objects.for_unit(Unit.objects.get(name="新城街道")).filter(text="建设农贸市场").exists()
-
-
-def test_timezone_is_the_projects():
-    # The dates above (deadlines, "today") are the project's days, not UTC's.
-    assert str(timezone.get_current_timezone()) == "Asia/Shanghai"
