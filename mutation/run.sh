@@ -9,7 +9,7 @@
 # score and the surviving mutants are printed; .mutants/NAME/survivors.txt has each survivor's
 # diff. Not part of `make test` or .ci/run: it takes tens of minutes per module.
 #
-# The oracle's property test runs GOVTASKS_ORACLE_EXAMPLES examples (15 here, 60 in the suite)
+# The oracle's property test runs GOVTASKS_ORACLE_EXAMPLES examples (15 here, 40 in the suite)
 # under the hypothesis profile "mutants" (no shrinking): the first failing example kills a mutant.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ root=$(pwd)
 # NAME: "files to mutate (comma-separated) | tests that guard them"
 declare -A MODULES=(
   [derivation]="tasks/querysets.py | tasks/tests/test_state_oracle.py tasks/tests/test_latest_report.py tasks/tests/test_filter_meaning.py tasks/tests/test_progress_rules.py"
-  [permissions]="tasks/permissions.py | tasks/tests/test_permissions.py tasks/tests/test_services.py"
+  [permissions]="tasks/permissions.py | tasks/tests/test_permissions.py tasks/tests/test_permission_edges.py tasks/tests/test_services.py"
   [services]="tasks/services.py | tasks/tests/test_services.py tasks/tests/test_survivors.py tasks/tests/test_fillin.py"
   [parsers]="tasks/importers/unit_names.py,tasks/importers/columns.py | tasks/tests/test_parsers.py tasks/tests/test_xlsx_import.py tasks/tests/test_survivors.py"
 )

@@ -2,6 +2,7 @@
 on a task (units_of_task) and an office account that has been switched off."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from tasks import permissions
 from tasks.tests.people import make_workflow_world
@@ -39,3 +40,12 @@ def test_a_liaison_speaks_for_its_own_unit_only(w):
     assert not permissions.can_act_for(w.office, w.dev)
     assert permissions.unit_has_task(w.town, w.own_task)  # through 各乡镇（街道）
     assert not permissions.unit_has_task(w.town, w.other_task)
+
+
+def test_a_users_unit_is_looked_up_once_per_request(w, django_assert_num_queries):
+    # Every page asks several rules about the same user: the unit is read once and kept on it.
+    user = get_user_model().objects.get(pk=w.liaison.pk)
+    with django_assert_num_queries(2):  # the liaison link, then its unit
+        assert permissions.liaison_unit(user) == w.dev
+    with django_assert_num_queries(0):
+        assert permissions.liaison_unit(user) == w.dev
