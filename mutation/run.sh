@@ -15,9 +15,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# NAME: "files to mutate (comma-separated) | tests that guard them"
+# NAME: "files to mutate (comma-separated) | tests that guard them [| the functions' mutants to run]"
+# The derivation's mutants are those of the functions that derive a task's state; the unit
+# look-ups and the ?as_of= parser in the same file are guarded by other tests (test_filtersets.py…).
 declare -A MODULES=(
-  [derivation]="tasks/querysets.py | tasks/tests/test_state_oracle.py tasks/tests/test_latest_report.py tasks/tests/test_filter_meaning.py tasks/tests/test_progress_rules.py"
+  [derivation]="tasks/querysets.py | tasks/tests/test_state_oracle.py tasks/tests/test_latest_report.py tasks/tests/test_filter_meaning.py tasks/tests/test_progress_rules.py | $(printf 'tasks.querysets.%s__mutmut_* ' x_derivation x_light_rules x_reporting_period x_first_of_month x_previous_month x_end_of_day x_day_number x_is_today x_rules_key 'xǁTaskQuerySetǁwith_progress' 'xǁTaskQuerySetǁwith_light_reasons' 'xǁProgressReportQuerySetǁnewest_first' 'xǁDayNumberǁas_sqlite')"
   [permissions]="tasks/permissions.py | tasks/tests/test_permissions.py tasks/tests/test_permission_edges.py tasks/tests/test_services.py"
   [services]="tasks/services.py | tasks/tests/test_services.py tasks/tests/test_survivors.py tasks/tests/test_fillin.py"
   [parsers]="tasks/importers/unit_names.py,tasks/importers/columns.py | tasks/tests/test_parsers.py tasks/tests/test_xlsx_import.py tasks/tests/test_survivors.py"
@@ -26,7 +28,8 @@ ORDER=(derivation permissions services parsers)
 
 run_module() {
   local name=$1 spec=${MODULES[$1]}
-  local files=${spec%%|*} tests=${spec#*|}
+  local files tests selection
+  IFS="|" read -r files tests selection <<< "$spec"
   local work=.mutants/$name
   rm -rf "$work"
   mkdir -p "$work"
@@ -49,9 +52,10 @@ run_module() {
   (
     cd "$work"
     export GOVTASKS_ORACLE_EXAMPLES=${GOVTASKS_ORACLE_EXAMPLES:-15} HYPOTHESIS_PROFILE=mutants
-    # MUTANT_SELECTION: mutmut's mutant-name globs, e.g. "tasks.querysets.x_derivation*", for part of a module.
+    # MUTANT_SELECTION: mutmut's mutant-name globs (fnmatch), e.g. "tasks.querysets.x_light_rules*".
+    set -f  # the selection's * are mutmut's, not the shell's
     # shellcheck disable=SC2086
-    "$root/.venv/bin/mutmut" run --max-children "${MUTANT_CHILDREN:-2}" ${MUTANT_SELECTION:-} > run.log 2>&1 || true
+    "$root/.venv/bin/mutmut" run --max-children "${MUTANT_CHILDREN:-2}" ${MUTANT_SELECTION:-$selection} > run.log 2>&1 || true
     "$root/.venv/bin/mutmut" results --all true > results.txt 2>&1 || true
     "$root/.venv/bin/python" "$root/mutation/score.py" "$name" results.txt | tee score.txt
     # The diff of every surviving mutant, to judge it (README lists each with what was done about it).

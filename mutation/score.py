@@ -17,6 +17,8 @@ def main(name: str, results_path: str) -> None:
             key, sep, status = line.strip().rpartition(": ")
             if not sep or not key:
                 continue
+            if status == "not checked":  # outside this run's selection (or the run was stopped)
+                continue
             statuses[status] += 1
             if status not in ("killed", "timeout", "skipped"):
                 surviving.append(f"{key} ({status})")
