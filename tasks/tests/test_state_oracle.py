@@ -251,4 +251,6 @@ def test_the_derivation_agrees_with_the_oracle_stored_and_on_the_fly_today_and_a
             for day in days:
                 expected = oracle.state_of(history, day, end_of(day), rules())
                 assert derived(task, day, stored=False) == expected, (f"as of {day}", history)
+                # As pages ask (stored=True): another day must never read today's stored states.
+                assert derived(task, day, stored=True) == expected, (f"as of {day}, as pages ask", history)
         transaction.set_rollback(True)
