@@ -40,7 +40,7 @@ LEADS = {
     "lead and collective": ("甲局", "各乡镇"),
 }
 MEMBERS = {"各乡镇": ("东镇", "西镇")}
-RESPONSIBLE = "丙局"
+RESPONSIBLE = ("丙局", "乙局")  # 乙局 only where it does not lead
 HOURS = st.sampled_from([0, 9, 15, 23])
 PERCENTS = st.one_of(st.sampled_from([0, 30, 50, 60, 90, 100]), st.integers(0, 100))
 
@@ -75,8 +75,9 @@ def task_histories(draw, ids):
     deadline = issued_on + datetime.timedelta(days=draw(st.integers(-5, 400)))
     leads = draw(st.sampled_from(sorted(LEADS)))
     lead_units = LEADS[leads]
+    # 乙局 shares the tasks it does not lead: its report there must not count as a lead's.
     reporters = sorted(
-        {*lead_units, *(m for lead in lead_units for m in MEMBERS.get(lead, ())), RESPONSIBLE} - {"各乡镇"}
+        {*lead_units, *(m for lead in lead_units for m in MEMBERS.get(lead, ())), *RESPONSIBLE} - {"各乡镇"}
     )
 
     reports, live = [], set()
@@ -173,7 +174,7 @@ def store(history, unit, liaison):
         document=make_document(issued_on=history.issued_on),
         deadline=history.deadline,
         lead=[unit[name] for name in history.leads],
-        responsible=[unit[RESPONSIBLE]],
+        responsible=[unit[name] for name in RESPONSIBLE if name not in history.leads],
     )
     for report in history.reports:
         ProgressReport.objects.create(
@@ -202,7 +203,7 @@ def store(history, unit, liaison):
             decided_at=extension.decided_at,
         )
     if history.milestones:
-        plan = UnitPlan.objects.create(task=task, unit=unit[RESPONSIBLE], updated_at=timezone.now())
+        plan = UnitPlan.objects.create(task=task, unit=unit["丙局"], updated_at=timezone.now())
         Milestone.objects.bulk_create(
             [Milestone(plan=plan, title=f"节点{n}", **dataclasses.asdict(m)) for n, m in enumerate(history.milestones)]
         )
