@@ -223,9 +223,7 @@ def public_tasks() -> QuerySet[Any, Any]:
     `latest_done`/`latest_period` come from the newest accepted report; nothing else of a
     report (problems, review comments, who submitted it) and nothing of the plans is read.
     """
-    accepted = ProgressReport.objects.filter(task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED).order_by(
-        "-period", "-reviewed_at", "-pk"
-    )
+    accepted = ProgressReport.objects.filter(task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED).newest_first()
     return (
         tasks_as_of()
         .annotate(
@@ -244,5 +242,5 @@ def public_reports(task: Task) -> QuerySet[ProgressReport]:
         ProgressReport.objects.filter(task=task, state=ProgressReport.State.ACCEPTED)
         .select_related("unit")
         .only("period", "done", "percent", "claims_complete", "unit__name", "task_id")
-        .order_by("-period", "-reviewed_at", "-pk")
+        .newest_first()
     )

@@ -137,9 +137,7 @@ def derivation(as_of: datetime.date) -> dict[str, Combinable]:
             output_field=models.BooleanField(),
         ),
         "derived_current_deadline": Coalesce(Subquery(approved_extension.values("new_deadline")[:1]), F("deadline")),
-        "derived_percent": Coalesce(
-            Subquery(accepted.order_by("-period", "-reviewed_at", "-pk").values("percent")[:1]), Value(0)
-        ),
+        "derived_percent": Coalesce(Subquery(accepted.newest_first().values("percent")[:1]), Value(0)),
         "derived_is_complete": Exists(accepted.filter(claims_complete=True)),
         "derived_has_progress": Exists(accepted),
         "derived_days_left": deadline - today,

@@ -265,7 +265,7 @@ def bulletin_rows(tasks, as_of):
     """
     accepted = ProgressReport.objects.filter(
         task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=end_of_day(as_of)
-    ).order_by("-period", "-reviewed_at", "-pk")
+    ).newest_first()
     return (
         tasks.select_related("document", "section", "subsection")
         # A document's whole text would be loaded again with every one of its tasks.
