@@ -80,7 +80,13 @@ MEANINGS = {
     "unreported": "test_unreported_true_lists_…, test_unreported_false_lists_…",
     "deadline_after": "test_deadline_after",
     "deadline_before": "test_deadline_before",
+    # The day the states are derived for, read by the view (test_views: test_task_list_as_of_gives_status_on_that_day).
+    "as_of": "test_the_as_of_field_narrows_nothing_by_itself",
 }
+
+
+def test_the_as_of_field_narrows_nothing_by_itself(world):
+    assert numbers(as_of="2021-07-01") == numbers()
 
 
 def test_every_parameter_has_a_test_of_its_meaning():
