@@ -20,6 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
 from .models import ProgressReport, Task, TaskUnit, Unit
+from .querysets import UnitQuerySet
 
 # Whoever sends a request: a signed-in user (the project's User) or AnonymousUser.
 AnyUser = User | AnonymousUser
@@ -66,7 +67,7 @@ def unit_has_task(unit: Unit, task: Task) -> bool:
     return Task.objects.for_unit(unit).filter(pk=task.pk).exists()
 
 
-def units_of_task(task: Task) -> QuerySet[Unit]:
+def units_of_task(task: Task) -> UnitQuerySet:
     """Units that may report or plan on `task`: those named on it and members of named collectives."""
     named = TaskUnit.objects.filter(task=task).values("unit")
     return Unit.objects.filter(pk__in=named) | Unit.objects.filter(collectives__in=named)
