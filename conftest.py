@@ -25,3 +25,9 @@ def _fast_password_hasher(settings):
     # PBKDF2's deliberate slowness protects real passwords; in tests that create and log in
     # users it is only dead time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _attachments_in_a_temporary_folder(settings, tmp_path_factory):
+    # Attachment files go to a folder of the test run, never the checkout's attachments/.
+    settings.GOVTASKS_ATTACHMENT_DIR = tmp_path_factory.mktemp("attachments")

@@ -368,7 +368,8 @@ def main():
         )
         flag = "  ← over 150 ms" if median > TARGET_MS else ""
         print(
-            f"{name[:44]:<44} {median:>8.0f} {p95:>8.0f} {runs:>3} {queries:>4}  {admin_cells}  {row['load']}{flag}", flush=True
+            f"{name[:44]:<44} {median:>8.0f} {p95:>8.0f} {runs:>3} {queries:>4}  {admin_cells}  {row['load']}{flag}",
+            flush=True,
         )
         if arguments.json:
             Path(arguments.json).write_text(json.dumps({"pages": rows}, indent=2, ensure_ascii=False))

@@ -104,3 +104,47 @@ def can_send_reminders(user):
 def can_assign_units(user, task):
     """Only the office assigns units, and only to meeting orders: a notice's units come from the notice."""
     return user.is_active and user.has_perm("tasks.add_taskunit") and task.source == Task.Source.MEETING
+
+
+# --- who answers for a task, and when it is done (tasks/closure/) -------------------------------------------------
+
+
+def can_request_closure(user, task):
+    """Only the 主办 unit's liaison asks to close a task (申请办结), with the permission to do so."""
+    from .closure.selectors import answers_for  # noqa: PLC0415 — closure.selectors imports models
+
+    return user.is_active and user.has_perm("tasks.add_closurerequest") and answers_for(liaison_unit(user), task)
+
+
+def can_decide_closures(user):
+    """The office checks 办结 requests (核查通过 / 退回) and reopens closed tasks."""
+    return user.is_active and user.has_perm("tasks.decide_closurerequest")
+
+
+def can_name_host(user):
+    """The office names which lead unit answers for a task (主办)."""
+    return is_office(user)
+
+
+def can_read_attachments(user, task):
+    """Files on a task's records: the office and leaders (tasks.view_attachment), and the liaisons of the
+    units holding the task — not another unit's liaison, though it reads the task itself."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    unit = liaison_unit(user)
+    if unit is not None and not is_office(user):
+        return unit_has_task(unit, task)
+    return user.has_perm("tasks.view_attachment")
+
+
+# --- leaders' instructions (tasks/instructions/) --------------------------------------------------------------
+
+
+def can_instruct(user):
+    """Leaders write instructions (领导批示); they change nothing else."""
+    return user.is_active and user.has_perm("tasks.add_leaderinstruction")
+
+
+def can_answer_instruction(user, instruction):
+    """The liaison of the unit an instruction is addressed to answers it."""
+    return can_act_for(user, instruction.unit) and user.has_perm("tasks.answer_leaderinstruction")

@@ -74,13 +74,14 @@ class TaskQuerySet(models.QuerySet):
         """Annotate the task's derived state as it stood at the end of `as_of` (default today).
 
         current_deadline: the deadline of the newest extension approved by then, else the document's.
-        percent, is_complete, has_progress: from reports accepted by then.
+        percent, has_progress: from the 主办 unit's reports accepted by then (see derivation()).
+        is_complete, closed_on: closed by the office (办结销号) by then and not reopened.
         expected (序时进度): the highest target of the plans' milestones due by then when the
         plans give targets, else pro rata between the document's date and the current deadline.
         gap: expected − percent. days_left: to the current deadline.
-        status: done / overdue / in progress / not started. light: see `light_rules`.
+        status: 按期办结 / 逾期办结 / 待核查 / overdue / in progress / not started. light: see `light_rules`.
         missed_milestone, unreported (aliases; with_light_reasons() selects them): a milestone
-        due before `as_of` and still not done; no lead unit has reported for the period due by
+        due before `as_of` and still not done; the 主办 unit has not reported for the period due by
         then (`reporting_period`).
 
         For today (and stored=True) they are read from the tasks' TaskState rows, which
@@ -100,6 +101,10 @@ class TaskQuerySet(models.QuerySet):
             **{name: F(f"derived_{name}") for name in ANNOTATED}
         )
 
+    def with_answering_unit(self):
+        """Annotate answering_unit_id: the 主办 unit (the one the office named, else the first lead unit)."""
+        return self.annotate(answering_unit_id=answering_unit())
+
     def with_light_reasons(self):
         """After with_progress(): annotate missed_milestone and not_reported, the reasons a page may give for a light."""
         return self.annotate(missed_milestone=F("missed_milestone"), not_reported=F("unreported"))
@@ -108,7 +113,7 @@ class TaskQuerySet(models.QuerySet):
 # What with_progress() gives: annotations every page selects, aliases only filters and
 # with_light_reasons() use. Both are the fields TaskState stores.
 ANNOTATED = ("current_deadline", "percent", "is_complete", "has_progress", "days_left", "expected", "gap")
-ANNOTATED += ("status", "light")
+ANNOTATED += ("status", "light", "closed_on")
 ALIASED = ("missed_milestone", "unreported")
 
 
@@ -122,39 +127,77 @@ def rules_key():
     return f"red>{red} yellow>={yellow} due<={due}"
 
 
+def answering_unit():
+    """The 主办 unit of the outer task, as an expression: Task.host_unit, else the first lead unit."""
+    from .models import TaskUnit  # noqa: PLC0415
+
+    first_lead = TaskUnit.objects.filter(task=OuterRef("pk"), role=TaskUnit.Role.LEAD).order_by("position")
+    return Coalesce(F("host_unit"), Subquery(first_lead.values("unit")[:1]), output_field=models.BigIntegerField())
+
+
+def by_answering_unit(unit_ref):
+    """Reports sent for the whole task: by the 主办 unit `unit_ref` (an OuterRef), or by a member of it when it
+    is a collective. The one rule of whose reports are the task's own (derivation, bulletin, public page)."""
+    return Q(unit=unit_ref) | Q(unit__collectives=unit_ref)
+
+
 def derivation(as_of):
-    """{derived_<name>: expression} of a task's state at the end of `as_of`, from its reports and dates."""
-    from .models import ExtensionRequest, Milestone, ProgressReport, Task, TaskUnit  # noqa: PLC0415
+    """{derived_<name>: expression} of a task's state at the end of `as_of`, from its reports and dates.
+
+    The one place of the supervision rules (README "Who answers for a task"):
+
+    - The task's figure is its 主办 unit's: the lead unit the office named (Task.host_unit), else
+      the first lead unit. Its latest accepted report gives the percent; when the 主办 is a
+      collective, the latest accepted report of any of its members. Other units' reports are
+      their own part (selectors.unit_progress) and never move the task's percent or status.
+    - A task is done only when the office closed it (办结销号: a ClosureRequest closed by then and
+      not reopened by then); closed after its current deadline it is 逾期办结. A request waiting
+      for the office's check makes it 待核查. A 100 % report alone closes nothing.
+    - The period's report is owed by the 主办 unit (or a member of a 主办 collective).
+    """
+    from .models import ClosureRequest, ExtensionRequest, Milestone, ProgressReport, Task  # noqa: PLC0415
 
     cutoff = end_of_day(as_of)
     period, report_due_on = reporting_period(as_of)
+    hosts_report = by_answering_unit(OuterRef("derived_host"))
     accepted = ProgressReport.objects.filter(
         task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=cutoff
-    )
+    ).filter(hosts_report)
     approved_extension = ExtensionRequest.objects.filter(
         task=OuterRef("pk"), state=ExtensionRequest.State.APPROVED, decided_at__lt=cutoff
     ).order_by("-decided_at", "-pk")
+    closed = (
+        ClosureRequest.objects.filter(
+            task=OuterRef("pk"),
+            state__in=[ClosureRequest.State.CLOSED, ClosureRequest.State.REOPENED],
+            decided_at__lt=cutoff,
+        )
+        .filter(Q(reopened_at__isnull=True) | Q(reopened_at__gte=cutoff))
+        .order_by("-decided_at", "-pk")
+    )
+    # Asked by then and not yet decided then (a request returned or closed later was still waiting).
+    waiting = ClosureRequest.objects.filter(task=OuterRef("pk"), requested_at__lt=cutoff).filter(
+        Q(decided_at__isnull=True) | Q(decided_at__gte=cutoff)
+    )
     # Milestones as the plans stood then: created by the cutoff and not yet removed.
     milestones = Milestone.objects.filter(plan__task=OuterRef("pk"), created_at__lt=cutoff).filter(
         Q(removed_at__isnull=True) | Q(removed_at__gte=cutoff)
     )
     targets = milestones.filter(percent__isnull=False)
     missed = milestones.filter(due_on__lt=as_of).filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
-    # A report counts for the period when a lead unit (or a member of a leading collective)
-    # sent it by the cutoff and it had not been returned by then.
-    reporter_leads = TaskUnit.objects.filter(task=OuterRef("task"), role=TaskUnit.Role.LEAD).filter(
-        Q(unit=OuterRef("unit")) | Q(unit__members=OuterRef("unit"))
-    )
+    # A report counts for the period when the 主办 unit (or a member of a 主办 collective) sent
+    # it by the cutoff and it had not been returned by then.
     reported = (
         ProgressReport.objects.filter(task=OuterRef("pk"), period__gte=period, submitted_at__lt=cutoff)
         .exclude(state=ProgressReport.State.RETURNED, reviewed_at__lt=cutoff)
-        .filter(Exists(reporter_leads))
+        .filter(hosts_report)
     )
     today = Value(day_number(as_of))
     start = DayNumber(F("document__issued_on"))
     deadline = DayNumber(F("derived_current_deadline"))
     status = Task.Status
     return {
+        "derived_host": answering_unit(),
         # Scalar subqueries with LIMIT, not EXISTS: PostgreSQL hashes an EXISTS over every
         # milestone even for a page of 50 rows (measured at 100,000 tasks, 180,000 milestones).
         # order_by(): any missed milestone will do, and Milestone's own ordering would join
@@ -178,7 +221,11 @@ def derivation(as_of):
         "derived_percent": Coalesce(
             Subquery(accepted.order_by("-period", "-reviewed_at", "-pk").values("percent")[:1]), Value(0)
         ),
-        "derived_is_complete": Exists(accepted.filter(claims_complete=True)),
+        "derived_closed_on": Subquery(closed.values("closed_on")[:1]),
+        "derived_is_complete": ExpressionWrapper(
+            Q(derived_closed_on__isnull=False), output_field=models.BooleanField()
+        ),
+        "derived_checking": Exists(waiting),
         "derived_has_progress": Exists(accepted),
         "derived_days_left": deadline - today,
         "derived_expected": Case(
@@ -189,7 +236,9 @@ def derivation(as_of):
         ),
         "derived_gap": F("derived_expected") - F("derived_percent"),
         "derived_status": Case(
-            When(derived_is_complete=True, then=Value(status.DONE)),
+            When(derived_closed_on__gt=F("derived_current_deadline"), then=Value(status.DONE_LATE)),
+            When(derived_closed_on__isnull=False, then=Value(status.DONE)),
+            When(derived_checking=True, then=Value(status.CHECKING)),
             When(derived_current_deadline__lt=as_of, then=Value(status.OVERDUE)),
             When(derived_has_progress=True, then=Value(status.IN_PROGRESS)),
             default=Value(status.NOT_STARTED),
@@ -202,7 +251,7 @@ def derivation(as_of):
 def light_rules(as_of):
     """The warning light (预警) of a task, from the other derived_* values; thresholds come from settings.
 
-    green: complete. red: past its deadline, a milestone missed, or more than
+    green: closed (按期 or 逾期办结: nothing left to warn about; the status tells them apart). red: past its deadline, a milestone missed, or more than
     GOVTASKS_LIGHT_RED_GAP points behind the expected progress. yellow: at least
     GOVTASKS_LIGHT_YELLOW_GAP points behind, the deadline within GOVTASKS_LIGHT_DUE_SOON_DAYS
     days, or not reported this period. green otherwise.

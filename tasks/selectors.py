@@ -34,6 +34,8 @@ Status = Task.Status
 Light = Task.Light
 Role = TaskUnit.Role
 
+# A task closed by the office (办结销号), on time or late.
+CLOSED = (Status.DONE, Status.DONE_LATE)
 DUE_SOON_DAYS = 30
 DASHBOARD_ROWS = 10
 
@@ -117,7 +119,7 @@ def units_with_counts(as_of=None, *, stored=True):
     """Units annotated with task counts as of `as_of` (default today).
 
     led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given
-    only to a collective it belongs to; total, done, overdue and red: over all the tasks of
+    only to a collective it belongs to; total, done (按期办结), done_late (逾期办结), overdue and red: over all the tasks of
     the unit — named directly or through a collective — the same rows the task list shows
     for ?unit=<name>&role=any, so a count and the list behind its link agree. The done,
     overdue and red tasks are found once, as uncorrelated subqueries the database hashes,
@@ -135,6 +137,7 @@ def units_with_counts(as_of=None, *, stored=True):
         via_collective=through_collectives_count(),
         total=reach_count(),
         done=reach_count(tasks.filter(status=Status.DONE).values("pk")),
+        done_late=reach_count(tasks.filter(status=Status.DONE_LATE).values("pk")),
         overdue=reach_count(tasks.filter(status=Status.OVERDUE).values("pk")),
         red=reach_count(tasks.filter(light=Light.RED).values("pk")),
     )
@@ -208,6 +211,8 @@ def _status_counts():
     return {
         "total": Count("pk"),
         "done": Count("pk", filter=Q(status=Status.DONE)),
+        "done_late": Count("pk", filter=Q(status=Status.DONE_LATE)),
+        "checking": Count("pk", filter=Q(status=Status.CHECKING)),
         "in_progress": Count("pk", filter=Q(status=Status.IN_PROGRESS)),
         "not_started": Count("pk", filter=Q(status=Status.NOT_STARTED)),
         "overdue": Count("pk", filter=Q(status=Status.OVERDUE)),
@@ -221,7 +226,7 @@ def _status_counts():
 def with_shares(figures):
     """Add whole-number percentages of the total for each status, for bars that add up to 100."""
     total = figures["total"] or 0
-    for key in ("done", "in_progress", "not_started", "overdue"):
+    for key in ("done", "done_late", "checking", "in_progress", "not_started", "overdue"):
         figures[f"{key}_share"] = round(figures[key] * 100 / total) if total else 0
     figures["average_percent"] = round(figures["average_percent"] or 0)
     return figures
@@ -257,7 +262,7 @@ def dashboard(as_of=None):
     shown = tasks_for_display(as_of)
     due_soon = (
         shown.filter(current_deadline__gte=as_of, current_deadline__lte=as_of + datetime.timedelta(days=DUE_SOON_DAYS))
-        .exclude(status=Status.DONE)
+        .exclude(status__in=CLOSED)
         .order_by("current_deadline", "number", "pk")
     )
     overdue = shown.filter(status=Status.OVERDUE).order_by("current_deadline", "number", "pk")

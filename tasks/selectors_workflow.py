@@ -25,7 +25,7 @@ from .models import (
     UnitLiaison,
     UnitPlan,
 )
-from .querysets import end_of_day, reporting_period
+from .querysets import by_answering_unit, end_of_day, reporting_period
 from .selectors import ordered_task_units
 
 MILESTONE_LOOKAHEAD_DAYS = 15
@@ -215,11 +215,14 @@ def public_tasks():
     `latest_done`/`latest_period` come from the newest accepted report; nothing else of a
     report (problems, review comments, who submitted it) and nothing of the plans is read.
     """
-    accepted = ProgressReport.objects.filter(task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED).order_by(
-        "-period", "-reviewed_at", "-pk"
+    accepted = (
+        ProgressReport.objects.filter(task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED)
+        .filter(by_answering_unit(OuterRef("answering_unit_id")))
+        .order_by("-period", "-reviewed_at", "-pk")
     )
     return (
         Task.objects.with_progress()
+        .with_answering_unit()
         .annotate(
             latest_done=Subquery(accepted.values("done")[:1]),
             latest_period=Subquery(accepted.values("period")[:1]),

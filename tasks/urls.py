@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import upload_views, views, views_public, views_workflow
+from .attachments import views as attachment_views
+from .closure import views as closure_views
 
 app_name = "tasks"
 
@@ -25,6 +27,12 @@ urlpatterns = [
     path("reviews/", views_workflow.review_queue, name="review_queue"),
     path("reminders/", views_workflow.reminders, name="reminders"),
     path("todo/", views_workflow.todo, name="todo"),
+    # Who answers for a task, and closing it (办结销号).
+    path("tasks/<int:pk>/host/", closure_views.task_host, name="task_host"),
+    path("tasks/<int:pk>/closure/", closure_views.closure_request, name="closure_request"),
+    path("tasks/<int:pk>/reopen/", closure_views.task_reopen, name="task_reopen"),
+    path("closures/<int:pk>/", closure_views.closure_detail, name="closure_detail"),
+    path("attachments/<int:pk>/", attachment_views.attachment_download, name="attachment_download"),
     # Information disclosure (信息公开): open without login when GOVTASKS_PUBLIC_DISCLOSURE is on.
     path("public/", views_public.public_task_list, name="public_task_list"),
     path("public/tasks/<int:pk>/", views_public.public_task_detail, name="public_task_detail"),
