@@ -14,6 +14,8 @@ ADDRESS ?= 127.0.0.1:8000
 DOCUMENTS ?= fixtures/changjiang-2021.txt
 ADMIN_USERNAME ?= admin
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core (PYTEST_WORKERS=0 runs in one process, e.g. to debug).
+PYTEST_WORKERS ?= auto
 
 # Debian packages: gettext compiles the translations; Chromium and a CJK font drive and
 # render the browser tests (without the font every Chinese character is a box).
@@ -50,8 +52,8 @@ run: run-packages setup messages
 # pytest exits 5 when it collected no test: a suite that ran nothing must not pass.
 test: test-packages setup messages
 	$(MANAGE) makemigrations --check --dry-run
-	@echo "$(BIN)/pytest $(PYTEST_ARGS)"; \
-	status=0; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
+	@echo "$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)"; \
+	status=0; $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "*** pytest collected no tests: treated as a failure" >&2; fi; \
 	exit $$status
 

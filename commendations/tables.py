@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from govtasks.tables import BaseTable
+from core.tables import BaseTable
 from tasks.templatetags.task_tags import fulldate
 
 from .models import Decision

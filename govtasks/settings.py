@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "tasks",
     "commendations",
     "meetings",
+    # manage.py generate_demo (synthetic data for demos and bench/run.py); no models, no URLs.
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -26,8 +26,9 @@ from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from tasks import roles, services  # noqa: E402
+from tasks import roles  # noqa: E402
 from tasks.models import Document, Task, Unit, UnitAlias  # noqa: E402
+from tasks.progress import services  # noqa: E402
 
 SOURCE = Path("fixtures") / "changjiang-2021.txt"
 

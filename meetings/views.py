@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from govtasks.generic import ObjectListView
+from core.generic import ObjectListView
 
 from . import selectors
 from .filtersets import MeetingFilterSet

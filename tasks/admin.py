@@ -3,7 +3,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from . import services
 from .models import (
     Document,
     ExtensionRequest,
@@ -19,6 +18,7 @@ from .models import (
     UnitLiaison,
     UnitPlan,
 )
+from .progress import services
 
 
 class UnitAliasInline(admin.TabularInline):

@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from govtasks.generic import BootstrapFilterForm
+from core.generic import BootstrapFilterForm
 
 from .forms import TaskFilterForm, UnitNameField
 from .models import Task, Unit, UnitAlias

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from govtasks.generic import BootstrapFilterForm
+from core.generic import BootstrapFilterForm
 
 from .models import Unit
 

@@ -563,6 +563,32 @@ class LeaderInstruction(models.Model):
         return self.replied_at is None
 
 
+class Publication(models.Model):
+    """What the public disclosure page (信息公开) says of a task: the office's own wording of its progress
+    (公开稿), and whether it is published. A task without a published one is not on the public page;
+    units' reports never are. Written only by tasks/public/services.py."""
+
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="publication", verbose_name=_("任务"))
+    text = models.TextField(_("公开稿"), blank=True)
+    is_published = models.BooleanField(_("已公开"), default=False)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("修改时间"))
+
+    class Meta:
+        verbose_name = _("信息公开")
+        verbose_name_plural = _("信息公开")
+        indexes = [models.Index(fields=["is_published", "task"], name="publication_published")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False), name="publication_published_dated"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} {'✓' if self.is_published else '—'}"
+
+
 def attachment_storage():
     """Where attachment files live (tasks/attachments/storage.py); a callable, so settings are read at run time."""
     from .attachments.storage import attachment_storage as storage  # noqa: PLC0415 — the package imports models
@@ -668,6 +694,8 @@ class TaskEvent(models.Model):
         TASK_REOPENED = "task_reopened", _("重新打开任务")
         INSTRUCTED = "instructed", _("领导批示")
         INSTRUCTION_ANSWERED = "instruction_answered", _("答复领导批示")
+        PUBLISHED = "published", _("信息公开")
+        UNPUBLISHED = "unpublished", _("撤回公开")
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -703,7 +731,7 @@ class TaskStamp(models.Model):
     its reports, extensions, plans and milestones, units, deadline, document date, the members
     of a collective on it) adds this row or bumps its `n` (migrations 0004 and 0006), however
     the change was made — a service, the admin, an import, a bulk update, raw SQL.
-    task_states.ensure_fresh() derives those tasks again and removes their rows.
+    store.ensure_fresh() derives those tasks again and removes their rows.
     """
 
     # No database foreign key: a task's delete cascades to rows whose triggers stamp it again.
@@ -737,7 +765,7 @@ class TaskState(models.Model):
     """A task's derived state (querysets.with_progress) today, stored so that pages read it
     instead of deriving it from the reports for every task on every request.
 
-    Kept true by task_states.ensure_fresh() before every read: all of them again on another
+    Kept true by store.ensure_fresh() before every read: all of them again on another
     day or under other light thresholds (TaskStateDay), the changed tasks (TaskStamp) otherwise.
     """
 
@@ -773,7 +801,7 @@ class TaskState(models.Model):
 
 class TaskReach(models.Model):
     """A unit a task reaches — named on it, or a member of a collective named on it — as stored
-    with today's task states (tasks/unit_tallies.py). 0/1 flags, so that sums count tasks."""
+    with today's task states (tasks/state/tallies.py). 0/1 flags, so that sums count tasks."""
 
     # One index, the key: rebuilding a province's 955,000 pairs took 11 s with four, 4 s with it.
     pk = models.CompositePrimaryKey("task", "unit")
@@ -790,7 +818,7 @@ class TaskReach(models.Model):
 
 
 class UnitTally(models.Model):
-    """A unit's task counts today, kept with the stored task states (tasks/unit_tallies.py): what
+    """A unit's task counts today, kept with the stored task states (tasks/state/tallies.py): what
     selectors.units_with_counts() derives, for the unit list and the dashboard's lagging units."""
 
     unit = models.OneToOneField(

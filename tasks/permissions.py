@@ -148,3 +148,8 @@ def can_instruct(user):
 def can_answer_instruction(user, instruction):
     """The liaison of the unit an instruction is addressed to answers it."""
     return can_act_for(user, instruction.unit) and user.has_perm("tasks.answer_leaderinstruction")
+
+
+def can_publish(user):
+    """The office decides what the public disclosure page says (信息公开)."""
+    return is_office(user)

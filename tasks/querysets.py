@@ -3,7 +3,7 @@
 A task's status, percent and warning light are never typed: `with_progress()` derives
 them in SQL from accepted reports and dates, so they can be filtered, sorted and counted
 on any page, "as of" any date. For today they are read from TaskState rows that
-task_states.ensure_fresh() keeps true (tasks/task_states.py).
+store.ensure_fresh() keeps true (tasks/state/store.py).
 """
 
 import datetime
@@ -85,14 +85,14 @@ class TaskQuerySet(models.QuerySet):
         then (`reporting_period`).
 
         For today (and stored=True) they are read from the tasks' TaskState rows, which
-        task_states.ensure_fresh() first makes hold; for another day, or with stored=False,
+        store.ensure_fresh() first makes hold; for another day, or with stored=False,
         they are derived from the reports here and now.
         """
         as_of = as_of or timezone.localdate()
         if stored and is_today(as_of):
-            from . import task_states  # noqa: PLC0415 — task_states imports this module
+            from .state import store  # noqa: PLC0415 — the store imports this module
 
-            task_states.ensure_fresh(as_of)
+            store.ensure_fresh(as_of)
             return self.alias(**{name: F(f"state__{name}") for name in ALIASED}).annotate(
                 **{name: F(f"state__{name}") for name in ANNOTATED}
             )

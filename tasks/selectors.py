@@ -26,9 +26,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from . import task_states, unit_tallies
 from .models import Document, ProgressReport, Section, Task, TaskState, TaskUnit, Unit
 from .querysets import end_of_day, is_today
+from .state import store, tallies
 
 Status = Task.Status
 Light = Task.Light
@@ -123,12 +123,12 @@ def units_with_counts(as_of=None, *, stored=True):
     the unit — named directly or through a collective — the same rows the task list shows
     for ?unit=<name>&role=any, so a count and the list behind its link agree. The done,
     overdue and red tasks are found once, as uncorrelated subqueries the database hashes,
-    not derived again for each unit. Today's are read from the stored tallies (unit_tallies.py)
+    not derived again for each unit. Today's are read from the stored tallies (state/tallies.py)
     unless stored=False.
     """
     if stored and is_today(as_of):
-        task_states.ensure_fresh()
-        return Unit.objects.annotate(**{name: Coalesce(F(f"tally__{name}"), 0) for name in unit_tallies.TALLIED})
+        store.ensure_fresh()
+        return Unit.objects.annotate(**{name: Coalesce(F(f"tally__{name}"), 0) for name in tallies.TALLIED})
     tasks = Task.objects.with_progress(as_of, stored=stored)
     links = TaskUnit.objects.filter(unit=OuterRef("pk"))
     return Unit.objects.annotate(

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from govtasks.tables import BaseTable
+from core.tables import BaseTable
 
 from .models import Task, TaskUnit, Unit
 from .templatetags.task_tags import fulldate, light_badge, percent_bar, status_badge

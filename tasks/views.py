@@ -16,16 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from govtasks.generic import Exporter, ObjectListView
+from core.generic import Exporter, ObjectListView
 
-from . import permissions, selectors, selectors_workflow
-from .bulletin import write_bulletin
+from . import permissions, selectors
 from .closure import selectors as closure_selectors
 from .filtersets import TaskFilterSet, UnitFilterSet
+from .instructions.selectors import open_instructions, task_instructions
 from .models import Document, Task, TaskUnit, Unit
+from .progress import selectors as progress_selectors
 from .querysets import read_as_of
-from .sheets import XLSX_CONTENT_TYPE
 from .tables import TaskTable, UnitTable
+from .workbooks.bulletin import write_bulletin
+from .workbooks.cells import XLSX_CONTENT_TYPE
 
 
 def as_of_from(request, params):
@@ -77,7 +79,7 @@ def task_detail(request, pk):
     task = get_object_or_404(
         selectors.tasks_for_display(as_of, permissions.tasks_visible_to(request.user))
         .with_light_reasons()
-        .select_related("section", "subsection", "host_unit")
+        .select_related("section", "subsection", "host_unit", "publication")
         .prefetch_related("task_units__unit__members"),
         pk=pk,
     )
@@ -107,7 +109,7 @@ def task_detail(request, pk):
         "responsible_links": [link for link in task.task_units.all() if link.role == TaskUnit.Role.RESPONSIBLE],
         "days_overdue": max(0, -task.days_left),
         "reports": task.reports.select_related("unit", "submitted_by", "reviewed_by"),
-        "workflow": selectors_workflow.task_workflow(task, request.user, as_of),
+        "workflow": progress_selectors.task_workflow(task, request.user, as_of),
         "previous_url": sibling_url(previous_pk),
         "next_url": sibling_url(next_pk),
         "back_url": reverse("tasks:task_list") + (f"?{back.urlencode()}" if back else ""),
@@ -133,6 +135,10 @@ def closure_context(task, user, as_of):
         "can_decide_closures": permissions.can_decide_closures(user),
         "can_reopen": closure is not None and closure.state == "closed" and permissions.can_decide_closures(user),
         "can_name_host": len(leads) > 1 and permissions.can_name_host(user),
+        "instructions": list(task_instructions(task)),
+        "publication": getattr(task, "publication", None),
+        "can_publish": permissions.can_publish(user),
+        "can_instruct": permissions.can_instruct(user),
     }
 
 
@@ -175,6 +181,8 @@ class UnitListView(ObjectListView):
 
 
 UNIT_PAGE_ROWS = 20
+# Open leaders' instructions the office sees on its dashboard, oldest first.
+DASHBOARD_INSTRUCTIONS = 10
 
 
 def unit_detail(request, pk):
@@ -207,7 +215,9 @@ def dashboard(request):
     context = selectors.dashboard(as_of)
     unit = permissions.liaison_unit(request.user)
     if unit is not None:
-        context["todo"] = selectors_workflow.unit_todo(unit, as_of)
+        context["todo"] = progress_selectors.unit_todo(unit, as_of)
     if permissions.can_review_reports(request.user):
-        context["waiting"] = selectors_workflow.office_counts()
+        context["waiting"] = progress_selectors.office_counts()
+    if permissions.is_office(request.user):
+        context["open_instructions"] = list(open_instructions()[:DASHBOARD_INSTRUCTIONS])
     return render(request, "tasks/dashboard.html", context)

@@ -21,7 +21,7 @@ def snapshot():
     """{table: sorted rows} of every table Django manages, link tables included, but the derived ones.
 
     TaskStamp counts the changes a database has seen and TaskState caches derived values
-    (tasks/task_states.py): a restore rebuilds them, it does not copy them.
+    (tasks/state/store.py): a restore rebuilds them, it does not copy them.
     """
     derived = {model._meta.db_table for model in apps.get_models() if getattr(model, "derived", False)}
     tables = set(connection.introspection.django_table_names(only_existing=True, include_views=False)) - derived
@@ -139,7 +139,7 @@ def test_attachment_files_travel_with_the_backup_and_a_missing_one_is_reported(t
     evidence = b"%PDF-1.4\n%evidence\n%%EOF\n"
     files = [check_file(SimpleUploadedFile(name, evidence + name.encode())) for name in ("一.pdf", "二.pdf")]
     closure = closure_request_submit(
-        task=world.task, unit=world.unit, actor=world.liaison, summary="已完成", files=files
+        task=world.future_task, unit=world.unit, actor=world.liaison, summary="已完成", files=files
     )
     kept, lost = closure.attachments.order_by("pk")
     lost.file.storage.delete(lost.file.name)
@@ -151,7 +151,7 @@ def test_attachment_files_travel_with_the_backup_and_a_missing_one_is_reported(t
     kept.file.storage.delete(kept.file.name)
     call_command("restore_data", str(path))
     out, err = capsys.readouterr()
-    assert "1个附件文件" in out and lost.file.name in err
+    assert "2个附件文件" in out and lost.file.name in err  # the world's own evidence file and this one
     restored = Attachment.objects.get(pk=kept.pk)
     with restored.file.open("rb") as handle:
         assert handle.read() == evidence + "一.pdf".encode()

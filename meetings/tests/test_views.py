@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from commendations.models import Decision, Enterprise
 from meetings.models import AgendaItem, EnterpriseMention, Meeting, MeetingOrder
-from tasks import task_states
 from tasks.models import Document, Task, TaskUnit, Unit
+from tasks.state import store
 
 pytestmark = pytest.mark.django_db
 
@@ -294,7 +294,7 @@ def test_meeting_detail_query_count_does_not_grow_with_items(staff_client, unit,
     small, large = build(1, 2), build(2, 50)
     # session, user, meeting, agenda items, mentions, order tasks, their units,
     # and the user's and groups' permissions (whether to offer "分配承办单位")
-    task_states.ensure_fresh()  # storing the new tasks' states is counted in tasks/tests/test_task_states.py
+    store.ensure_fresh()  # storing the new tasks' states is counted in tasks/tests/test_state_store.py
     for meeting in (small, large):
         # + one to see the stored task states hold
         with django_assert_max_num_queries(10):

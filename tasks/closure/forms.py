@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..attachments.files import ACCEPTED_EXTENSIONS, check_files
-from ..forms_workflow import TEXTAREA, BootstrapForm, UnitChoiceField, VersionField
 from ..models import Unit
+from ..progress.forms import TEXTAREA, BootstrapForm, UnitChoiceField, VersionField
 
 
 class MultipleFileInput(forms.ClearableFileInput):

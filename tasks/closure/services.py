@@ -15,7 +15,7 @@ from .. import permissions
 from ..attachments.files import CheckedFile
 from ..attachments.services import attach
 from ..models import ClosureRequest, Task, TaskEvent, TaskUnit, Unit
-from ..services import Conflict, display_name, record, require_text, shown
+from ..progress.services import Conflict, display_name, record, require_text, shown
 from .selectors import answering_unit, answers_for
 
 Event = TaskEvent.Kind

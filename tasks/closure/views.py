@@ -1,7 +1,7 @@
 """Pages of who answers for a task and of closing it: name the 主办, 申请办结, 核查 / 销号 / 退回, reopen.
 
 Each view checks access with permissions.py, parses a form, calls one service and renders; as in
-views_workflow.py a refusal re-renders the form with the service's message and a conflict answers 409.
+progress/views.py a refusal re-renders the form with the service's message and a conflict answers 409.
 """
 
 from functools import partial
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..attachments.uploads import limit_upload_size
 from ..models import ClosureRequest, Task, TaskUnit
-from ..views_workflow import call_service, decide, page_status, task_url
+from ..progress.views import call_service, decide, page_status, task_url
 from . import services
 from .forms import ClosureDecisionForm, ClosureRequestForm, HostForm, ReopenForm
 from .selectors import answering_unit

@@ -13,10 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from tasks import task_states
-from tasks.bulletin import SummaryFacts, draft_summary, write_bulletin
 from tasks.models import ExtensionRequest, Task
 from tasks.selectors import tasks_for_display
+from tasks.state import store
 from tasks.tests.factories import (
     AS_OF,
     at,
@@ -27,6 +26,7 @@ from tasks.tests.factories import (
     make_task,
     make_unit,
 )
+from tasks.workbooks.bulletin import SummaryFacts, draft_summary, write_bulletin
 
 pytestmark = pytest.mark.django_db
 
@@ -425,7 +425,7 @@ def test_list_export_query_count_does_not_grow(client):
         Task.objects.all().delete()
         for number in range(1, n + 1):
             make_task(number, section=section, lead=[unit])
-        task_states.ensure_fresh()  # storing the new tasks' states is counted in test_task_states.py
+        store.ensure_fresh()  # storing the new tasks' states is counted in test_state_store.py
         with CaptureQueriesContext(connection) as captured:
             response = client.get(reverse("tasks:task_list"), {"export": "xlsx"})
             b"".join(response.streaming_content)

@@ -17,11 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from tasks import roles, selectors, services, task_states
+from tasks import roles, selectors
 from tasks.attachments.files import check_file
 from tasks.closure import services as closure_services
 from tasks.closure.selectors import unit_progress
 from tasks.models import Attachment, ClosureRequest, Document, Task, TaskEvent, Unit, UnitTally
+from tasks.progress import services
+from tasks.state import store
 from tasks.tests.people import make_user
 
 pytestmark = pytest.mark.django_db
@@ -190,7 +192,7 @@ def test_task_3_without_a_file_is_refused_with_a_file_it_waits_then_is_closed_la
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert "逾期办结" in dashboard
     # Unit tallies: stored equal derived; every lead unit of task 3 counts it as closed late.
-    task_states.ensure_fresh()
+    store.ensure_fresh()
     stored = {unit_id: late for unit_id, late in UnitTally.objects.values_list("unit_id", "done_late")}
     derived = dict(selectors.units_with_counts(stored=False).values_list("pk", "done_late"))
     assert {k: v for k, v in stored.items() if v} == {k: v for k, v in derived.items() if v}

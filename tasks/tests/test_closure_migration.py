@@ -18,7 +18,7 @@ from django.core.serializers import python as python_serializer
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from govtasks import backup
+from core import backup
 from tasks.models import ClosureRequest, Document, ProgressReport, Task, TaskEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

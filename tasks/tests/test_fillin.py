@@ -9,17 +9,17 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from tasks.fillin import check_fillin, read_fillin, record_fillin, write_fillin
 from tasks.importers.report import SourceError
 from tasks.models import ProgressReport, TaskEvent
+from tasks.progress.services import progress_report_submit
 from tasks.querysets import first_of_month
-from tasks.services import progress_report_submit
 from tasks.tests.factories import make_report, make_task
 from tasks.tests.people import make_workflow_world
+from tasks.workbooks.fillin import check_fillin, read_fillin, record_fillin, write_fillin
 
 pytestmark = pytest.mark.django_db
 
-# Columns of the sheet (see tasks.fillin.COLUMNS).
+# Columns of the sheet (see tasks.workbooks.fillin.COLUMNS).
 NUMBER, DOCUMENT, TEXT, ROLE, DEADLINE, LAST, DONE, PROBLEMS, NEXT, PERCENT, CLAIMS, TASK_ID = "ABCDEFGHIJKL"
 FIRST_TASK_ROW = 4
 

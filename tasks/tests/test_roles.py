@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from tasks import services
 from tasks.models import ProgressReport, TaskEvent
+from tasks.progress import services
 from tasks.tests.factories import make_unit
 from tasks.tests.people import make_user, make_workflow_world
 

@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tasks import services
 from tasks.models import ExtensionRequest, Milestone, ProgressReport, Reminder, Task, TaskEvent, TaskUnit, UnitPlan
-from tasks.services import Conflict, MilestoneInput
+from tasks.progress import services
+from tasks.progress.services import Conflict, MilestoneInput
 from tasks.tests.factories import make_unit
 from tasks.tests.people import make_user, make_workflow_world
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from commendations.models import Enterprise, EnterpriseAlias
 from meetings.models import Meeting
-from tasks import task_states
 from tasks.models import Document, Task
+from tasks.state import store
 from tasks.tests.factories import (
     at,
     make_document,
@@ -408,8 +408,8 @@ def add_tasks(first, count, document, section, units):
 
 def queries(client, url):
     # The first read after a change stores the changed tasks' states: a cost of its own,
-    # constant too (tasks/tests/test_task_states.py); counted here is the page.
-    task_states.ensure_fresh()
+    # constant too (tasks/tests/test_state_store.py); counted here is the page.
+    store.ensure_fresh()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)

@@ -97,6 +97,14 @@ RULES = {
     # Evidence files: the office, leaders and the units holding the task; another unit's liaison is
     # told the file does not exist.
     "tasks:attachment_download": {"GET": row(other_liaison=404), "POST": same(405)},
+    # Leaders write instructions (the superuser may too); the 主办 unit's liaison answers them.
+    "tasks:instruction_write": {
+        "GET": row(office=403, liaison=403, other_liaison=403),
+        "POST": row(office=403, liaison=403, other_liaison=403),
+    },
+    "tasks:instruction_detail": {"GET": READ, "POST": TASK_UNIT_LIAISON},
+    # Only the office decides what the public page says.
+    "tasks:publication_edit": {"GET": OFFICE, "POST": OFFICE},
     # POST records a reminder and goes back to the list (here: no unit chosen, nothing recorded).
     "tasks:reminders": {
         "GET": OFFICE,

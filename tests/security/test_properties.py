@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from tasks.fillin import read_fillin, write_fillin
 from tasks.importers import import_sources, parse_text
 from tasks.importers.docx import parse_docx
 from tasks.importers.report import SourceError
 from tasks.importers.uploads import parse_upload
 from tasks.importers.xlsx import parse_xlsx
 from tasks.models import Document, Task, TaskUnit, Unit, UnitAlias
+from tasks.workbooks.fillin import read_fillin, write_fillin
 from tests.world import FIXTURE_2021
 
 SOURCE_LINES = (FIXTURE_2021.parent / "changjiang-2021.txt").read_text(encoding="utf-8").splitlines()

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from commendations.models import Decision, Enterprise
-from govtasks.generic import ObjectListView
+from core.generic import ObjectListView
 from meetings.models import Meeting
 
 
@@ -83,6 +83,9 @@ def path_values(world):
         "tasks:task_reopen": {"pk": world.task.pk},
         "tasks:closure_detail": {"pk": world.closure.pk},
         "tasks:attachment_download": {"pk": world.attachment.pk},
+        "tasks:instruction_write": {"pk": world.task.pk},
+        "tasks:instruction_detail": {"pk": world.instruction.pk},
+        "tasks:publication_edit": {"pk": world.task.pk},
         "tasks:public_task_detail": {"pk": world.task.pk},
         "commendations:decision_detail": {"pk": Decision.objects.first().pk},
         "commendations:enterprise_detail": {"pk": Enterprise.objects.first().pk},

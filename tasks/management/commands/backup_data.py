@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from govtasks.backup import write_backup
+from core.backup import write_backup
 
 
 class Command(BaseCommand):

@@ -13,9 +13,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.crypto import get_random_string
 
-from tasks import roles, services
+from tasks import roles
 from tasks.management.commands.create_admin import PASSWORD_ALPHABET, PASSWORD_LENGTH
 from tasks.models import Unit
+from tasks.progress import services
 
 ROLES = {"liaison": roles.LIAISON, "office": roles.OFFICE, "leader": roles.LEADER, "admin": roles.ADMINISTRATORS}
 

@@ -13,9 +13,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from tasks.bulletin import write_bulletin
 from tasks.filtersets import TaskFilterSet
 from tasks.selectors import tasks_for_display
+from tasks.workbooks.bulletin import write_bulletin
 
 from .export_tasks import find_unit
 

@@ -1,4 +1,4 @@
-"""Store today's derived state of every task (tasks/task_states.py); for a cron job just after midnight.
+"""Store today's derived state of every task (tasks/state/store.py); for a cron job just after midnight.
 
 The first page read of a day does the same; running this first spares that visitor the wait on a
 large database. With the states already stored for today it only stores the tasks changed since;
@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from tasks import task_states
+from tasks.state import store
 
 
 class Command(BaseCommand):
@@ -25,5 +25,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        stored = task_states.refresh() if options["all"] else task_states.ensure_fresh()
+        stored = store.refresh() if options["all"] else store.ensure_fresh()
         self.stdout.write(f"{stored:,} task states stored in {time.monotonic() - started:.1f} s.")

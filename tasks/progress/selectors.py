@@ -1,0 +1,230 @@
+"""Reads of the workflow: what each unit owes this period, its to-do list, the office's queues,
+a task's plans and timeline, and the public disclosure list.
+
+Each function costs a fixed number of queries whatever the number of tasks, units or
+reports (the tests assert the ceilings).
+"""
+
+import dataclasses
+import datetime
+from collections import defaultdict
+
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from .. import permissions
+from ..closure.selectors import waiting_closures
+from ..instructions.selectors import open_instructions
+from ..models import (
+    ExtensionRequest,
+    Milestone,
+    ProgressReport,
+    Reminder,
+    Task,
+    TaskEvent,
+    TaskUnit,
+    Unit,
+    UnitLiaison,
+    UnitPlan,
+)
+from ..querysets import end_of_day, reporting_period
+from ..selectors import ordered_task_units
+
+MILESTONE_LOOKAHEAD_DAYS = 15
+
+
+@dataclasses.dataclass
+class Duties:
+    """What one unit owes on `as_of`: tasks it leads and has not reported for the period, tasks overdue."""
+
+    unit: Unit
+    to_report: list = dataclasses.field(default_factory=list)
+    overdue: list = dataclasses.field(default_factory=list)
+    reminders: list = dataclasses.field(default_factory=list)
+    liaisons: list = dataclasses.field(default_factory=list)
+
+    @property
+    def outstanding(self):
+        return bool(self.to_report or self.overdue)
+
+
+def counted_report_pairs(period, cutoff):
+    """(task id, unit id) of reports that count for `period` at `cutoff`: sent by then, not returned by then."""
+    return set(
+        ProgressReport.objects.filter(period__gte=period, submitted_at__lt=cutoff)
+        .exclude(state=ProgressReport.State.RETURNED, reviewed_at__lt=cutoff)
+        .values_list("task_id", "unit_id")
+    )
+
+
+def unit_duties(as_of=None, units=None):
+    """{unit id: Duties} for `units` (default: every unit that is not a collective), as of `as_of`.
+
+    A unit must report each period on the tasks it leads, directly or through a collective
+    it belongs to (the lead unit answers for a task); it sees as overdue every task it leads
+    or shares that is past its deadline and not complete. Six queries in all.
+    """
+    as_of = as_of or timezone.localdate()
+    period, due_on = reporting_period(as_of)
+    if units is None:
+        units = list(Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).order_by("name"))
+    unit_ids = {unit.pk for unit in units}
+    collectives_of = defaultdict(set)
+    for collective_id, member_id in Unit.members.through.objects.filter(to_unit__in=unit_ids).values_list(
+        "from_unit_id", "to_unit_id"
+    ):
+        collectives_of[member_id].add(collective_id)
+    links = defaultdict(list)  # unit id → [(task id, role)]
+    for task_id, unit_id, role in TaskUnit.objects.values_list("task_id", "unit_id", "role"):
+        links[unit_id].append((task_id, role))
+    tasks = {
+        task.pk: task
+        for task in Task.objects.with_progress(as_of)
+        .select_related("document")
+        .order_by("document__issued_on", "number", "pk")
+    }
+    reported = counted_report_pairs(period, end_of_day(as_of))
+    duties = {unit.pk: Duties(unit) for unit in units}
+    for reminder in Reminder.objects.filter(unit__in=unit_ids, period=period, sent_at__lt=end_of_day(as_of)).order_by(
+        "sent_at", "pk"
+    ):
+        duties[reminder.unit_id].reminders.append(reminder)
+    for liaison in UnitLiaison.objects.filter(unit__in=unit_ids, user__is_active=True).select_related("user"):
+        duties[liaison.unit_id].liaisons.append(liaison.user)
+    for unit in units:
+        reach = {}
+        for holder in (unit.pk, *collectives_of[unit.pk]):
+            for task_id, role in links[holder]:
+                # Leading a task directly or through a collective outweighs sharing it.
+                if reach.get(task_id) != TaskUnit.Role.LEAD:
+                    reach[task_id] = role
+        for task in tasks.values():
+            role = reach.get(task.pk)
+            if role is None:
+                continue
+            if role == TaskUnit.Role.LEAD and not task.is_complete and task.document.issued_on <= due_on:
+                if (task.pk, unit.pk) not in reported:
+                    duties[unit.pk].to_report.append(task)
+            if task.status == Task.Status.OVERDUE:
+                duties[unit.pk].overdue.append(task)
+    return duties
+
+
+def reminder_overview(as_of=None):
+    """(period, [Duties]) for the reminders page: units that owe something first, most owed first."""
+    as_of = as_of or timezone.localdate()
+    period, _due_on = reporting_period(as_of)
+    duties = [d for d in unit_duties(as_of).values() if d.outstanding]
+    duties.sort(key=lambda d: (-len(d.overdue) - len(d.to_report), d.unit.name))
+    return period, duties
+
+
+def unit_todo(unit, as_of=None):
+    """A liaison's to-do list for its unit: what to report, to correct, to finish, and what waits for the office."""
+    as_of = as_of or timezone.localdate()
+    period, due_on = reporting_period(as_of)
+    duties = unit_duties(as_of, units=[unit])[unit.pk]
+    reports = ProgressReport.objects.filter(unit=unit).select_related("task", "reviewed_by")
+    milestones = (
+        Milestone.objects.filter(plan__unit=unit, removed_at__isnull=True, done_on__isnull=True)
+        .filter(due_on__lte=as_of + datetime.timedelta(days=MILESTONE_LOOKAHEAD_DAYS))
+        .select_related("plan__task")
+        .order_by("due_on", "pk")
+    )
+    return {
+        "unit": unit,
+        "period": period,
+        "report_due_on": due_on,
+        "duties": duties,
+        "returned": reports.filter(state=ProgressReport.State.RETURNED, resubmission__isnull=True).order_by(
+            "-reviewed_at", "-pk"
+        ),
+        "awaiting_review": reports.filter(state=ProgressReport.State.SUBMITTED).order_by("-submitted_at", "-pk"),
+        "milestones": milestones,
+        "extensions": ExtensionRequest.objects.filter(unit=unit, state=ExtensionRequest.State.PENDING).select_related(
+            "task"
+        ),
+        "instructions": open_instructions(unit),
+        "as_of": as_of,
+    }
+
+
+def review_queue():
+    """What waits for the office: submitted reports (oldest first) and pending extension requests."""
+    return {
+        "reports": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
+        .select_related("task", "unit", "submitted_by", "resubmission_of")
+        .order_by("submitted_at", "pk"),
+        "extensions": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
+        .select_related("task", "unit", "requested_by")
+        .order_by("requested_at", "pk"),
+        "closures": waiting_closures(),
+    }
+
+
+def office_counts():
+    """How many reports and extension requests wait for the office (for the dashboard)."""
+    return {
+        "reports_waiting": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED).count(),
+        "extensions_waiting": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).count(),
+        "closures_waiting": waiting_closures().count(),
+    }
+
+
+def live_milestones():
+    return Prefetch("milestones", queryset=Milestone.objects.filter(removed_at__isnull=True).order_by("due_on", "pk"))
+
+
+def task_workflow(task, user, as_of=None):
+    """The workflow part of a task's page: plans, timeline, what `user` may do here."""
+    unit = permissions.liaison_unit(user)
+    may_edit = permissions.can_edit_task(user, task)
+    plans = list(
+        UnitPlan.objects.filter(task=task).select_related("unit", "updated_by").prefetch_related(live_milestones())
+    )
+    events = (
+        TaskEvent.objects.filter(task=task)
+        .select_related("actor", "unit", "report", "extension")
+        .order_by("-at", "-pk")
+    )
+    if as_of:
+        events = events.filter(at__lt=end_of_day(as_of))
+    extensions = list(ExtensionRequest.objects.filter(task=task).select_related("unit", "requested_by", "decided_by"))
+    own_unit = unit if unit is not None and may_edit else None
+    plan_units = (
+        list(permissions.units_of_task(task).exclude(kind=Unit.Kind.COLLECTIVE).distinct().order_by("name"))
+        if permissions.is_office(user) and user.has_perm("tasks.change_unitplan")
+        else []
+    )
+    return {
+        "plans": plans,
+        "events": events,
+        "extensions": extensions,
+        "pending_extension": next((e for e in extensions if e.state == ExtensionRequest.State.PENDING), None),
+        "own_unit": own_unit,
+        "own_plan": next((plan for plan in plans if own_unit and plan.unit_id == own_unit.pk), None),
+        "can_submit_report": own_unit is not None and user.has_perm("tasks.add_progressreport"),
+        "can_edit_own_plan": own_unit is not None and user.has_perm("tasks.change_unitplan"),
+        "can_request_extension": own_unit is not None and user.has_perm("tasks.add_extensionrequest"),
+        "can_review": permissions.can_review_reports(user),
+        "can_decide_extensions": permissions.can_decide_extensions(user),
+        "can_assign": permissions.can_assign_units(user, task),
+        "plan_units": plan_units,
+        "today": as_of or timezone.localdate(),
+    }
+
+
+def public_tasks():
+    """Tasks the office has published (信息公开), with their published wording and its date.
+
+    Status and percent are the derived ones (the same rule as every page); of the progress only the
+    office's wording (公开稿) is read — nothing of units' reports, plans or reviews.
+    """
+    return (
+        Task.objects.with_progress()
+        .filter(publication__is_published=True)
+        .annotate(public_text=F("publication__text"), published_at=F("publication__published_at"))
+        .select_related("document", "section")
+        .prefetch_related(ordered_task_units())
+        .order_by("document__issued_on", "document", "number", "pk")
+    )

@@ -1,0 +1,418 @@
+"""Pages of the progress workflow: reports and their review, plans, extensions, reminders, assignment.
+
+Each view checks access with permissions.py, parses a form, calls one service and renders;
+a refused action re-renders the form with the service's message, a conflict (HTTP 409)
+shows what the other person changed.
+"""
+
+from functools import partial
+from typing import NamedTuple
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import permissions
+from ..models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
+from ..querysets import first_of_month, reporting_period
+from . import selectors, services
+from .forms import (
+    AssignUnitsForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    MilestoneFormSet,
+    PlanForm,
+    ProgressReportForm,
+    ReminderForm,
+    ResubmitForm,
+    ReviewForm,
+)
+from .services import Conflict, MilestoneInput
+
+CONFLICT = 409
+
+
+def add_service_error(form, error):
+    """Put a service's ValidationError on the form: on its field when the form has one, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class Outcome(NamedTuple):
+    done: bool
+    result: object = None
+    conflict: Conflict | None = None
+
+
+def call_service(form, service, /, **arguments):
+    """Call a service for a valid form.
+
+    A refusal (ValidationError) goes on the form; a Conflict (someone changed the record since
+    the form was shown) comes back in the outcome, for the page to answer 409 and show it.
+    """
+    try:
+        return Outcome(True, service(**arguments))
+    except ValidationError as error:
+        add_service_error(form, error)
+    except Conflict as conflict:
+        return Outcome(False, conflict=conflict)
+    return Outcome(False)
+
+
+def decide(request, form, record, decisions):
+    """Carry out the office's decision on a report or an extension request from its valid review form.
+
+    `decisions` maps each choice of the form to (the service, with the record bound; the keyword
+    under which it takes the form's text; the message shown when done). Returns the outcome; on a
+    conflict the record is read again, so the page shows it as the other person left it.
+    """
+    data = form.cleaned_data
+    service, text_keyword, message = decisions[data["decision"]]
+    text = data["comment"] if "comment" in data else data["reason"]
+    outcome = call_service(form, service, actor=request.user, version=data["version"], **{text_keyword: text})
+    if outcome.done:
+        messages.success(request, message)
+    elif outcome.conflict:
+        record.refresh_from_db()
+    return outcome
+
+
+def page_status(outcome):
+    return CONFLICT if outcome and outcome.conflict else 200
+
+
+def task_url(task):
+    return reverse("tasks:task_detail", args=[task.pk])
+
+
+# --- reports ------------------------------------------------------------------------------------------------------
+
+
+def report_submit(request, pk):
+    """A liaison reports its unit's progress on a task."""
+    task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
+    if not permissions.can_submit_report(request.user, task):
+        raise PermissionDenied(_("只有承担本任务的单位联络员可以报送进展。"))
+    unit = permissions.liaison_unit(request.user)
+    period, _due_on = reporting_period(timezone.localdate())
+    form = ProgressReportForm(
+        request.POST or None, initial={"period": max(period, first_of_month(task.document.issued_on))}
+    )
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = call_service(
+            form, services.progress_report_submit, task=task, unit=unit, actor=request.user, **form.cleaned_data
+        )
+        if outcome.done:
+            messages.success(request, _("进展报告已提交，等待督查室审核。"))
+            return redirect(task_url(task))
+        if outcome.conflict:
+            form.add_error(None, outcome.conflict.message)
+    context = {"task": task, "unit": unit, "form": form, "title": _("报送进展")}
+    return render(request, "tasks/progress/report_form.html", context, status=page_status(outcome))
+
+
+def report_detail(request, pk):
+    """A report and, for the office, its review: POST accepts or returns it."""
+    report = get_object_or_404(
+        ProgressReport.objects.select_related(
+            "task", "unit", "submitted_by", "reviewed_by", "resubmission_of", "resubmission"
+        ),
+        pk=pk,
+    )
+    can_review = permissions.can_review_reports(request.user)
+    form = ReviewForm(request.POST or None, initial={"version": report.version})
+    outcome = None
+    if request.method == "POST":
+        if not can_review:
+            raise PermissionDenied(_("只有督查室可以审核进展报告。"))
+        if form.is_valid():
+            decisions = {
+                "accept": (partial(services.progress_report_accept, report=report), "comment", _("已采纳该报告。")),
+                "return": (
+                    partial(services.progress_report_return, report=report),
+                    "reason",
+                    _("已退回该报告，单位修改后可重新提交。"),
+                ),
+            }
+            outcome = decide(request, form, report, decisions)
+            if outcome.done:
+                return redirect(reverse("tasks:report_detail", args=[report.pk]))
+    context = {
+        "report": report,
+        "form": form,
+        "conflict": outcome and outcome.conflict,
+        "can_review": can_review and report.state == ProgressReport.State.SUBMITTED,
+        "can_resubmit": report.state == ProgressReport.State.RETURNED
+        and not hasattr(report, "resubmission")
+        and permissions.can_act_for(request.user, report.unit)
+        and request.user.has_perm("tasks.add_progressreport"),
+    }
+    return render(request, "tasks/progress/report_detail.html", context, status=page_status(outcome))
+
+
+def report_resubmit(request, pk):
+    """The unit corrects a returned report and submits it again."""
+    report = get_object_or_404(ProgressReport.objects.select_related("task", "unit", "reviewed_by"), pk=pk)
+    if not (permissions.can_act_for(request.user, report.unit) and request.user.has_perm("tasks.add_progressreport")):
+        raise PermissionDenied(_("只有%(unit)s的联络员可以修改本单位的报告。") % {"unit": report.unit})
+    if report.state != ProgressReport.State.RETURNED or ProgressReport.objects.filter(resubmission_of=report).exists():
+        messages.info(request, _("这份报告不是待修改的退回报告。"))
+        return redirect(reverse("tasks:report_detail", args=[report.pk]))
+    initial = {name: getattr(report, name) for name in ("done", "problems", "next_steps", "percent", "claims_complete")}
+    form = ResubmitForm(request.POST or None, initial=initial)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = call_service(
+            form, services.progress_report_resubmit, report=report, actor=request.user, **form.cleaned_data
+        )
+        if outcome.done:
+            messages.success(request, _("修改后的报告已重新提交，等待督查室审核。"))
+            return redirect(reverse("tasks:report_detail", args=[outcome.result.pk]))
+        if outcome.conflict:
+            form.add_error(None, outcome.conflict.message)
+    context = {"task": report.task, "unit": report.unit, "form": form, "returned": report, "title": _("修改后重新提交")}
+    return render(request, "tasks/progress/report_form.html", context, status=page_status(outcome))
+
+
+def review_queue(request):
+    """The office's queue: reports waiting for review and extension requests waiting for a decision."""
+    if not (permissions.can_review_reports(request.user) or permissions.can_decide_extensions(request.user)):
+        raise PermissionDenied(_("只有督查室可以查看待审核事项。"))
+    return render(request, "tasks/progress/review_queue.html", selectors.review_queue())
+
+
+# --- plans -----------------------------------------------------------------------------------------------------------
+
+
+def plan_unit(request, task):
+    """The unit whose plan is edited: a liaison's own; for the office the ?unit= it chose."""
+    own = permissions.liaison_unit(request.user)
+    chosen = request.GET.get("unit", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise PermissionDenied(_("单位参数无效。"))
+        unit = get_object_or_404(Unit, pk=int(chosen))
+    elif own is not None:
+        unit = own
+    else:
+        raise PermissionDenied(_("请从任务页面选择要编辑哪个单位的实施方案。"))
+    if not permissions.can_edit_plan(request.user, task, unit):
+        raise PermissionDenied(_("您不能修改%(unit)s在本任务上的实施方案。") % {"unit": unit})
+    return unit
+
+
+def plan_form_data(plan):
+    """Initial data of the plan form and its milestone rows from the stored plan (or a blank one)."""
+    if plan is None:
+        return {"version": 0}, []
+    initial = {"version": plan.version, **{name: getattr(plan, name) for name in services.PLAN_FIELDS}}
+    rows = [
+        {"id": m.pk, "title": m.title, "due_on": m.due_on, "percent": m.percent, "done_on": m.done_on}
+        for m in plan.milestones.filter(removed_at__isnull=True).order_by("due_on", "pk")
+    ]
+    return initial, rows
+
+
+def plan_edit(request, pk):
+    """Edit a unit's responsible person, plan and milestones for a task."""
+    task = get_object_or_404(Task, pk=pk)
+    unit = plan_unit(request, task)
+    plan = UnitPlan.objects.filter(task=task, unit=unit).select_related("updated_by").first()
+    initial, rows = plan_form_data(plan)
+    form = PlanForm(request.POST or None, initial=initial)
+    milestones = MilestoneFormSet(request.POST or None, initial=rows, prefix="milestones")
+    outcome, yours = None, []
+    if request.method == "POST" and form.is_valid() and milestones.is_valid():
+        rows_in = [
+            MilestoneInput(**{key: row[key] for key in ("id", "title", "due_on", "percent", "done_on", "remove")})
+            for row in milestones.cleaned_data
+            if row
+        ]
+        fields = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
+        outcome = call_service(
+            form,
+            services.plan_update,
+            task=task,
+            unit=unit,
+            actor=request.user,
+            version=form.cleaned_data["version"],
+            milestones=rows_in,
+            **fields,
+        )
+        if outcome.done:
+            messages.success(request, _("实施方案已保存。"))
+            return redirect(task_url(task) + "#plans")
+        if outcome.conflict:
+            # Show the plan as it is now, to edit again; what this user typed is listed beside it.
+            yours = [
+                (form.fields[name].label, value) for name, value in fields.items() if value != initial.get(name, "")
+            ]
+            plan = outcome.conflict.current
+            initial, rows = plan_form_data(plan)
+            form = PlanForm(initial=initial)
+            milestones = MilestoneFormSet(initial=rows, prefix="milestones")
+    context = {
+        "task": task,
+        "unit": unit,
+        "plan": plan,
+        "form": form,
+        "milestones": milestones,
+        "conflict": outcome and outcome.conflict,
+        "yours": yours,
+    }
+    return render(request, "tasks/progress/plan_form.html", context, status=page_status(outcome))
+
+
+# --- extensions --------------------------------------------------------------------------------------------------------
+
+
+def extension_request(request, pk):
+    """A liaison asks for a later deadline for its unit's task."""
+    task = get_object_or_404(Task, pk=pk)
+    if not permissions.can_request_extension(request.user, task):
+        raise PermissionDenied(_("只有承担本任务的单位联络员可以申请延期。"))
+    unit = permissions.liaison_unit(request.user)
+    state = Task.objects.with_progress().values("current_deadline", "percent").get(pk=task.pk)
+    form = ExtensionRequestForm(request.POST or None, initial={"percent": state["percent"]})
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = call_service(
+            form, services.extension_request_submit, task=task, unit=unit, actor=request.user, **form.cleaned_data
+        )
+        if outcome.done:
+            messages.success(request, _("延期申请已提交，等待督查室审批。"))
+            return redirect(task_url(task))
+        if outcome.conflict:
+            form.add_error(None, outcome.conflict.message)
+    context = {"task": task, "unit": unit, "form": form, "current_deadline": state["current_deadline"]}
+    return render(request, "tasks/progress/extension_form.html", context, status=page_status(outcome))
+
+
+def extension_detail(request, pk):
+    """An extension request and, for the office, its decision: POST approves or refuses it."""
+    extension = get_object_or_404(
+        ExtensionRequest.objects.select_related("task", "unit", "requested_by", "decided_by"), pk=pk
+    )
+    can_decide = permissions.can_decide_extensions(request.user)
+    form = ExtensionDecisionForm(request.POST or None, initial={"version": extension.version})
+    outcome = None
+    if request.method == "POST":
+        if not can_decide:
+            raise PermissionDenied(_("只有督查室可以审批延期申请。"))
+        if form.is_valid():
+            decisions = {
+                "approve": (
+                    partial(services.extension_request_approve, request=extension),
+                    "reason",
+                    _("已同意延期，任务的完成时限已调整。"),
+                ),
+                "refuse": (
+                    partial(services.extension_request_refuse, request=extension),
+                    "reason",
+                    _("已不同意延期。"),
+                ),
+            }
+            outcome = decide(request, form, extension, decisions)
+            if outcome.done:
+                return redirect(reverse("tasks:extension_detail", args=[extension.pk]))
+    context = {
+        "extension": extension,
+        "form": form,
+        "conflict": outcome and outcome.conflict,
+        "can_decide": can_decide and extension.state == ExtensionRequest.State.PENDING,
+    }
+    return render(request, "tasks/progress/extension_detail.html", context, status=page_status(outcome))
+
+
+# --- reminders and the to-do list ----------------------------------------------------------------------------------------
+
+
+def reminders(request):
+    """The office's reminder page: per unit, what is unreported this period and what is overdue; POST reminds one."""
+    if not permissions.can_send_reminders(request.user):
+        raise PermissionDenied(_("只有督查室可以催办。"))
+    if request.method == "POST":
+        form = ReminderForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请选择要催办的单位。"))
+        else:
+            unit = form.cleaned_data["unit"]
+            try:
+                reminder = services.reminder_send(unit=unit, actor=request.user)
+            except ValidationError as error:
+                messages.warning(request, " ".join(error.messages))
+            else:
+                if reminder.email_error:
+                    messages.warning(
+                        request, _("已记录对%(unit)s的催办，但邮件发送失败，请电话通知。") % {"unit": unit}
+                    )
+                elif reminder.emailed_to:
+                    messages.success(
+                        request,
+                        _("已催办%(unit)s，邮件已发送至 %(to)s。") % {"unit": unit, "to": reminder.emailed_to},
+                    )
+                else:
+                    messages.success(
+                        request, _("已记录对%(unit)s的催办；该单位没有联络员邮箱，请电话通知。") % {"unit": unit}
+                    )
+        return redirect(reverse("tasks:reminders") + f"#unit-{request.POST.get('unit', '')}")
+    period, duties = selectors.reminder_overview()
+    return render(request, "tasks/progress/reminders.html", {"period": period, "duties": duties})
+
+
+def todo(request):
+    """A liaison's to-do list for its unit."""
+    unit = permissions.liaison_unit(request.user)
+    if unit is None:
+        raise PermissionDenied(_("待办事项只对单位联络员显示。"))
+    return render(request, "tasks/progress/todo.html", {"todo": selectors.unit_todo(unit)})
+
+
+# --- assigning meeting orders ----------------------------------------------------------------------------------------------
+
+
+def assignment_initial(task):
+    """The assignment form's initial data: the units on the order now, and the token that says so."""
+    links = list(task.task_units.select_related("unit").order_by("role", "position"))
+    leads = [link.unit for link in links if link.role == TaskUnit.Role.LEAD]
+    return {
+        "seen": services.unit_roles_token(task),
+        "lead_unit": leads[0] if leads else None,
+        "responsible_units": [link.unit for link in links if link.role == TaskUnit.Role.RESPONSIBLE],
+    }
+
+
+def assign_units(request, pk):
+    """The office assigns a meeting order to its lead unit and responsible units."""
+    task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
+    if not permissions.can_assign_units(request.user, task):
+        raise PermissionDenied(_("只有督查室可以为常务会议交办事项分配承办单位。"))
+    form = AssignUnitsForm(request.POST or None, initial=assignment_initial(task))
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = call_service(
+            form,
+            services.task_units_assign,
+            task=task,
+            actor=request.user,
+            lead_units=[data["lead_unit"]],
+            responsible_units=list(data["responsible_units"]),
+            seen=data["seen"],
+        )
+        if outcome.done:
+            messages.success(request, _("承办单位已分配。"))
+            return redirect(task_url(task))
+        if outcome.conflict:
+            # Start again from the units as they are now.
+            form = AssignUnitsForm(initial=assignment_initial(task))
+            form.add_error(None, outcome.conflict.message)
+    context = {"task": task, "form": form}
+    return render(request, "tasks/progress/assign_units.html", context, status=page_status(outcome))
