@@ -31,3 +31,74 @@ def _fast_password_hasher(settings):
 def _attachments_in_a_temporary_folder(settings, tmp_path_factory):
     # Attachment files go to a folder of the test run, never the checkout's attachments/.
     settings.GOVTASKS_ATTACHMENT_DIR = tmp_path_factory.mktemp("attachments")
+
+
+# --- PostgreSQL: the test database is dropped at the end, or the run fails ---------------------------------
+
+
+def _terminate_other_sessions(connection):
+    """End every other session on `connection`'s database (a live server's thread, a forgotten cursor)."""
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [connection.settings_dict["NAME"]],
+        )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, whose teardown first closes every connection to it.
+
+    DROP DATABASE fails while any session is connected ("is being accessed by other users"),
+    and a live server's thread or a test's own connection can outlive its test. So before
+    pytest-django drops the database, this closes ours and ends the others.
+    """
+    yield
+    from django.db import connections  # noqa: PLC0415
+
+    with django_db_blocker.unblock():
+        connections.close_all()
+        for connection in connections.all():
+            if connection.vendor == "postgresql":
+                _terminate_other_sessions(connection)
+
+
+def _leftover_test_databases(settings_dict):
+    """Test databases of this configuration still on the server (test_NAME, and test_NAME_gwN of xdist)."""
+    import psycopg2  # noqa: PLC0415
+
+    name = settings_dict.get("TEST", {}).get("NAME") or f"test_{settings_dict['NAME']}"
+    server = psycopg2.connect(
+        dbname="postgres",
+        user=settings_dict.get("USER") or None,
+        password=settings_dict.get("PASSWORD") or None,
+        host=settings_dict.get("HOST") or None,
+        port=settings_dict.get("PORT") or None,
+    )
+    try:
+        with server.cursor() as cursor:
+            cursor.execute(
+                "SELECT datname FROM pg_database WHERE datname = %s OR datname ~ %s",
+                [name, "^" + name + r"_gw\d+$"],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+    finally:
+        server.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail loudly when a PostgreSQL test database survived the run (unless kept on purpose with --reuse-db)."""
+    if hasattr(session.config, "workerinput") or session.config.getoption("reuse_db", False):
+        return  # an xdist worker: the controller checks once all workers are done
+    settings_dict = settings.DATABASES["default"]
+    if settings_dict["ENGINE"] != "django.db.backends.postgresql":
+        return
+    leftovers = _leftover_test_databases(settings_dict)
+    if leftovers:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = (
+            f"*** The test run left PostgreSQL test databases behind: {', '.join(leftovers)}. Drop them with dropdb."
+        )
+        if reporter is not None:
+            reporter.write_line(message, red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -59,6 +59,7 @@ from django.utils import timezone  # noqa: E402
 from tasks.admin import TaskAdmin  # noqa: E402
 from tasks.filtersets import TaskFilterSet  # noqa: E402
 from tasks.models import ProgressReport, Task, TaskUnit, Unit, UnitAlias  # noqa: E402
+from tasks.state import tasks_as_of  # noqa: E402
 from tasks.views import TaskListView  # noqa: E402
 
 BENCH_USER = "bench-superuser"
@@ -160,7 +161,7 @@ def admin_list(**params):
 
 def list_count(params):
     """How many tasks the task list shows for these filters (the filter set the page uses)."""
-    filterset = TaskFilterSet(params, queryset=Task.objects.with_progress())
+    filterset = TaskFilterSet(params, queryset=tasks_as_of())
     assert filterset.is_valid(), filterset.errors
     return filterset.qs.count()
 

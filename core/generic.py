@@ -21,7 +21,6 @@ The tables themselves (BaseTable: order, pages, rows) are in govtasks/tables.py.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import render
@@ -47,18 +46,6 @@ class Exporter:
 
     label: str
     export: Callable
-
-
-class BootstrapFilterForm(forms.Form):
-    """Filter forms styled for Bootstrap without a template per form."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select form-select-sm")
-            else:
-                field.widget.attrs.setdefault("class", "form-control form-control-sm")
 
 
 def sort_keys(queryset):

@@ -17,6 +17,7 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
 
@@ -67,3 +68,25 @@ class RejectNulCharactersMiddleware:
                     content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Cache-Control: no-store (with private, no-cache) on every signed-in response and every download.
+
+    What a clerk sees — tasks, reports, a unit's workbook — must not stay in a shared office
+    computer's browser cache, nor in a proxy's, after the session ends. A response that set
+    its own Cache-Control keeps it; public pages and static files (served by WhiteNoise
+    before this runs) stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if (signed_in or download) and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response

@@ -37,15 +37,21 @@ class ContentSecurityPolicyMiddleware:
 
 
 def login_locked_out(request, original_response=None, credentials=None):
-    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): a Chinese page that says for how long, HTTP 429.
+    """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): a Chinese page that says why and for how long, HTTP 429.
 
-    The lock is on user name + address, so colleagues behind the same office address can still log in.
+    Either the user name is locked (from every address), or this address tried too many user
+    names (govtasks/login_throttle.py); the page says which.
     """
-    minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    from .login_throttle import cool_off, lock_reason  # noqa: PLC0415 — axes' models load after settings
+
+    reason = lock_reason(request)
+    delay = cool_off(request) if reason == "username" else cool_off(None)
     context = {
         "title": _("登录已暂时锁定"),
+        "reason": reason,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "minutes": minutes,
+        "name_limit": settings.GOVTASKS_LOGIN_ADDRESS_NAME_LIMIT,
+        "minutes": math.ceil(delay.total_seconds() / 60),
     }
     return render(request, "registration/locked_out.html", context, status=429)
 

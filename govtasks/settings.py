@@ -6,7 +6,6 @@ GOVTASKS_PRODUCTION=1, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL;
 without them it refuses to start rather than run with a guessable key.
 """
 
-import datetime
 import os
 from pathlib import Path
 
@@ -26,6 +25,20 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name, default, minimum=None):
+    """The whole number in environment variable `name`; a malformed one names the variable and the value."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number (default: {default}).") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} must be at least {minimum} (default: {default}).")
+    return number
 
 
 PRODUCTION = env_bool("GOVTASKS_PRODUCTION")
@@ -78,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Signed-in pages and downloads are not kept in browser or proxy caches.
+    "govtasks.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "govtasks.security.ContentSecurityPolicyMiddleware",
@@ -109,7 +124,7 @@ WSGI_APPLICATION = "govtasks.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -133,17 +148,40 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Login throttling (django-axes). Locks the combination of user name and client address, never
-# an address alone: a whole office behind one NAT address must not be locked out by one
-# colleague's typos, nor a user name by someone guessing from elsewhere for longer than the
-# cool-off. Without django-ipware the address is REMOTE_ADDR, which a client cannot forge; behind
-# a reverse proxy that is the proxy's address, and the lock is then effectively per user name.
-AXES_FAILURE_LIMIT = int(os.environ.get("GOVTASKS_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("GOVTASKS_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Login throttling (django-axes, govtasks/login_throttle.py). A user name is locked after
+# GOVTASKS_LOGIN_FAILURE_LIMIT failures from any address, so changing address does not help a
+# guesser; each further lock of the same name within a day doubles the cool-off, up to
+# GOVTASKS_LOGIN_COOLOFF_MAX_MINUTES. Attempts during a lock neither count nor extend it, so
+# nobody can keep a colleague locked by hammering. Separately, an address that failed for
+# GOVTASKS_LOGIN_ADDRESS_NAME_LIMIT different user names within the cool-off is refused for
+# every name that never logged in from it — an office behind one NAT address keeps working.
+# The client address is REMOTE_ADDR, unless it is one of GOVTASKS_TRUSTED_PROXIES: then the
+# proxy's X-Forwarded-For says who the client is.
+AXES_FAILURE_LIMIT = env_int("GOVTASKS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+GOVTASKS_LOGIN_COOLOFF_MINUTES = env_int("GOVTASKS_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+GOVTASKS_LOGIN_COOLOFF_MAX_MINUTES = env_int("GOVTASKS_LOGIN_COOLOFF_MAX_MINUTES", 24 * 60, minimum=1)
+GOVTASKS_LOGIN_ADDRESS_NAME_LIMIT = env_int("GOVTASKS_LOGIN_ADDRESS_NAME_LIMIT", 10, minimum=2)
+GOVTASKS_TRUSTED_PROXIES = env_list("GOVTASKS_TRUSTED_PROXIES")
+AXES_COOLOFF_TIME = "govtasks.login_throttle.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns when the address is not a lockout parameter; here the address has its own rule
+# (LoginThrottleHandler), and the name's failures are summed over every address and browser.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_HANDLER = "govtasks.login_throttle.LoginThrottleHandler"
+AXES_CLIENT_IP_CALLABLE = "govtasks.login_throttle.client_address"
+# Each attempt expires after the cool-off of its own lock, not the one of whoever fails next.
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The failure log remembers earlier locks of a name: how the cool-off doubles.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "govtasks.security.login_locked_out"
 AXES_USERNAME_CALLABLE = "govtasks.security.login_attempt_username"
+
+# Sessions end after a working day (GOVTASKS_SESSION_HOURS) and, by default, when the browser
+# is closed: a shared office computer left signed in is a colleague's account.
+SESSION_COOKIE_AGE = env_int("GOVTASKS_SESSION_HOURS", 8, minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("GOVTASKS_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -181,13 +219,13 @@ GOVTASKS_DEFAULT_PER_PAGE = 50
 # Warning-light rules (see tasks/querysets.py): points behind the expected progress
 # that turn a task yellow or red, and how many days before its deadline an
 # unfinished task turns yellow.
-GOVTASKS_LIGHT_YELLOW_GAP = int(os.environ.get("GOVTASKS_LIGHT_YELLOW_GAP", "10"))
-GOVTASKS_LIGHT_RED_GAP = int(os.environ.get("GOVTASKS_LIGHT_RED_GAP", "30"))
-GOVTASKS_LIGHT_DUE_SOON_DAYS = int(os.environ.get("GOVTASKS_LIGHT_DUE_SOON_DAYS", "15"))
+GOVTASKS_LIGHT_YELLOW_GAP = env_int("GOVTASKS_LIGHT_YELLOW_GAP", 10, minimum=0)
+GOVTASKS_LIGHT_RED_GAP = env_int("GOVTASKS_LIGHT_RED_GAP", 30, minimum=0)
+GOVTASKS_LIGHT_DUE_SOON_DAYS = env_int("GOVTASKS_LIGHT_DUE_SOON_DAYS", 15, minimum=0)
 # A month's progress report is due on this day of the month; after it, a task none of
 # whose lead units has reported for the month turns yellow and the unit is listed for a
 # reminder. At most 28, so every month has the day.
-GOVTASKS_REPORT_DUE_DAY = int(os.environ.get("GOVTASKS_REPORT_DUE_DAY", "25"))
+GOVTASKS_REPORT_DUE_DAY = env_int("GOVTASKS_REPORT_DUE_DAY", 25)
 if not 1 <= GOVTASKS_REPORT_DUE_DAY <= 28:
     raise ImproperlyConfigured("GOVTASKS_REPORT_DUE_DAY must be a day between 1 and 28.")
 
@@ -196,16 +234,32 @@ if not 1 <= GOVTASKS_REPORT_DUE_DAY <= 28:
 GOVTASKS_ATTACHMENT_DIR = Path(os.environ.get("GOVTASKS_ATTACHMENT_DIR", BASE_DIR / "attachments"))
 GOVTASKS_ATTACHMENT_MAX_FILE_BYTES = int(os.environ.get("GOVTASKS_ATTACHMENT_MAX_FILE_MB", "20")) * 1024 * 1024
 GOVTASKS_ATTACHMENT_MAX_RECORD_BYTES = int(os.environ.get("GOVTASKS_ATTACHMENT_MAX_RECORD_MB", "50")) * 1024 * 1024
+# The parsing budget of uploaded workbooks and documents (tasks/importers/packages.py and
+# sandbox.py): what a package may unpack to and how many XML elements it may hold, checked
+# before parsing; then the parse runs in a child process limited in CPU seconds and in memory
+# (address space over what the child started with). A year's notice takes well under a second.
+GOVTASKS_UPLOAD_MAX_UNPACKED_MB = env_int("GOVTASKS_UPLOAD_MAX_UNPACKED_MB", 20, minimum=1)
+GOVTASKS_UPLOAD_MAX_XML_ELEMENTS = env_int("GOVTASKS_UPLOAD_MAX_XML_ELEMENTS", 1_000_000, minimum=1000)
+GOVTASKS_PARSE_CPU_SECONDS = env_int("GOVTASKS_PARSE_CPU_SECONDS", 5, minimum=1)
+GOVTASKS_PARSE_MEMORY_MB = env_int("GOVTASKS_PARSE_MEMORY_MB", 200, minimum=64)
+# At most this many uploads are parsed at once on a machine (0: no limit); a further one is
+# asked to try again in a few seconds rather than hold another web worker.
+GOVTASKS_PARSE_SLOTS = env_int("GOVTASKS_PARSE_SLOTS", 1, minimum=0)
+
+# Pages "as of" a date accept dates from the earliest document's date to this many days after
+# today; anything else is refused like a malformed date (no date arithmetic can then overflow).
+GOVTASKS_AS_OF_HORIZON_DAYS = env_int("GOVTASKS_AS_OF_HORIZON_DAYS", 366, minimum=0)
 
 # The public information-disclosure page (信息公开, /public/): off unless switched on.
 GOVTASKS_PUBLIC_DISCLOSURE = env_bool("GOVTASKS_PUBLIC_DISCLOSURE")
 
 # Reminders (催办) are e-mailed to the unit's liaisons. With no mail server configured they
 # are printed to the console; set DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
-# and EMAIL_HOST etc. to send them.
+# and EMAIL_HOST etc. to send them. In production `check --deploy` fails while mail would
+# still go to the console (govtasks/checks.py).
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
@@ -216,7 +270,7 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,7 @@ that proxy would. One connection per request (gunicorn's sync workers close it a
 
 import http.client
 import re
+import secrets
 import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -33,6 +34,22 @@ class Answer:
         return match[1] if match else None
 
 
+def multipart(fields, files):
+    """(body, content type) of a multipart/form-data POST: text fields and {name: (filename, bytes)}."""
+    boundary = f"govtasks-{secrets.token_hex(12)}"
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 class Browser:
     def __init__(self, base_url, timeout=20):
         parts = urlsplit(base_url)
@@ -41,12 +58,16 @@ class Browser:
         self.timeout = timeout
         self.cookies = {}
 
-    def request(self, method, path, form=None, referer=None):
+    def request(self, method, path, form=None, referer=None, files=None):
         headers = {"Host": f"{self.host}:{self.port}", "X-Forwarded-Proto": "https", "User-Agent": "govtasks-loadtest"}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         body = None
-        if form is not None:
+        if files is not None:
+            body, headers["Content-Type"] = multipart(form or {}, files)
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + (referer or path)
+        elif form is not None:
             body = urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Origin"] = self.origin
@@ -78,6 +99,17 @@ class Browser:
         if page.status != 200 or token is None:
             return page, None
         return page, self.request("POST", path, form={"csrfmiddlewaretoken": token, **fields}, referer=path)
+
+    def upload(self, path, field, filename, content):
+        """GET the upload form at `path`, then POST the file as `field` with its CSRF token."""
+        page = self.get(path)
+        token = page.csrf_token()
+        if page.status != 200 or token is None:
+            return page, None
+        answer = self.request(
+            "POST", path, form={"csrfmiddlewaretoken": token}, referer=path, files={field: (filename, content)}
+        )
+        return page, answer
 
     def log_in(self, username, password):
         _page, answer = self.submit("/accounts/login/", {"username": username, "password": password})

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.generic import BootstrapFilterForm
+from core.forms import BootstrapFilterForm
 
 from . import selectors
 from .models import Meeting

@@ -68,8 +68,10 @@ def parse_meeting(block):
     """Return (MeetingData, anomalies)."""
     anomalies = []
     header = block.header
-    lines = [(number, text) for number, text in block.lines[1:] if text.strip()]
-    chair = ""
+    # A record opening with its news-style sentence has no headline line: that sentence is the opening.
+    opens = header.get("opens_the_record", False)
+    lines = [(number, text) for number, text in block.lines[0 if opens else 1 :] if text.strip()]
+    chair = header.get("chair", "")
     opening_index = None
     for index, (number, text) in enumerate(lines):
         if OPENING.match(text):
@@ -90,7 +92,9 @@ def parse_meeting(block):
     if not chair:
         raise SourceError(block.first_line, "会议纪要没有写明主持人（“×××主持”）。")
     title_match = re.search(rf"(?:^|。)(?P<title>[^。]*?){re.escape(chair)}主持会议", opening)
-    if title_match is None:
+    if opens:
+        title_match = {"title": header["chair_title"]}
+    elif title_match is None:
         anomalies.append(Anomaly(opening_line, "chair-mismatch", f"导语段中找不到“{chair}主持会议”，职务未能读出。"))
     meeting = MeetingData(
         body=header["body"], number=header["number"], title=header["headline"].removesuffix("召开"),
@@ -98,6 +102,9 @@ def parse_meeting(block):
         chair_title=title_match["title"].strip("，、 ") if title_match else "",
         first_line=block.first_line, text=block.text,
     )  # fmt: skip
+    if opens:
+        meeting.items = _numbered_items(lines[opening_index + 1 :], held_on, anomalies)
+        return meeting, anomalies
     # The opening paragraph summarises the meeting; the reports it heard are told nowhere else.
     meeting.items += [item for item in _items_of(opening, opening_line, held_on, anomalies) if item.kind == "report"]
     for number, paragraph in lines[opening_index + 1 :]:
@@ -108,6 +115,42 @@ def parse_meeting(block):
             )
         meeting.items.extend(items)
     return meeting, anomalies
+
+
+NUMBERED_ITEM = re.compile(r"(?:^|\s)(?P<numeral>[一二三四五六七八九十]+)、")
+ITEM_HEADING = re.compile(r"^(?:会议)?(?:讨论|研究|审议|听取)(?:了|通过了)?(?P<subject>.+)$")
+APPROVED = re.compile(r"(?:原则同意|原则通过|审议通过|讨论通过)(?:了)?(?P<subject>《[^》]+》)?")
+
+
+def _numbered_items(lines, held_on, anomalies):
+    """Items of a record that numbers them (一、会议讨论了… / 三、略): one item per numeral, even
+    when a heading follows the previous item's last sentence on the same line."""
+    pieces = []
+    for number, text in lines:
+        cuts = [match.start("numeral") for match in NUMBERED_ITEM.finditer(text)]
+        starts = [0, *[cut for cut in cuts if cut > 0]]
+        for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+            pieces.append((number, text[start:end].strip()))
+    items = []
+    for number, text in pieces:
+        match = NUMBERED_ITEM.match(text)
+        if match and match.start("numeral") == 0:
+            heading = text[match.end() :].strip()
+            withheld = heading.rstrip("。") == "略"
+            if withheld:
+                anomalies.append(Anomaly(number, "item-withheld", f"议题“{match['numeral']}、略”未公开，只记录编号。"))
+            subject = "略" if withheld else ((found := ITEM_HEADING.match(heading)) and found["subject"] or heading)
+            items.append(ItemData(kind="research", subject=subject, text=text, line=number))
+        elif items:
+            items[-1].text += "\n" + text
+        else:
+            anomalies.append(Anomaly(number, "unrecognised-paragraph", "议题编号之前的段落，已忽略。"))
+    for item in items:
+        if approved := APPROVED.search(item.text):
+            item.kind = "approve"
+            item.subject = approved["subject"] or item.subject
+        item.orders = _orders_in(item.text, item.line, held_on, anomalies)
+    return items
 
 
 def _items_of(paragraph, line, held_on, anomalies):

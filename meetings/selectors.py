@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
-from tasks.models import Task, TaskUnit
+from tasks.models import TaskUnit
+from tasks.state import tasks_as_of
 
 from .models import AgendaItem, EnterpriseMention, Meeting, MeetingOrder
 
@@ -79,7 +80,7 @@ def mentioned_enterprises(agenda_groups):
 def order_tasks(meeting):
     """The tasks the meeting ordered, with derived progress and the order's own wording."""
     return list(
-        Task.objects.with_progress()
+        tasks_as_of()
         .filter(meeting_order__meeting=meeting)
         .select_related("meeting_order__agenda_item")
         .prefetch_related(

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_tiers
 from .models import (
     Document,
     ExtensionRequest,
@@ -148,6 +150,33 @@ class GovtasksUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "email", "liaison_unit", "is_active", "is_staff"]
     list_select_related = ["liaison__unit"]
 
+    # The tiers (admin_tiers.py): a non-superuser sees is_superuser read-only, hands out only
+    # groups and permissions within their own rights, and cannot change a superuser (nor open
+    # the superuser's password page: Django's view asks has_change_permission).
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+            if obj is not None and not admin_tiers.may_manage_user(request.user, obj):
+                fields += ["groups", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or admin_tiers.may_manage_user(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or admin_tiers.may_manage_user(request.user, obj))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "groups":
+                kwargs["queryset"] = admin_tiers.groups_within(request.user)
+            elif db_field.name == "user_permissions":
+                kwargs["queryset"] = admin_tiers.permissions_of(request.user).select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def save_related(self, request, form, formsets, change):
         """A user linked to a unit here becomes a liaison: in the liaison group too."""
         super().save_related(request, form, formsets, change)
@@ -159,3 +188,24 @@ class GovtasksUserAdmin(UserAdmin):
     def liaison_unit(self, obj):
         liaison = getattr(obj, "liaison", None)
         return liaison.unit if liaison else ""
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GovtasksGroupAdmin(GroupAdmin):
+    """Groups, with the tiers kept (admin_tiers.py): a non-superuser grants only permissions they hold."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or admin_tiers.may_manage_group(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or admin_tiers.may_manage_group(request.user, obj))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "permissions" and not request.user.is_superuser:
+            kwargs["queryset"] = admin_tiers.permissions_of(request.user).select_related("content_type")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -3,12 +3,14 @@
 The keys are an interface other tools and checks rely on: change them only with care.
 """
 
+from .state import tasks_as_of
+
 
 def task_records(queryset):
     """One dict per task: no, section, subsection, text, lead_units, responsible_units,
     deadline (ISO), status (code), source (文号, or the meeting for an order)."""
     tasks = (
-        queryset.with_progress()
+        tasks_as_of(tasks=queryset)
         .select_related("section", "subsection", "document")
         .prefetch_related("task_units__unit")
     )

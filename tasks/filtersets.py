@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.generic import BootstrapFilterForm
+from core.forms import BootstrapFilterForm
 
 from .forms import TaskFilterForm, UnitNameField
 from .models import Task, Unit, UnitAlias
@@ -30,7 +30,7 @@ class UnitFilter(django_filters.Filter):
 
 
 class TaskFilterSet(django_filters.FilterSet):
-    """Filters for the task list; expects `Task.objects.with_progress()` rows (status, light)."""
+    """Filters for the task list; expects `state.tasks_as_of()` rows (status, light)."""
 
     q = django_filters.CharFilter(label=_("关键词"), method="filter_keywords", max_length=100)
     unit = UnitFilter(label=_("单位"), method="filter_unit")

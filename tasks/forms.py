@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.generic import BootstrapFilterForm
+from core.forms import BootstrapFilterForm
 
 from .models import Unit
+from .querysets import UnknownUnit
 
 
 class UnitNameField(forms.CharField):
@@ -23,15 +24,13 @@ class UnitNameField(forms.CharField):
         name = super().clean(value)
         if not name:
             return None
-        # Two units never share a spelling in practice; prefer the canonical name if they ever do.
-        units = list(Unit.objects.named(name).order_by("pk")[:2])
-        if units:
-            return next((unit for unit in units if unit.name == name), units[0])
-        message = gettext("没有名为“%(name)s”的单位。") % {"name": name}
-        suggestions = Unit.objects.close_matches(name, limit=3)
-        if suggestions:
-            message += gettext("您是不是要找：%(names)s") % {"names": "、".join(suggestions)}
-        raise ValidationError(message, code="unknown_unit")
+        try:
+            return Unit.objects.lookup(name, suggestions=3)
+        except UnknownUnit as unknown:
+            message = gettext("没有名为“%(name)s”的单位。") % {"name": name}
+            if unknown.suggestions:
+                message += gettext("您是不是要找：%(names)s") % {"names": "、".join(unknown.suggestions)}
+            raise ValidationError(message, code="unknown_unit") from None
 
 
 class TaskFilterForm(BootstrapFilterForm):

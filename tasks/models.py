@@ -591,7 +591,7 @@ class Publication(models.Model):
 
 def attachment_storage():
     """Where attachment files live (tasks/attachments/storage.py); a callable, so settings are read at run time."""
-    from .attachments.storage import attachment_storage as storage  # noqa: PLC0415 — the package imports models
+    from core.attachment_storage import attachment_storage as storage  # noqa: PLC0415
 
     return storage()
 
@@ -762,7 +762,7 @@ class TaskStateDay(models.Model):
 
 
 class TaskState(models.Model):
-    """A task's derived state (querysets.with_progress) today, stored so that pages read it
+    """A task's derived state (state/derive.py) today, stored so that pages read it
     instead of deriving it from the reports for every task on every request.
 
     Kept true by store.ensure_fresh() before every read: all of them again on another
@@ -819,7 +819,7 @@ class TaskReach(models.Model):
 
 class UnitTally(models.Model):
     """A unit's task counts today, kept with the stored task states (tasks/state/tallies.py): what
-    selectors.units_with_counts() derives, for the unit list and the dashboard's lagging units."""
+    state.units_as_of() derives, for the unit list and the dashboard's lagging units."""
 
     unit = models.OneToOneField(
         Unit, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="tally"

@@ -1,4 +1,5 @@
-"""Who may see and change what. Views and services ask these functions; nothing else decides.
+"""Who may see and change what. Views, selectors, services and templates ask `may()` and the
+scoping functions here; nothing else decides, and nothing else calls Django's has_perm.
 
 Every logged-in user reads every task (the notice and its progress are open inside the
 government). Changing is narrower:
@@ -11,37 +12,46 @@ government). Changing is narrower:
 Which actions a role has at all is a Django permission (roles.py); the unit rule comes on top.
 """
 
+from enum import StrEnum
+from typing import TypeVar
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
 
-from .models import Task, TaskUnit, Unit
+from .models import LeaderInstruction, ProgressReport, Task, TaskUnit, Unit
+
+# Whoever sends a request: a signed-in user (the project's User) or AnonymousUser.
+AnyUser = User | AnonymousUser
+T = TypeVar("T")
 
 
-def is_office(user):
+def is_office(user: AnyUser) -> bool:
     return user.is_active and user.has_perm("tasks.supervise_task")
 
 
-def liaison_unit(user):
+def liaison_unit(user: AnyUser) -> Unit | None:
     """The unit a liaison reports for, or None (anonymous users and everyone else)."""
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_liaison_unit", False)
+    cached: Unit | None | bool = getattr(user, "_liaison_unit", False)
     if cached is False:
         try:
             cached = user.liaison.unit
         except ObjectDoesNotExist:
             cached = None
-        user._liaison_unit = cached
-    return cached
+        user._liaison_unit = cached  # type: ignore[attr-defined]  # asked on every page: once a request
+    return cached if isinstance(cached, Unit) else None
 
 
-def tasks_visible_to(user):
+def tasks_visible_to(user: AnyUser) -> QuerySet[Task]:
     """Tasks `user` may read: all of them for any active logged-in user, none otherwise."""
     if user.is_authenticated and user.is_active:
         return Task.objects.all()
     return Task.objects.none()
 
 
-def tasks_changeable_by(user):
+def tasks_changeable_by(user: AnyUser) -> QuerySet[Task]:
     """Tasks `user` may act on at all: every task for the office, its unit's tasks for a liaison."""
     if is_office(user):
         return Task.objects.all()
@@ -51,82 +61,125 @@ def tasks_changeable_by(user):
     return Task.objects.none()
 
 
-def can_edit_task(user, task):
-    """Whether `user` may change anything on `task` (its plans, reports, extension requests)."""
-    return tasks_changeable_by(user).filter(pk=task.pk).exists()
-
-
-def unit_has_task(unit, task):
+def unit_has_task(unit: Unit, task: Task) -> bool:
     """Whether `unit` leads or shares `task`, directly or through a collective it belongs to."""
     return Task.objects.for_unit(unit).filter(pk=task.pk).exists()
 
 
-def units_of_task(task):
+def units_of_task(task: Task) -> QuerySet[Unit]:
     """Units that may report or plan on `task`: those named on it and members of named collectives."""
     named = TaskUnit.objects.filter(task=task).values("unit")
     return Unit.objects.filter(pk__in=named) | Unit.objects.filter(collectives__in=named)
 
 
-def can_act_for(user, unit):
+def can_act_for(user: AnyUser, unit: Unit | None) -> bool:
     """Whether `user` speaks for `unit`: its own liaison (the office reviews, it does not report)."""
     return user.is_active and unit is not None and liaison_unit(user) == unit
 
 
-def can_submit_report(user, task):
-    unit = liaison_unit(user)
-    return user.has_perm("tasks.add_progressreport") and unit is not None and unit_has_task(unit, task)
+class Action(StrEnum):
+    """What a user may do. Views, selectors, services and templates ask `may(user, action, …)`."""
+
+    CHANGE = "change"  # change anything on a task: its plans, reports, extension requests (task)
+    REPORT = "report"  # submit a progress report (task: on it; unit: for that unit)
+    RESUBMIT = "resubmit"  # send a returned report again (report)
+    EDIT_PLAN = "edit_plan"  # a unit's plan on a task (unit, and task unless already checked)
+    EDIT_ANY_PLAN = "edit_any_plan"  # every unit's plan: the office
+    REQUEST_EXTENSION = "request_extension"  # (task: on it; unit: for that unit)
+    REVIEW = "review"  # accept or return progress reports
+    DECIDE = "decide"  # approve or refuse extension requests
+    REMIND = "remind"  # send reminders (催办)
+    ASSIGN = "assign"  # assign units to a meeting's order (task)
+    IMPORT_NOTICE = "import_notice"  # load a responsibility-split notice
+    UPLOAD_FILLIN = "upload_fillin"  # upload a unit's filled-in progress sheet
 
 
-def can_review_reports(user):
-    return user.is_active and user.has_perm("tasks.review_progressreport")
+def may(
+    user: AnyUser,
+    action: Action | str,
+    task: Task | None = None,
+    *,
+    unit: Unit | None = None,
+    report: ProgressReport | None = None,
+) -> bool:
+    """Whether `user` may do `action` — with `task`, for `unit`, on `report` where the action
+    concerns one. The single answer to "may this user …": nothing else asks Django's permissions."""
+    action = Action(action)
+    if action is Action.CHANGE:
+        return tasks_changeable_by(user).filter(pk=_given(task, action).pk).exists()
+    if action is Action.REPORT:
+        return _may_act(user, "tasks.add_progressreport", task, unit)
+    if action is Action.RESUBMIT:
+        return can_act_for(user, _given(report, action).unit) and user.has_perm("tasks.add_progressreport")
+    if action is Action.EDIT_PLAN:
+        # The office edits every unit's plan on a task; a liaison edits its own unit's plan on its tasks.
+        # Without a task: whether the user edits `unit`'s plans at all (the caller knows the task is the unit's).
+        if unit is None or not user.has_perm("tasks.change_unitplan"):
+            return False
+        if task is not None and not unit_has_task(unit, task):
+            return False
+        return is_office(user) or can_act_for(user, unit)
+    if action is Action.EDIT_ANY_PLAN:
+        return is_office(user) and user.has_perm("tasks.change_unitplan")
+    if action is Action.REQUEST_EXTENSION:
+        return _may_act(user, "tasks.add_extensionrequest", task, unit)
+    if action is Action.REVIEW:
+        return user.is_active and user.has_perm("tasks.review_progressreport")
+    if action is Action.DECIDE:
+        return user.is_active and user.has_perm("tasks.decide_extensionrequest")
+    if action is Action.REMIND:
+        return user.is_active and user.has_perm("tasks.add_reminder")
+    if action is Action.ASSIGN:
+        # Only the office assigns units, and only to meeting orders: a notice's units come from the notice.
+        if not (user.is_active and user.has_perm("tasks.add_taskunit")):
+            return False
+        return task is None or task.source == Task.Source.MEETING
+    if action is Action.IMPORT_NOTICE:
+        return user.has_perm("tasks.add_document")
+    if action is Action.UPLOAD_FILLIN:
+        return liaison_unit(user) is not None and user.has_perm("tasks.add_progressreport")
+    raise ValueError(action)  # pragma: no cover — every Action is answered above
 
 
-def can_edit_plan(user, task, unit):
-    """The office edits every unit's plan on a task; a liaison edits its own unit's plan on its tasks."""
-    if not user.has_perm("tasks.change_unitplan") or not unit_has_task(unit, task):
-        return False
-    return is_office(user) or can_act_for(user, unit)
+def _given(value: T | None, action: Action) -> T:
+    """The task or report `action` is about; asking without one is a programming error."""
+    if value is None:
+        raise TypeError(f"may(…, {action!r}) needs the object it concerns")
+    return value
 
 
-def can_request_extension(user, task):
-    unit = liaison_unit(user)
-    return user.has_perm("tasks.add_extensionrequest") and unit is not None and unit_has_task(unit, task)
-
-
-def can_decide_extensions(user):
-    return user.is_active and user.has_perm("tasks.decide_extensionrequest")
-
-
-def can_send_reminders(user):
-    return user.is_active and user.has_perm("tasks.add_reminder")
-
-
-def can_assign_units(user, task):
-    """Only the office assigns units, and only to meeting orders: a notice's units come from the notice."""
-    return user.is_active and user.has_perm("tasks.add_taskunit") and task.source == Task.Source.MEETING
+def _may_act(user: AnyUser, permission: str, task: Task | None, unit: Unit | None) -> bool:
+    """A liaison's action on its unit's task: with `unit` (or without a task), the user speaks for
+    that unit; with only `task`, the user's own unit has the task."""
+    if unit is not None or task is None:
+        return can_act_for(user, unit) and user.has_perm(permission)
+    own = liaison_unit(user)
+    return user.has_perm(permission) and own is not None and unit_has_task(own, task)
 
 
 # --- who answers for a task, and when it is done (tasks/closure/) -------------------------------------------------
 
 
-def can_request_closure(user, task):
+def can_request_closure(user: AnyUser, task: Task) -> bool:
     """Only the 主办 unit's liaison asks to close a task (申请办结), with the permission to do so."""
-    from .closure.selectors import answers_for  # noqa: PLC0415 — closure.selectors imports models
+    unit, host = liaison_unit(user), task.answering_unit
+    if unit is None or host is None or not (user.is_active and user.has_perm("tasks.add_closurerequest")):
+        return False
+    # The 主办 unit itself, or a member of a 主办 collective.
+    return unit.pk == host.pk or any(member.pk == unit.pk for member in host.members.all())
 
-    return user.is_active and user.has_perm("tasks.add_closurerequest") and answers_for(liaison_unit(user), task)
 
-
-def can_decide_closures(user):
+def can_decide_closures(user: AnyUser) -> bool:
     """The office checks 办结 requests (核查通过 / 退回) and reopens closed tasks."""
     return user.is_active and user.has_perm("tasks.decide_closurerequest")
 
 
-def can_name_host(user):
+def can_name_host(user: AnyUser) -> bool:
     """The office names which lead unit answers for a task (主办)."""
     return is_office(user)
 
 
-def can_read_attachments(user, task):
+def can_read_attachments(user: AnyUser, task: Task) -> bool:
     """Files on a task's records: the office and leaders (tasks.view_attachment), and the liaisons of the
     units holding the task — not another unit's liaison, though it reads the task itself."""
     if not (user.is_authenticated and user.is_active):
@@ -140,16 +193,16 @@ def can_read_attachments(user, task):
 # --- leaders' instructions (tasks/instructions/) --------------------------------------------------------------
 
 
-def can_instruct(user):
+def can_instruct(user: AnyUser) -> bool:
     """Leaders write instructions (领导批示); they change nothing else."""
     return user.is_active and user.has_perm("tasks.add_leaderinstruction")
 
 
-def can_answer_instruction(user, instruction):
+def can_answer_instruction(user: AnyUser, instruction: LeaderInstruction) -> bool:
     """The liaison of the unit an instruction is addressed to answers it."""
     return can_act_for(user, instruction.unit) and user.has_perm("tasks.answer_leaderinstruction")
 
 
-def can_publish(user):
+def can_publish(user: AnyUser) -> bool:
     """The office decides what the public disclosure page says (信息公开)."""
     return is_office(user)

@@ -1,47 +1,44 @@
-"""Reads that carry rules: finding units by any spelling, tasks of a unit, derived progress.
+"""Reads that carry rules on the tasks app's own tables: finding units by any spelling, tasks of a unit.
 
-A task's status, percent and warning light are never typed: `with_progress()` derives
-them in SQL from accepted reports and dates, so they can be filtered, sorted and counted
-on any page, "as of" any date. For today they are read from TaskState rows that
-store.ensure_fresh() keeps true (tasks/state/store.py).
+A task's derived state (status, percent, light) is not here: it comes through tasks/state/,
+the one place that decides whether to derive it or read today's stored copy. This module
+imports no other module of the app (models.py imports it): related models are reached
+through the relations.
 """
 
-import datetime
 import difflib
 
-from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least
-from django.utils import timezone
-
-EPOCH = datetime.date(2000, 1, 1)
+from django.db.models import Exists, F, OuterRef, Q
 
 
-class DayNumber(models.Func):
-    """Days since 2000-01-01 of a date expression, as an integer, on SQLite and PostgreSQL."""
+class UnknownUnit(LookupError):
+    """No unit (or, `ambiguous`, more than one) goes by `name`; `suggestions` are spellings that look like it."""
 
-    output_field = models.IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler, connection, template="CAST(julianday(%(expressions)s) - julianday('2000-01-01') AS INTEGER)"
-        )
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="(%(expressions)s - DATE '2000-01-01')")
-
-
-def day_number(day):
-    return (day - EPOCH).days
-
-
-def end_of_day(day):
-    """The first instant after `day` in the project's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    def __init__(self, name: str, suggestions: list[str], *, ambiguous: bool = False) -> None:
+        super().__init__(name)
+        self.name = name
+        self.suggestions = suggestions
+        self.ambiguous = ambiguous
 
 
 class UnitQuerySet(models.QuerySet):
+    def lookup(self, name: str, *, suggestions: int = 5):
+        """The one unit whose canonical name or any alias is `name`, or UnknownUnit with up to
+        `suggestions` close spellings. Every command, form and view that takes a unit by name
+        asks this, so a spelling found in one place is found in all.
+
+        Two units never share a spelling in practice; should they, the one whose canonical
+        name it is wins, and otherwise the lookup refuses (ambiguous) rather than guess."""
+        name = (name or "").strip()
+        units = list(self.named(name).order_by("pk")[:2])
+        if len(units) == 1:
+            return units[0]
+        canonical = next((unit for unit in units if unit.name == name), None)
+        if canonical is not None:
+            return canonical
+        raise UnknownUnit(name, [] if units else self.close_matches(name, limit=suggestions), ambiguous=bool(units))
+
     def named(self, name):
         """Units whose canonical name or any alias is exactly `name` (normally one)."""
         name = (name or "").strip()
@@ -49,7 +46,7 @@ class UnitQuerySet(models.QuerySet):
 
     def close_matches(self, name, limit=5):
         """Names and aliases that look like `name`, for "did you mean …" messages."""
-        from .models import UnitAlias  # noqa: PLC0415
+        UnitAlias = self.model.aliases.rel.related_model  # noqa: N806 — a model class
 
         spellings = {*self.values_list("name", flat=True), *UnitAlias.objects.values_list("name", flat=True)}
         close = difflib.get_close_matches(name, spellings, n=limit, cutoff=0.5)
@@ -62,7 +59,7 @@ class TaskQuerySet(models.QuerySet):
 
         `role` is "lead", "responsible" or None for either.
         """
-        from .models import TaskUnit  # noqa: PLC0415 — models imports this module
+        TaskUnit = self.model.task_units.rel.related_model  # noqa: N806 — a model class
 
         units = [unit.pk, *unit.collectives.values_list("pk", flat=True)]
         links = TaskUnit.objects.filter(task=OuterRef("pk"), unit__in=units)
@@ -70,245 +67,6 @@ class TaskQuerySet(models.QuerySet):
             links = links.filter(role=role)
         return self.filter(Exists(links))
 
-    def with_progress(self, as_of=None, *, stored=True):
-        """Annotate the task's derived state as it stood at the end of `as_of` (default today).
-
-        current_deadline: the deadline of the newest extension approved by then, else the document's.
-        percent, has_progress: from the 主办 unit's reports accepted by then (see derivation()).
-        is_complete, closed_on: closed by the office (办结销号) by then and not reopened.
-        expected (序时进度): the highest target of the plans' milestones due by then when the
-        plans give targets, else pro rata between the document's date and the current deadline.
-        gap: expected − percent. days_left: to the current deadline.
-        status: 按期办结 / 逾期办结 / 待核查 / overdue / in progress / not started. light: see `light_rules`.
-        missed_milestone, unreported (aliases; with_light_reasons() selects them): a milestone
-        due before `as_of` and still not done; the 主办 unit has not reported for the period due by
-        then (`reporting_period`).
-
-        For today (and stored=True) they are read from the tasks' TaskState rows, which
-        store.ensure_fresh() first makes hold; for another day, or with stored=False,
-        they are derived from the reports here and now.
-        """
-        as_of = as_of or timezone.localdate()
-        if stored and is_today(as_of):
-            from .state import store  # noqa: PLC0415 — the store imports this module
-
-            store.ensure_fresh(as_of)
-            return self.alias(**{name: F(f"state__{name}") for name in ALIASED}).annotate(
-                **{name: F(f"state__{name}") for name in ANNOTATED}
-            )
-        tasks = self.alias(**derivation(as_of))
-        return tasks.alias(**{name: F(f"derived_{name}") for name in ALIASED}).annotate(
-            **{name: F(f"derived_{name}") for name in ANNOTATED}
-        )
-
-    def with_answering_unit(self):
-        """Annotate answering_unit_id: the 主办 unit (the one the office named, else the first lead unit)."""
-        return self.annotate(answering_unit_id=answering_unit())
-
     def with_light_reasons(self):
-        """After with_progress(): annotate missed_milestone and not_reported, the reasons a page may give for a light."""
+        """After state.tasks_as_of(): annotate missed_milestone and not_reported, the reasons a page may give for a light."""
         return self.annotate(missed_milestone=F("missed_milestone"), not_reported=F("unreported"))
-
-
-# What with_progress() gives: annotations every page selects, aliases only filters and
-# with_light_reasons() use. Both are the fields TaskState stores.
-ANNOTATED = ("current_deadline", "percent", "is_complete", "has_progress", "days_left", "expected", "gap")
-ANNOTATED += ("status", "light", "closed_on")
-ALIASED = ("missed_milestone", "unreported")
-
-
-def rules_key():
-    """The light thresholds a stored state was derived under; a state derived under others is not used."""
-    red, yellow, due = (
-        settings.GOVTASKS_LIGHT_RED_GAP,
-        settings.GOVTASKS_LIGHT_YELLOW_GAP,
-        settings.GOVTASKS_LIGHT_DUE_SOON_DAYS,
-    )
-    return f"red>{red} yellow>={yellow} due<={due}"
-
-
-def answering_unit():
-    """The 主办 unit of the outer task, as an expression: Task.host_unit, else the first lead unit."""
-    from .models import TaskUnit  # noqa: PLC0415
-
-    first_lead = TaskUnit.objects.filter(task=OuterRef("pk"), role=TaskUnit.Role.LEAD).order_by("position")
-    return Coalesce(F("host_unit"), Subquery(first_lead.values("unit")[:1]), output_field=models.BigIntegerField())
-
-
-def by_answering_unit(unit_ref):
-    """Reports sent for the whole task: by the 主办 unit `unit_ref` (an OuterRef), or by a member of it when it
-    is a collective. The one rule of whose reports are the task's own (derivation, bulletin, public page)."""
-    return Q(unit=unit_ref) | Q(unit__collectives=unit_ref)
-
-
-def derivation(as_of):
-    """{derived_<name>: expression} of a task's state at the end of `as_of`, from its reports and dates.
-
-    The one place of the supervision rules (README "Who answers for a task"):
-
-    - The task's figure is its 主办 unit's: the lead unit the office named (Task.host_unit), else
-      the first lead unit. Its latest accepted report gives the percent; when the 主办 is a
-      collective, the latest accepted report of any of its members. Other units' reports are
-      their own part (selectors.unit_progress) and never move the task's percent or status.
-    - A task is done only when the office closed it (办结销号: a ClosureRequest closed by then and
-      not reopened by then); closed after its current deadline it is 逾期办结. A request waiting
-      for the office's check makes it 待核查. A 100 % report alone closes nothing.
-    - The period's report is owed by the 主办 unit (or a member of a 主办 collective).
-    """
-    from .models import ClosureRequest, ExtensionRequest, Milestone, ProgressReport, Task  # noqa: PLC0415
-
-    cutoff = end_of_day(as_of)
-    period, report_due_on = reporting_period(as_of)
-    hosts_report = by_answering_unit(OuterRef("derived_host"))
-    accepted = ProgressReport.objects.filter(
-        task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=cutoff
-    ).filter(hosts_report)
-    approved_extension = ExtensionRequest.objects.filter(
-        task=OuterRef("pk"), state=ExtensionRequest.State.APPROVED, decided_at__lt=cutoff
-    ).order_by("-decided_at", "-pk")
-    closed = (
-        ClosureRequest.objects.filter(
-            task=OuterRef("pk"),
-            state__in=[ClosureRequest.State.CLOSED, ClosureRequest.State.REOPENED],
-            decided_at__lt=cutoff,
-        )
-        .filter(Q(reopened_at__isnull=True) | Q(reopened_at__gte=cutoff))
-        .order_by("-decided_at", "-pk")
-    )
-    # Asked by then and not yet decided then (a request returned or closed later was still waiting).
-    waiting = ClosureRequest.objects.filter(task=OuterRef("pk"), requested_at__lt=cutoff).filter(
-        Q(decided_at__isnull=True) | Q(decided_at__gte=cutoff)
-    )
-    # Milestones as the plans stood then: created by the cutoff and not yet removed.
-    milestones = Milestone.objects.filter(plan__task=OuterRef("pk"), created_at__lt=cutoff).filter(
-        Q(removed_at__isnull=True) | Q(removed_at__gte=cutoff)
-    )
-    targets = milestones.filter(percent__isnull=False)
-    missed = milestones.filter(due_on__lt=as_of).filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
-    # A report counts for the period when the 主办 unit (or a member of a 主办 collective) sent
-    # it by the cutoff and it had not been returned by then.
-    reported = (
-        ProgressReport.objects.filter(task=OuterRef("pk"), period__gte=period, submitted_at__lt=cutoff)
-        .exclude(state=ProgressReport.State.RETURNED, reviewed_at__lt=cutoff)
-        .filter(hosts_report)
-    )
-    today = Value(day_number(as_of))
-    start = DayNumber(F("document__issued_on"))
-    deadline = DayNumber(F("derived_current_deadline"))
-    status = Task.Status
-    return {
-        "derived_host": answering_unit(),
-        # Scalar subqueries with LIMIT, not EXISTS: PostgreSQL hashes an EXISTS over every
-        # milestone even for a page of 50 rows (measured at 100,000 tasks, 180,000 milestones).
-        # order_by(): any missed milestone will do, and Milestone's own ordering would join
-        # the task, its document and the unit into every row's subquery.
-        "derived_first_missed": Subquery(missed.order_by().values("pk")[:1]),
-        "derived_missed_milestone": ExpressionWrapper(
-            Q(derived_first_missed__isnull=False), output_field=models.BooleanField()
-        ),
-        # The highest target reached by then; 0 when targets exist but none is due; NULL without targets.
-        "derived_milestone_expected": Subquery(
-            targets.annotate(reached=Case(When(due_on__lte=as_of, then=F("percent")), default=Value(0)))
-            .order_by("-reached")
-            .values("reached")[:1]
-        ),
-        "derived_period_report": Subquery(reported.order_by().values("pk")[:1]),
-        "derived_unreported": ExpressionWrapper(
-            Q(document__issued_on__lte=report_due_on) & Q(derived_period_report__isnull=True),
-            output_field=models.BooleanField(),
-        ),
-        "derived_current_deadline": Coalesce(Subquery(approved_extension.values("new_deadline")[:1]), F("deadline")),
-        "derived_percent": Coalesce(
-            Subquery(accepted.order_by("-period", "-reviewed_at", "-pk").values("percent")[:1]), Value(0)
-        ),
-        "derived_closed_on": Subquery(closed.values("closed_on")[:1]),
-        "derived_is_complete": ExpressionWrapper(
-            Q(derived_closed_on__isnull=False), output_field=models.BooleanField()
-        ),
-        "derived_checking": Exists(waiting),
-        "derived_has_progress": Exists(accepted),
-        "derived_days_left": deadline - today,
-        "derived_expected": Case(
-            When(derived_milestone_expected__isnull=False, then=F("derived_milestone_expected")),
-            When(Q(derived_current_deadline__lte=F("document__issued_on")), then=Value(100)),
-            default=Least(Value(100), Greatest(Value(0), (today - start) * 100 / (deadline - start))),
-            output_field=models.IntegerField(),
-        ),
-        "derived_gap": F("derived_expected") - F("derived_percent"),
-        "derived_status": Case(
-            When(derived_closed_on__gt=F("derived_current_deadline"), then=Value(status.DONE_LATE)),
-            When(derived_closed_on__isnull=False, then=Value(status.DONE)),
-            When(derived_checking=True, then=Value(status.CHECKING)),
-            When(derived_current_deadline__lt=as_of, then=Value(status.OVERDUE)),
-            When(derived_has_progress=True, then=Value(status.IN_PROGRESS)),
-            default=Value(status.NOT_STARTED),
-            output_field=models.CharField(),
-        ),
-        "derived_light": light_rules(as_of),
-    }
-
-
-def light_rules(as_of):
-    """The warning light (预警) of a task, from the other derived_* values; thresholds come from settings.
-
-    green: closed (按期 or 逾期办结: nothing left to warn about; the status tells them apart). red: past its deadline, a milestone missed, or more than
-    GOVTASKS_LIGHT_RED_GAP points behind the expected progress. yellow: at least
-    GOVTASKS_LIGHT_YELLOW_GAP points behind, the deadline within GOVTASKS_LIGHT_DUE_SOON_DAYS
-    days, or not reported this period. green otherwise.
-    """
-    from .models import Task  # noqa: PLC0415
-
-    light = Task.Light
-    return Case(
-        When(derived_is_complete=True, then=Value(light.GREEN)),
-        When(
-            Q(derived_current_deadline__lt=as_of)
-            | Q(derived_gap__gt=settings.GOVTASKS_LIGHT_RED_GAP)
-            | Q(derived_first_missed__isnull=False),
-            then=Value(light.RED),
-        ),
-        When(
-            Q(derived_gap__gte=settings.GOVTASKS_LIGHT_YELLOW_GAP)
-            | Q(derived_days_left__lte=settings.GOVTASKS_LIGHT_DUE_SOON_DAYS)
-            | Q(derived_unreported=True),
-            then=Value(light.YELLOW),
-        ),
-        default=Value(light.GREEN),
-        output_field=models.CharField(),
-    )
-
-
-def is_today(as_of):
-    """Whether `as_of` (None: today) is today, whose task states and unit counts are stored."""
-    return as_of is None or as_of == timezone.localdate()
-
-
-def read_as_of(value):
-    """(date, malformed): the YYYY-MM-DD date `value` names, or (None, True/False) when absent or bad."""
-    if not value:
-        return None, False
-    try:
-        return datetime.datetime.strptime(value.strip(), "%Y-%m-%d").date(), False
-    except ValueError:
-        return None, True
-
-
-def first_of_month(day):
-    return day.replace(day=1)
-
-
-def previous_month(first_day):
-    return (first_day - datetime.timedelta(days=1)).replace(day=1)
-
-
-def reporting_period(as_of):
-    """(period, due date): the latest month whose report was due by `as_of`, and that due date.
-
-    A month's report is due on day GOVTASKS_REPORT_DUE_DAY of the month itself; until that
-    day has passed, the month before is the one a unit must have reported.
-    """
-    due_day = settings.GOVTASKS_REPORT_DUE_DAY
-    period = first_of_month(as_of)
-    if as_of.day <= due_day:
-        period = previous_month(period)
-    return period, period.replace(day=due_day)

@@ -1,11 +1,12 @@
 """Reads for the pages: a unit's tasks and reach, unit statistics, dashboard figures.
 
-Every figure is a SQL aggregate or subquery over `Task.objects.with_progress(as_of)`,
+Every figure is a SQL aggregate or subquery over `state.tasks_as_of(as_of)`,
 so a page costs the same handful of queries for 84 tasks or 8,400.
 """
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -14,11 +15,10 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -26,9 +26,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import state
 from .models import Document, ProgressReport, Section, Task, TaskState, TaskUnit, Unit
-from .querysets import end_of_day, is_today
-from .state import store, tallies
+from .querysets import TaskQuerySet
+from .state.derive import end_of_day, reach_count
 
 Status = Task.Status
 Light = Task.Light
@@ -40,21 +41,21 @@ DUE_SOON_DAYS = 30
 DASHBOARD_ROWS = 10
 
 
-def ordered_task_units():
+def ordered_task_units() -> Prefetch:
     """Prefetch for task.lead_units / responsible_units: document order, units joined in."""
     return Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "position"))
 
 
-def tasks_for_display(as_of=None, tasks=None):
+def tasks_for_display(as_of: datetime.date | None = None, tasks: TaskQuerySet | None = None) -> TaskQuerySet:
     """Tasks with derived progress and their units prefetched: what every task table shows.
 
     `tasks` is where to start (default: every task), e.g. `permissions.tasks_visible_to(user)`.
     """
     tasks = Task.objects.all() if tasks is None else tasks
-    return tasks.with_progress(as_of).select_related("document").prefetch_related(ordered_task_units())
+    return state.tasks_as_of(as_of, tasks).select_related("document").prefetch_related(ordered_task_units())
 
 
-def with_unit_reach(queryset, unit, role=None):
+def with_unit_reach(queryset: TaskQuerySet, unit: Unit, role: str | None = None) -> TaskQuerySet:
     """`queryset.for_unit(unit, role)` annotated with `via_collective`.
 
     `via_collective` is the name of the collective (各乡镇（街道）…) through which the unit
@@ -75,7 +76,7 @@ def with_unit_reach(queryset, unit, role=None):
     )
 
 
-def unit_tasks(unit, as_of=None):
+def unit_tasks(unit: Unit, as_of: datetime.date | None = None) -> dict[str, TaskQuerySet]:
     """The tasks a unit leads, shares, and has only through a collective, for its page."""
     tasks = tasks_for_display(as_of)
     return {
@@ -85,85 +86,27 @@ def unit_tasks(unit, as_of=None):
     }
 
 
-def reach_count(task_ids=None):
-    """A correlated count of the outer unit's tasks, named on them or through a collective it belongs to.
-
-    `task_ids` (a queryset of task pks, e.g. the overdue ones) narrows what is counted. Two
-    counts added up, each answered from the index on the unit: tasks naming the unit, and
-    tasks naming one of its collectives but not the unit. One OR over both would read every
-    task link for every unit (minutes for 5,000 units and 400,000 links).
-    """
-    direct = TaskUnit.objects.filter(unit=OuterRef("pk"))
-    if task_ids is not None:
-        direct = direct.filter(task__in=task_ids)
-    return count_links(direct) + through_collectives_count(task_ids)
-
-
-def through_collectives_count(task_ids=None):
-    """A correlated count of the tasks the outer unit has only through a collective it belongs to."""
-    collectives = Unit.members.through.objects.filter(to_unit=OuterRef(OuterRef("pk"))).values("from_unit")
-    names_unit = TaskUnit.objects.filter(task=OuterRef("task"), unit=OuterRef(OuterRef("pk")))
-    through = TaskUnit.objects.filter(unit__in=collectives).filter(~Exists(names_unit))
-    if task_ids is not None:
-        through = through.filter(task__in=task_ids)
-    return count_links(through)
-
-
-def count_links(links):
-    """A correlated subquery counting the distinct tasks of the TaskUnit rows `links` (0 when there is none)."""
-    counted = links.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("task", distinct=True))
-    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
-
-
-def units_with_counts(as_of=None, *, stored=True):
-    """Units annotated with task counts as of `as_of` (default today).
-
-    led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given
-    only to a collective it belongs to; total, done (按期办结), done_late (逾期办结), overdue and red: over all the tasks of
-    the unit — named directly or through a collective — the same rows the task list shows
-    for ?unit=<name>&role=any, so a count and the list behind its link agree. The done,
-    overdue and red tasks are found once, as uncorrelated subqueries the database hashes,
-    not derived again for each unit. Today's are read from the stored tallies (state/tallies.py)
-    unless stored=False.
-    """
-    if stored and is_today(as_of):
-        store.ensure_fresh()
-        return Unit.objects.annotate(**{name: Coalesce(F(f"tally__{name}"), 0) for name in tallies.TALLIED})
-    tasks = Task.objects.with_progress(as_of, stored=stored)
-    links = TaskUnit.objects.filter(unit=OuterRef("pk"))
-    return Unit.objects.annotate(
-        led=count_links(links.filter(role=Role.LEAD)),
-        shared=count_links(links.filter(role=Role.RESPONSIBLE)),
-        via_collective=through_collectives_count(),
-        total=reach_count(),
-        done=reach_count(tasks.filter(status=Status.DONE).values("pk")),
-        done_late=reach_count(tasks.filter(status=Status.DONE_LATE).values("pk")),
-        overdue=reach_count(tasks.filter(status=Status.OVERDUE).values("pk")),
-        red=reach_count(tasks.filter(light=Light.RED).values("pk")),
-    )
-
-
-def lagging(as_of, limit):
+def lagging(as_of: datetime.date | None, limit: int) -> list[Any]:
     """The `limit` units with most overdue, then red, tasks as of `as_of` (default today), with their totals.
 
-    Counted as units_with_counts() counts. A collective's tasks are counted with each of its
+    Counted as state.units_as_of() counts. A collective's tasks are counted with each of its
     members; listing the collective too would count them twice.
     """
-    if is_today(as_of):
+    if state.reads_store(as_of):
         return list(
-            units_with_counts()
+            state.units_as_of()
             .exclude(kind=Unit.Kind.COLLECTIVE)
             .filter(Q(tally__overdue__gt=0) | Q(tally__red__gt=0))
             .order_by("-overdue", "-red", "name")[:limit]
         )
-    return lagging_derived(Task.objects.with_progress(as_of), limit)
+    return lagging_derived(state.tasks_as_of(as_of), limit)
 
 
-def lagging_derived(tasks, limit):
+def lagging_derived(tasks: TaskQuerySet, limit: int) -> list[Any]:
     """lagging() of another day, from the derived states of `tasks`: the overdue and red tasks
     are found once and grouped by the units they reach, instead of counting for each of
     thousands of units (bench/run.py)."""
-    counts = defaultdict(lambda: {"overdue": 0, "red": 0})
+    counts: defaultdict[int, dict[str, int]] = defaultdict(lambda: {"overdue": 0, "red": 0})
     for key, task_ids in (
         ("overdue", tasks.filter(status=Status.OVERDUE).values("pk")),
         ("red", tasks.filter(light=Light.RED).values("pk")),
@@ -172,7 +115,7 @@ def lagging_derived(tasks, limit):
             counts[unit_id][key] = n
     units = Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).filter(pk__in=counts)
     ranked = sorted(units, key=lambda unit: (-counts[unit.pk]["overdue"], -counts[unit.pk]["red"], unit.name))
-    shown = ranked[:limit]
+    shown: list[Any] = ranked[:limit]  # Units given overdue, red and total below
     totals = dict(
         Unit.objects.filter(pk__in=[unit.pk for unit in shown]).annotate(n=reach_count()).values_list("pk", "n")
     )
@@ -181,7 +124,7 @@ def lagging_derived(tasks, limit):
     return shown
 
 
-def units_reached(task_ids):
+def units_reached(task_ids: QuerySet[Any, Any]) -> list[tuple[int, int]]:
     """(unit pk, number of tasks) of every unit that has some of the tasks `task_ids`, named on
     them or through a collective it belongs to.
 
@@ -207,7 +150,7 @@ def units_reached(task_ids):
 
 
 def _status_counts():
-    """Aggregates over with_progress() rows: how many in each status and light, and the mean percent."""
+    """Aggregates over state.tasks_as_of() rows: how many in each status and light, and the mean percent."""
     return {
         "total": Count("pk"),
         "done": Count("pk", filter=Q(status=Status.DONE)),
@@ -223,7 +166,7 @@ def _status_counts():
     }
 
 
-def with_shares(figures):
+def with_shares(figures: Any) -> dict[str, Any]:
     """Add whole-number percentages of the total for each status, for bars that add up to 100."""
     total = figures["total"] or 0
     for key in ("done", "done_late", "checking", "in_progress", "not_started", "overdue"):
@@ -232,13 +175,13 @@ def with_shares(figures):
     return figures
 
 
-def dashboard(as_of=None):
+def dashboard(as_of: datetime.date | None = None) -> dict[str, Any]:
     """Everything the dashboard shows, as it stood on `as_of` (default today)."""
     as_of = as_of or timezone.localdate()
-    tasks = Task.objects.with_progress(as_of)
-    # Every task has a stored state once with_progress() has run: today's figures are counted
+    tasks = state.tasks_as_of(as_of)
+    # Every task has a stored state once state.tasks_as_of() has run: today's figures are counted
     # from the states alone, without joining 100,000 tasks to them (70 ms → 20 ms).
-    every_task = TaskState.objects.all() if is_today(as_of) else tasks
+    every_task = TaskState.objects.all() if state.reads_store(as_of) else tasks
     overall = with_shares(every_task.aggregate(**_status_counts()))
     # The sections of the newest responsibility split: a city's database holds every district's
     # notices of every year, and a bar for each of their thousands of sections says nothing.

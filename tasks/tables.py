@@ -65,7 +65,7 @@ class TaskTable(BaseTable):
     text = tables.Column(verbose_name=_("任务"), orderable=False, attrs={"td": {"class": "task-text"}})
     lead_units = tables.Column(verbose_name=_("牵头单位"), empty_values=(), orderable=False)
     responsible_units = tables.Column(verbose_name=_("责任单位"), empty_values=(), orderable=False)
-    # The deadline that holds on the day shown: an approved extension moves it (querysets.with_progress).
+    # The deadline that holds on the day shown: an approved extension moves it (state/derive.py).
     deadline = tables.Column(
         verbose_name=_("完成时限"),
         accessor="current_deadline",
@@ -191,7 +191,7 @@ class TaskTable(BaseTable):
 
 
 class UnitTable(BaseTable):
-    """Units with task counts; rows from `selectors.units_with_counts()`."""
+    """Units with task counts; rows from `state.units_as_of()`."""
 
     name = tables.Column(verbose_name=_("单位"), linkify=True)
     kind = tables.Column(verbose_name=_("类别"))

@@ -7,6 +7,7 @@ from .importers import views as importer_views
 from .instructions import views as instruction_views
 from .progress import views as progress_views
 from .public import views as public_views
+from .workbooks import views as workbook_views
 
 app_name = "tasks"
 
@@ -18,8 +19,8 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/names/", views.unit_names, name="unit_names"),
     path("manage/notices/import/", importer_views.notice_import, name="notice_import"),
-    path("fillin/", importer_views.fillin, name="fillin"),
-    path("fillin/download/", importer_views.fillin_download, name="fillin_download"),
+    path("fillin/", workbook_views.fillin, name="fillin"),
+    path("fillin/download/", workbook_views.fillin_download, name="fillin_download"),
     # The progress workflow.
     path("tasks/<int:pk>/report/", progress_views.report_submit, name="report_submit"),
     path("tasks/<int:pk>/plan/", progress_views.plan_edit, name="plan_edit"),

@@ -24,7 +24,8 @@ from .filtersets import TaskFilterSet, UnitFilterSet
 from .instructions.selectors import open_instructions, task_instructions
 from .models import Document, Task, TaskUnit, Unit
 from .progress import selectors as progress_selectors
-from .querysets import read_as_of
+from .state import units_as_of
+from .state.derive import read_as_of
 from .tables import TaskTable, UnitTable
 from .workbooks.bulletin import write_bulletin
 from .workbooks.cells import XLSX_CONTENT_TYPE
@@ -177,7 +178,7 @@ class UnitListView(ObjectListView):
     title = _("责任单位")
 
     def get_queryset(self, params):
-        return selectors.units_with_counts()
+        return units_as_of()
 
 
 UNIT_PAGE_ROWS = 20
@@ -216,7 +217,7 @@ def dashboard(request):
     unit = permissions.liaison_unit(request.user)
     if unit is not None:
         context["todo"] = progress_selectors.unit_todo(unit, as_of)
-    if permissions.can_review_reports(request.user):
+    if permissions.may(request.user, permissions.Action.REVIEW):
         context["waiting"] = progress_selectors.office_counts()
     if permissions.is_office(request.user):
         context["open_instructions"] = list(open_instructions()[:DASHBOARD_INSTRUCTIONS])

@@ -33,6 +33,8 @@ def production_env(tmp_path, **overrides):
         DJANGO_ALLOWED_HOSTS="example.org",
         # Nothing here needs a database; an empty file in tmp keeps any real one out of reach.
         DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        # Production mails its reminders; check --deploy fails on the console backend.
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
     env.update(overrides)
     return env
@@ -55,6 +57,28 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_when_mail_would_go_to_the_console(tmp_path):
+    env = production_env(tmp_path)
+    del env["DJANGO_EMAIL_BACKEND"]
+
+    result = manage(env, "check", "--deploy")
+
+    assert result.returncode != 0
+    assert "govtasks.E001" in result.stderr
+    assert "reminder mails would be printed to the console" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("GOVTASKS_LIGHT_RED_GAP", "abc"), ("DATABASE_CONN_MAX_AGE", "1.5"), ("GOVTASKS_PARSE_CPU_SECONDS", "0")],
+)
+def test_a_malformed_number_names_the_variable_and_the_value(tmp_path, variable, value):
+    result = manage(production_env(tmp_path, **{variable: value}), "check")
+
+    assert result.returncode != 0
+    assert f"{variable}={value!r}" in result.stderr.splitlines()[-1]
 
 
 @pytest.mark.parametrize("secret_key", [None, ""], ids=["unset", "empty"])

@@ -13,7 +13,7 @@ from commendations.models import Decision
 from commendations.tables import DecisionTable
 from meetings.models import Meeting
 from meetings.tables import MeetingTable
-from tasks import selectors
+from tasks import selectors, state
 from tasks.models import Task, Unit
 from tasks.tables import TaskTable, UnitTable
 from tests.world import build_world
@@ -56,7 +56,7 @@ def township(world):
         (TaskTable, lambda world: selectors.tasks_for_display()),
         (TaskTable, lambda world: selectors.with_unit_reach(selectors.tasks_for_display(), township(world))),
         (TaskTable, lambda world: Task.objects.none()),
-        (UnitTable, lambda world: selectors.units_with_counts()),
+        (UnitTable, lambda world: state.units_as_of()),
         (MeetingTable, lambda world: Meeting.objects.all()),
         (DecisionTable, lambda world: Decision.objects.select_related("document")),
     ],

@@ -29,7 +29,8 @@ from tasks.models import (
     UnitPlan,
 )
 from tasks.progress.services import REPORT_FIELDS, field_changes
-from tasks.querysets import end_of_day
+from tasks.state import tasks_as_of
+from tasks.state.derive import end_of_day
 from tasks.tests.conftest import SOURCE_2021
 
 AS_OF = datetime.date(2021, 11, 30)
@@ -200,7 +201,7 @@ def test_reports_plans_and_requests_have_their_authors_links_and_timeline(demo):
 
 def test_the_tasks_show_every_status_and_light_on_the_day_they_were_made_for(db):
     generate(tasks=300, units=20, reports_per_task=2)
-    tasks = Task.objects.with_progress(AS_OF)
+    tasks = tasks_as_of(AS_OF)
     assert set(tasks.values_list("status", flat=True)) == set(Task.Status.values)
     assert set(tasks.values_list("light", flat=True)) == set(Task.Light.values)
     assert tasks.with_light_reasons().filter(missed_milestone=True).exists() and tasks.filter(unreported=True).exists()

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from ..importers.packages import MAX_UNPACKED_XML, package_kind
+from ..importers.packages import check_budget, package_kind
 from ..importers.report import SourceError
 
 # kind: (the extensions a file of that kind may have, what the user is told it is)
@@ -108,14 +108,14 @@ def _zip_kind(content):
 
 
 def _require_small_when_unpacked(content):
-    """OFD's pages are XML as well: the same unpacked-size bound as an Office package."""
+    """OFD's pages are XML as well: the same parsing budget as an Office package (GOVTASKS_UPLOAD_MAX_UNPACKED_MB,
+    GOVTASKS_UPLOAD_MAX_XML_ELEMENTS, importers/packages.py)."""
     with zipfile.ZipFile(io.BytesIO(content)) as package:
-        unpacked = sum(member.file_size for member in package.infolist() if member.filename.endswith(".xml"))
-    if unpacked > MAX_UNPACKED_XML:
-        raise ValidationError(
-            _("文件解压后有%(size)s，超过上限%(limit)s，不能作为附件。")
-            % {"size": filesizeformat(unpacked), "limit": filesizeformat(MAX_UNPACKED_XML)}
-        )
+        members = package.infolist()
+    try:
+        check_budget(content, members)
+    except SourceError as error:
+        raise ValidationError(_plain(error)) from error
 
 
 def _plain(error):

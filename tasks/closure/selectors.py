@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ClosureRequest, ProgressReport, Task, Unit
+from ..state.derive import end_of_day
 
 
 def answering_unit(task: Task) -> Unit | None:
@@ -45,8 +46,6 @@ def unit_progress(task: Task, as_of=None) -> list[UnitProgress]:
     the end of `as_of` when given). Members of a collective are listed only once they have reported:
     各乡镇（街道） reaches every township, and a row for each silent one says nothing. Two queries with
     the task's units prefetched (task_units__unit)."""
-    from ..querysets import end_of_day  # noqa: PLC0415
-
     links = sorted(task.task_units.all(), key=lambda link: (link.role, link.position))
     host = answering_unit(task)
     reports = (

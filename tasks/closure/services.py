@@ -16,6 +16,7 @@ from ..attachments.files import CheckedFile
 from ..attachments.services import attach
 from ..models import ClosureRequest, Task, TaskEvent, TaskUnit, Unit
 from ..progress.services import Conflict, display_name, record, require_text, shown
+from ..state import tasks_as_of
 from .selectors import answering_unit, answers_for
 
 Event = TaskEvent.Kind
@@ -47,7 +48,7 @@ def task_host_name(*, task: Task, actor, unit: Unit) -> Task:
 
 
 def _task_state(task):
-    return Task.objects.with_progress().values("status", "current_deadline", "is_complete").get(pk=task.pk)
+    return tasks_as_of().values("status", "current_deadline", "is_complete").get(pk=task.pk)
 
 
 @transaction.atomic

@@ -48,6 +48,7 @@ register(Handler("责任分工通知", is_notice, parse_notice, _load_notice, or
 @dataclass
 class ImportResult:
     documents: list = field(default_factory=list)  # Document rows written (or that would be)
+    notices: list = field(default_factory=list)  # NoticeData read, for a preview of the tasks
     anomalies: list = field(default_factory=list)  # (file name, Anomaly)
     changes: Changes = field(default_factory=Changes)
     dry_run: bool = False

@@ -32,10 +32,20 @@ def open_document(raw):
 
 
 def table_rows(table):
+    """The table's rows of cell texts, and the (row index, column) of cells merged from the row above."""
     rows = table.rows
     if len(rows) > MAX_ROWS:
         raise SourceError(0, f"文档中的表格有{len(rows)}行，超过上限{MAX_ROWS}行（table too large）。")
-    return [[cell.text.replace("\r", "\n") for cell in row.cells] for row in rows]
+    texts, merged_below, above = [], set(), []
+    for index, row in enumerate(rows):
+        cells = row.cells
+        # python-docx gives a vertically merged cell's top cell again in the rows it spans.
+        merged_below |= {
+            (index, column) for column, (cell, top) in enumerate(zip(cells, above, strict=False)) if cell._tc is top._tc
+        }
+        texts.append([cell.text.replace("\r", "\n") for cell in cells])
+        above = cells
+    return texts, merged_below
 
 
 def read_docx(raw):
@@ -45,8 +55,8 @@ def read_docx(raw):
     tables = []  # (index into lines of the first row, rows)
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            rows = table_rows(block)
-            tables.append((len(lines), rows))
+            rows, merged_below = table_rows(block)
+            tables.append((len(lines), rows, merged_below))
             lines.extend(("row", cells) for cells in rows)
         else:
             lines.append(("paragraph", block.text))
@@ -54,7 +64,7 @@ def read_docx(raw):
         raise SourceError(0, "Word文档中没有表格：任务分工应是文档中的一张表格（no table in the document）。")
     text = "\n".join(content if kind == "paragraph" else render_line(content) for kind, content in lines)
     errors = []
-    for start, rows in tables:
+    for start, rows, merged_below in tables:
         numbered = list(enumerate(rows, start=start + 1))
         try:
             find_header(numbered)
@@ -64,7 +74,8 @@ def read_docx(raw):
         paragraphs = [
             (number, content) for number, (kind, content) in enumerate(lines[:start], start=1) if kind == "paragraph"
         ]
-        return Grid(paragraphs=paragraphs, rows=numbered, text=text)
+        merged = {(start + 1 + index, column) for index, column in merged_below}
+        return Grid(paragraphs=paragraphs, rows=numbered, text=text, merged_below=merged)
     if len(errors) == 1:
         raise errors[0]
     raise SourceError(

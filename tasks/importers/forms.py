@@ -58,14 +58,14 @@ def check_upload(upload, extensions):
 
 
 class NoticeUploadForm(forms.Form):
-    """A notice (责任分工通知) as text, .xlsx or .docx, with what the file itself may not say."""
+    """A notice (责任分工通知) as text, .xlsx, .docx or PDF, with what the file itself may not say."""
 
-    EXTENSIONS = (".txt", ".xlsx", ".docx")
+    EXTENSIONS = (".txt", ".xlsx", ".docx", ".pdf")
 
     file = forms.FileField(
         label=_("文件"),
-        help_text=_("文本（.txt，UTF-8）、Excel工作簿（.xlsx）或Word文档（.docx），不超过5 MB。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.xlsx,.docx"}),
+        help_text=_("文本（.txt）、Excel工作簿（.xlsx）、Word文档（.docx）或带文字层的PDF，不超过5 MB。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.xlsx,.docx,.pdf"}),
     )
     number = forms.CharField(label=_("文号"), max_length=100, required=False, help_text=_("表格中没有文号时填写"))
     title = forms.CharField(label=_("标题"), max_length=300, required=False, help_text=_("表格中没有标题时填写"))

@@ -74,15 +74,14 @@ def _fill_collectives(first_seen, changes):
 
 def load_notice(data, changes, *, source_file, sha256):
     """Write one notice; returns (Document, anomalies)."""
-    document = changes.upsert(
-        Document,
-        {"number": data.number},
-        {
-            "kind": Document.Kind.NOTICE, "title": data.title, "issuer": data.issuer,
-            "issued_on": data.issued_on, "source_file": source_file, "source_sha256": sha256,
-            "first_line": data.first_line, "text": data.text,
-        },
-    )  # fmt: skip
+    # A notice without a 文号 (many offices print none) is known by its title and date.
+    key = {"number": data.number} if data.number else {"number": "", "title": data.title, "issued_on": data.issued_on}
+    values = {
+        "kind": Document.Kind.NOTICE, "title": data.title, "issuer": data.issuer,
+        "issued_on": data.issued_on, "source_file": source_file, "source_sha256": sha256,
+        "first_line": data.first_line, "text": data.text,
+    }  # fmt: skip
+    document = changes.upsert(Document, key, {name: value for name, value in values.items() if name not in key})
     spellings = [(unit.name, unit.line) for task in data.tasks for unit in (*task.lead, *task.responsible)]
     units, anomalies = load_units(spellings, changes)
 

@@ -42,6 +42,25 @@ class TaskData:
     responsible: list = field(default_factory=list)
     deadline: datetime.date | None = None
     is_livelihood: bool = False
+    # Other offices' notices: the number as printed ("1", "（一）", "" when unnumbered; numbering
+    # may restart per section, so `number` is then the task's place in the document), the leader
+    # a section or column names, and the sub-rows one merged number spans (SubItem).
+    numbering: str = ""
+    leader: str = ""
+    subitems: list = field(default_factory=list)
+    deadline_stated: bool = False  # the document prints this deadline (else: end of the year)
+
+
+@dataclass
+class SubItem:
+    """One row of several under one merged number: its own text, leader, units and deadline."""
+
+    line: int
+    text: str
+    leader: str = ""
+    lead: list = field(default_factory=list)
+    responsible: list = field(default_factory=list)
+    deadline: datetime.date | None = None
 
 
 @dataclass
@@ -152,7 +171,8 @@ def parse_notice(block):
             if section is None:
                 raise SourceError(row.line, f"任务{first}出现在第一个部分标题之前。")
             task = _task_from_row(row, section, subsection, notice, anomalies)
-            task.deadline = deadline_in_text(task.text, year) or default_deadline
+            stated = deadline_in_text(task.text, year)
+            task.deadline, task.deadline_stated = stated or default_deadline, stated is not None
             task.is_livelihood = bool(subsection and subsection.is_livelihood)
             notice.tasks.append(task)
             if len(row.cells) == 4:

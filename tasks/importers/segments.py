@@ -17,6 +17,12 @@ NUMBER_LINE = re.compile(
     r"^\s*(?P<number>\S+〔\d{4}〕\d+号)\s+(?P<y>\d{4})年\s*(?P<m>\d{1,2})月\s*(?P<d>\d{1,2})日\s*$"
 )
 MEETING_HEADLINE = re.compile(r"^\s*(?P<body>\S*?政府)第(?P<number>\d+)次常务会议召开\s*$")
+# A record that opens with its news-style sentence instead of a headline: "2017年1月10日上午,在区机关
+# 815会议室,区长董彩凤主持召开区政府2017年度第1次常务会议,现纪要如下:". Numbering may be per year.
+MEETING_OPENING = re.compile(
+    r"^\s*\d{4}年\d{1,2}月\d{1,2}日.{0,40}?[,，、](?P<chair_title>[^,，、]{0,8}?长)?(?P<chair>[\u4e00-\u9fff]{2,3})"
+    r"主持召开(?P<body>\S{0,10}?政府)(?:(?P<year>\d{4})年度?)?第(?P<number>\d+)次常务会议"
+)
 
 
 @dataclass
@@ -59,6 +65,14 @@ def split_documents(text):
             starts.append((first, "official", header))
         elif match := MEETING_HEADLINE.match(line):
             header = {"body": match["body"], "number": int(match["number"]), "headline": line.strip()}
+            starts.append((index, "meeting_record", header))
+        elif match := MEETING_OPENING.match(line):
+            # Numbered per year, the meeting is known by body and year: 区政府2017年度 + 第1次.
+            body = match["body"] + (f"{match['year']}年度" if match["year"] else "")
+            header = {
+                "body": body, "number": int(match["number"]), "headline": f"{body}第{match['number']}次常务会议",
+                "chair": match["chair"], "chair_title": match["chair_title"] or "", "opens_the_record": True,
+            }  # fmt: skip
             starts.append((index, "meeting_record", header))
     if not starts:
         raise SourceError(

@@ -71,13 +71,16 @@ def sheet_grid(sheet):
         [cell_text(value) for value in row]
         for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=width, values_only=True)
     ]
+    merged_below = set()
     for merged in sheet.merged_cells.ranges:
         top = values[merged.min_row - 1][merged.min_col - 1] if merged.min_col <= width else ""
         for row in range(merged.min_row, merged.max_row + 1):
             for column in range(merged.min_col, min(merged.max_col, width) + 1):
                 values[row - 1][column - 1] = top
+                if row > merged.min_row:
+                    merged_below.add((row, column - 1))
     rows = list(enumerate(values, start=1))
-    return Grid(rows=rows, text="\n".join(render_line(cells) for cells in values))
+    return Grid(rows=rows, text="\n".join(render_line(cells) for cells in values), merged_below=merged_below)
 
 
 def read_xlsx(raw):

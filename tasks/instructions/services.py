@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import permissions
-from ..closure.selectors import answering_unit
 from ..models import LeaderInstruction, ProgressReport, Task, TaskEvent
 from ..progress.services import record, require_text
 
@@ -21,7 +20,7 @@ def instruction_write(*, task: Task, actor, text: str, report: ProgressReport | 
     text = require_text(text, "text", _("请填写批示内容。"))
     if report is not None and report.task_id != task.pk:
         raise ValidationError(_("批示的报告不属于这项任务。"))
-    unit = answering_unit(task)
+    unit = task.answering_unit
     if unit is None:
         raise ValidationError(_("第%(number)s项任务还没有牵头单位，批示无人落实。") % {"number": task.number})
     instruction = LeaderInstruction.objects.create(

@@ -8,15 +8,17 @@ reports (the tests assert the ceilings).
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from .. import permissions
-from ..closure.selectors import waiting_closures
-from ..instructions.selectors import open_instructions
 from ..models import (
+    ClosureRequest,
     ExtensionRequest,
+    LeaderInstruction,
     Milestone,
     ProgressReport,
     Reminder,
@@ -27,8 +29,9 @@ from ..models import (
     UnitLiaison,
     UnitPlan,
 )
-from ..querysets import end_of_day, reporting_period
 from ..selectors import ordered_task_units
+from ..state import tasks_as_of
+from ..state.derive import end_of_day, reporting_period
 
 MILESTONE_LOOKAHEAD_DAYS = 15
 
@@ -44,11 +47,11 @@ class Duties:
     liaisons: list = dataclasses.field(default_factory=list)
 
     @property
-    def outstanding(self):
+    def outstanding(self) -> bool:
         return bool(self.to_report or self.overdue)
 
 
-def counted_report_pairs(period, cutoff):
+def counted_report_pairs(period: datetime.date, cutoff: datetime.datetime) -> set[tuple[int, int]]:
     """(task id, unit id) of reports that count for `period` at `cutoff`: sent by then, not returned by then."""
     return set(
         ProgressReport.objects.filter(period__gte=period, submitted_at__lt=cutoff)
@@ -57,7 +60,7 @@ def counted_report_pairs(period, cutoff):
     )
 
 
-def unit_duties(as_of=None, units=None):
+def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None = None) -> dict[int, Duties]:
     """{unit id: Duties} for `units` (default: every unit that is not a collective), as of `as_of`.
 
     A unit must report each period on the tasks it leads, directly or through a collective
@@ -79,9 +82,7 @@ def unit_duties(as_of=None, units=None):
         links[unit_id].append((task_id, role))
     tasks = {
         task.pk: task
-        for task in Task.objects.with_progress(as_of)
-        .select_related("document")
-        .order_by("document__issued_on", "number", "pk")
+        for task in tasks_as_of(as_of).select_related("document").order_by("document__issued_on", "number", "pk")
     }
     reported = counted_report_pairs(period, end_of_day(as_of))
     duties = {unit.pk: Duties(unit) for unit in units}
@@ -92,17 +93,17 @@ def unit_duties(as_of=None, units=None):
     for liaison in UnitLiaison.objects.filter(unit__in=unit_ids, user__is_active=True).select_related("user"):
         duties[liaison.unit_id].liaisons.append(liaison.user)
     for unit in units:
-        reach = {}
+        reach: dict[int, str] = {}
         for holder in (unit.pk, *collectives_of[unit.pk]):
             for task_id, role in links[holder]:
                 # Leading a task directly or through a collective outweighs sharing it.
                 if reach.get(task_id) != TaskUnit.Role.LEAD:
                     reach[task_id] = role
         for task in tasks.values():
-            role = reach.get(task.pk)
-            if role is None:
+            held_as = reach.get(task.pk)
+            if held_as is None:
                 continue
-            if role == TaskUnit.Role.LEAD and not task.is_complete and task.document.issued_on <= due_on:
+            if held_as == TaskUnit.Role.LEAD and not task.is_complete and task.document.issued_on <= due_on:
                 if (task.pk, unit.pk) not in reported:
                     duties[unit.pk].to_report.append(task)
             if task.status == Task.Status.OVERDUE:
@@ -110,7 +111,7 @@ def unit_duties(as_of=None, units=None):
     return duties
 
 
-def reminder_overview(as_of=None):
+def reminder_overview(as_of: datetime.date | None = None) -> tuple[datetime.date, list[Duties]]:
     """(period, [Duties]) for the reminders page: units that owe something first, most owed first."""
     as_of = as_of or timezone.localdate()
     period, _due_on = reporting_period(as_of)
@@ -119,7 +120,7 @@ def reminder_overview(as_of=None):
     return period, duties
 
 
-def unit_todo(unit, as_of=None):
+def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
     """A liaison's to-do list for its unit: what to report, to correct, to finish, and what waits for the office."""
     as_of = as_of or timezone.localdate()
     period, due_on = reporting_period(as_of)
@@ -144,12 +145,15 @@ def unit_todo(unit, as_of=None):
         "extensions": ExtensionRequest.objects.filter(unit=unit, state=ExtensionRequest.State.PENDING).select_related(
             "task"
         ),
-        "instructions": open_instructions(unit),
+        # Leaders' instructions the unit has still to answer (tasks/instructions/).
+        "instructions": LeaderInstruction.objects.filter(unit=unit, replied_at__isnull=True)
+        .select_related("task")
+        .order_by("written_at", "pk"),
         "as_of": as_of,
     }
 
 
-def review_queue():
+def review_queue() -> dict[str, QuerySet[Any, Any]]:
     """What waits for the office: submitted reports (oldest first) and pending extension requests."""
     return {
         "reports": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
@@ -158,27 +162,30 @@ def review_queue():
         "extensions": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
         .select_related("task", "unit", "requested_by")
         .order_by("requested_at", "pk"),
-        "closures": waiting_closures(),
+        # 办结 requests waiting for the office's check (tasks/closure/).
+        "closures": ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING)
+        .select_related("task", "unit")
+        .order_by("requested_at", "pk"),
     }
 
 
-def office_counts():
+def office_counts() -> dict[str, int]:
     """How many reports and extension requests wait for the office (for the dashboard)."""
     return {
         "reports_waiting": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED).count(),
         "extensions_waiting": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).count(),
-        "closures_waiting": waiting_closures().count(),
+        "closures_waiting": ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING).count(),
     }
 
 
-def live_milestones():
+def live_milestones() -> Prefetch:
     return Prefetch("milestones", queryset=Milestone.objects.filter(removed_at__isnull=True).order_by("due_on", "pk"))
 
 
-def task_workflow(task, user, as_of=None):
+def task_workflow(task: Task, user: permissions.AnyUser, as_of: datetime.date | None = None) -> dict[str, Any]:
     """The workflow part of a task's page: plans, timeline, what `user` may do here."""
     unit = permissions.liaison_unit(user)
-    may_edit = permissions.can_edit_task(user, task)
+    may_edit = permissions.may(user, permissions.Action.CHANGE, task)
     plans = list(
         UnitPlan.objects.filter(task=task).select_related("unit", "updated_by").prefetch_related(live_milestones())
     )
@@ -193,7 +200,7 @@ def task_workflow(task, user, as_of=None):
     own_unit = unit if unit is not None and may_edit else None
     plan_units = (
         list(permissions.units_of_task(task).exclude(kind=Unit.Kind.COLLECTIVE).distinct().order_by("name"))
-        if permissions.is_office(user) and user.has_perm("tasks.change_unitplan")
+        if permissions.may(user, permissions.Action.EDIT_ANY_PLAN)
         else []
     )
     return {
@@ -203,25 +210,27 @@ def task_workflow(task, user, as_of=None):
         "pending_extension": next((e for e in extensions if e.state == ExtensionRequest.State.PENDING), None),
         "own_unit": own_unit,
         "own_plan": next((plan for plan in plans if own_unit and plan.unit_id == own_unit.pk), None),
-        "can_submit_report": own_unit is not None and user.has_perm("tasks.add_progressreport"),
-        "can_edit_own_plan": own_unit is not None and user.has_perm("tasks.change_unitplan"),
-        "can_request_extension": own_unit is not None and user.has_perm("tasks.add_extensionrequest"),
-        "can_review": permissions.can_review_reports(user),
-        "can_decide_extensions": permissions.can_decide_extensions(user),
-        "can_assign": permissions.can_assign_units(user, task),
+        "can_submit_report": permissions.may(user, permissions.Action.REPORT, unit=own_unit),
+        # own_unit has the task already (may_edit): the plan rule need not look again.
+        "can_edit_own_plan": own_unit is not None
+        and permissions.may(user, permissions.Action.EDIT_PLAN, unit=own_unit),
+        "can_request_extension": permissions.may(user, permissions.Action.REQUEST_EXTENSION, unit=own_unit),
+        "can_review": permissions.may(user, permissions.Action.REVIEW),
+        "can_decide_extensions": permissions.may(user, permissions.Action.DECIDE),
+        "can_assign": permissions.may(user, permissions.Action.ASSIGN, task),
         "plan_units": plan_units,
         "today": as_of or timezone.localdate(),
     }
 
 
-def public_tasks():
+def public_tasks() -> QuerySet[Any, Any]:
     """Tasks the office has published (信息公开), with their published wording and its date.
 
     Status and percent are the derived ones (the same rule as every page); of the progress only the
     office's wording (公开稿) is read — nothing of units' reports, plans or reviews.
     """
     return (
-        Task.objects.with_progress()
+        tasks_as_of()
         .filter(publication__is_published=True)
         .annotate(public_text=F("publication__text"), published_at=F("publication__published_at"))
         .select_related("document", "section")

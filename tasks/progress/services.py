@@ -12,8 +12,11 @@ record since the actor loaded it (the message says who changed what).
 
 import dataclasses
 import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -35,7 +38,8 @@ from ..models import (
     UnitLiaison,
     UnitPlan,
 )
-from ..querysets import first_of_month, reporting_period
+from ..state import tasks_as_of
+from ..state.derive import first_of_month, reporting_period
 from .selectors import unit_duties
 
 Event = TaskEvent.Kind
@@ -117,16 +121,16 @@ def require_percent(value, field="percent"):
     return value
 
 
-def require_unit_has_task(unit, task):
+def require_unit_has_task(unit: Unit, task: Task) -> None:
     if not permissions.unit_has_task(unit, task):
         raise ValidationError(
             _("%(unit)s不承担第%(number)s项任务，不能就此报送。") % {"unit": unit, "number": task.number}
         )
 
 
-def current_deadline(task, as_of=None):
+def current_deadline(task: Task, as_of: datetime.date | None = None) -> datetime.date:
     """The task's deadline as it stands on `as_of` (after approved extensions)."""
-    return Task.objects.with_progress(as_of).values_list("current_deadline", flat=True).get(pk=task.pk)
+    return tasks_as_of(as_of).values_list("current_deadline", flat=True).get(pk=task.pk)
 
 
 # --- progress reports ------------------------------------------------------------------------------------------
@@ -137,17 +141,17 @@ REPORT_FIELDS = ("period", "done", "problems", "next_steps", "percent", "claims_
 @transaction.atomic
 def progress_report_submit(
     *,
-    task,
-    unit,
-    actor,
-    period,
-    done,
-    percent,
-    problems="",
-    next_steps="",
-    claims_complete=False,
-    resubmission_of=None,
-):
+    task: Task,
+    unit: Unit,
+    actor: User,
+    period: datetime.date,
+    done: str,
+    percent: int,
+    problems: str = "",
+    next_steps: str = "",
+    claims_complete: bool = False,
+    resubmission_of: ProgressReport | None = None,
+) -> ProgressReport:
     """A liaison reports its unit's progress on a task for one month; returns the new ProgressReport.
 
     `period` is any day of the month reported on. When a returned report of the same
@@ -155,7 +159,7 @@ def progress_report_submit(
     links back to it; the returned report itself is never changed or deleted.
     """
     require_unit_has_task(unit, task)
-    if not (permissions.can_act_for(actor, unit) and actor.has_perm("tasks.add_progressreport")):
+    if not permissions.may(actor, permissions.Action.REPORT, unit=unit):
         raise PermissionDenied(_("只有%(unit)s的联络员可以报送本单位的进展。") % {"unit": unit})
     if not isinstance(period, datetime.date):
         raise ValidationError({"period": _("请选择报告月份。")})
@@ -235,7 +239,16 @@ def progress_report_submit(
     return report
 
 
-def progress_report_resubmit(*, report, actor, done, percent, problems="", next_steps="", claims_complete=False):
+def progress_report_resubmit(
+    *,
+    report: ProgressReport,
+    actor: User,
+    done: str,
+    percent: int,
+    problems: str = "",
+    next_steps: str = "",
+    claims_complete: bool = False,
+) -> ProgressReport:
     """Correct a returned report and submit it again for the same month; returns the new report."""
     if report.state != ProgressReport.State.RETURNED:
         raise ValidationError(_("只有被退回的报告才能修改后重新提交。"))
@@ -256,7 +269,7 @@ def progress_report_resubmit(*, report, actor, done, percent, problems="", next_
 
 
 def _review(*, report, actor, version, state, comment):
-    if not permissions.can_review_reports(actor):
+    if not permissions.may(actor, permissions.Action.REVIEW):
         raise PermissionDenied(_("只有督查室可以审核进展报告。"))
     now = timezone.now()
     updated = ProgressReport.objects.filter(pk=report.pk, version=version, state=ProgressReport.State.SUBMITTED).update(
@@ -311,7 +324,7 @@ def _review(*, report, actor, version, state, comment):
 
 
 @transaction.atomic
-def progress_report_accept(*, report, actor, version, comment=""):
+def progress_report_accept(*, report: ProgressReport, actor: User, version: int, comment: str = "") -> ProgressReport:
     """The office accepts a submitted report: its percent and completion claim now count."""
     return _review(
         report=report,
@@ -323,9 +336,9 @@ def progress_report_accept(*, report, actor, version, comment=""):
 
 
 @transaction.atomic
-def progress_report_return(*, report, actor, version, reason):
+def progress_report_return(*, report: ProgressReport, actor: User, version: int, reason: str) -> ProgressReport:
     """The office returns a submitted report with a reason; the unit corrects and resubmits it."""
-    if not permissions.can_review_reports(actor):
+    if not permissions.may(actor, permissions.Action.REVIEW):
         raise PermissionDenied(_("只有督查室可以审核进展报告。"))
     reason = require_text(reason, "comment", _("退回报告时请写明理由。"))
     return _review(report=report, actor=actor, version=version, state=ProgressReport.State.RETURNED, comment=reason)
@@ -399,22 +412,22 @@ def _plan_conflict(plan, version):
 @transaction.atomic
 def plan_update(
     *,
-    task,
-    unit,
-    actor,
-    version,
-    responsible_name="",
-    responsible_post="",
-    responsible_phone="",
-    plan="",
-    milestones=(),
-):
+    task: Task,
+    unit: Unit,
+    actor: User,
+    version: int,
+    responsible_name: str = "",
+    responsible_post: str = "",
+    responsible_phone: str = "",
+    plan: str = "",
+    milestones: Sequence[MilestoneInput] = (),
+) -> UnitPlan:
     """Save a unit's plan for a task (responsible person, plan text, milestones); returns the UnitPlan.
 
     `version` is the plan version the actor edited (0 for a plan that did not exist yet);
     if the plan has moved on since, nothing is saved and `Conflict` names the other change.
     """
-    if not permissions.can_edit_plan(actor, task, unit):
+    if not permissions.may(actor, permissions.Action.EDIT_PLAN, task, unit=unit):
         raise PermissionDenied(
             _("您不能修改%(unit)s在第%(number)s项任务上的实施方案。") % {"unit": unit, "number": task.number}
         )
@@ -528,13 +541,22 @@ def _milestone_text(fields):
 
 
 @transaction.atomic
-def extension_request_submit(*, task, unit, actor, new_deadline, reason, progress, percent):
+def extension_request_submit(
+    *,
+    task: Task,
+    unit: Unit,
+    actor: User,
+    new_deadline: datetime.date,
+    reason: str,
+    progress: str,
+    percent: int,
+) -> ExtensionRequest:
     """A liaison asks for a later deadline, before the current one has passed; returns the request."""
     require_unit_has_task(unit, task)
-    if not (permissions.can_act_for(actor, unit) and actor.has_perm("tasks.add_extensionrequest")):
+    if not permissions.may(actor, permissions.Action.REQUEST_EXTENSION, unit=unit):
         raise PermissionDenied(_("只有%(unit)s的联络员可以为本单位申请延期。") % {"unit": unit})
     today = timezone.localdate()
-    state = Task.objects.with_progress(today).values("current_deadline", "is_complete").get(pk=task.pk)
+    state = tasks_as_of(today).values("current_deadline", "is_complete").get(pk=task.pk)
     deadline = state["current_deadline"]
     if state["is_complete"]:
         raise ValidationError(_("第%(number)s项任务已完成，无需延期。") % {"number": task.number})
@@ -582,7 +604,7 @@ def extension_request_submit(*, task, unit, actor, new_deadline, reason, progres
 
 
 def _decide(*, request, actor, version, state, reason):
-    if not permissions.can_decide_extensions(actor):
+    if not permissions.may(actor, permissions.Action.DECIDE):
         raise PermissionDenied(_("只有督查室可以审批延期申请。"))
     updated = ExtensionRequest.objects.filter(
         pk=request.pk, version=version, state=ExtensionRequest.State.PENDING
@@ -633,7 +655,9 @@ def _decide(*, request, actor, version, state, reason):
 
 
 @transaction.atomic
-def extension_request_approve(*, request, actor, version, reason=""):
+def extension_request_approve(
+    *, request: ExtensionRequest, actor: User, version: int, reason: str = ""
+) -> ExtensionRequest:
     """The office approves: from now on the task's deadline is the requested one (the old one stays on record)."""
     return _decide(
         request=request,
@@ -645,9 +669,9 @@ def extension_request_approve(*, request, actor, version, reason=""):
 
 
 @transaction.atomic
-def extension_request_refuse(*, request, actor, version, reason):
+def extension_request_refuse(*, request: ExtensionRequest, actor: User, version: int, reason: str) -> ExtensionRequest:
     """The office refuses with a reason; the deadline stays."""
-    if not permissions.can_decide_extensions(actor):
+    if not permissions.may(actor, permissions.Action.DECIDE):
         raise PermissionDenied(_("只有督查室可以审批延期申请。"))
     reason = require_text(reason, "reason", _("不同意延期时请写明理由。"))
     return _decide(request=request, actor=actor, version=version, state=ExtensionRequest.State.REFUSED, reason=reason)
@@ -657,13 +681,13 @@ def extension_request_refuse(*, request, actor, version, reason):
 
 
 @transaction.atomic
-def reminder_send(*, unit, actor):
+def reminder_send(*, unit: Unit, actor: User) -> Reminder:
     """Remind a unit of what it has not reported this period and what is overdue; returns the Reminder.
 
     The reminder is recorded (and on each task's timeline) whether or not the e-mail goes
     out; a failed e-mail is kept on the record so the office knows to phone instead.
     """
-    if not permissions.can_send_reminders(actor):
+    if not permissions.may(actor, permissions.Action.REMIND):
         raise PermissionDenied(_("只有督查室可以催办。"))
     today = timezone.localdate()
     period, _due_on = reporting_period(today)
@@ -714,7 +738,7 @@ def reminder_send(*, unit, actor):
 # --- assigning units to meeting orders ---------------------------------------------------------------------------
 
 
-def unit_roles_token(task):
+def unit_roles_token(task: Task) -> str:
     """What the assignment form was built on: "lead:1,responsible:7,…" in document order."""
     return ",".join(
         f"{role}:{unit_id}"
@@ -725,13 +749,20 @@ def unit_roles_token(task):
 
 
 @transaction.atomic
-def task_units_assign(*, task, actor, lead_units, responsible_units=(), seen):
+def task_units_assign(
+    *,
+    task: Task,
+    actor: User,
+    lead_units: Sequence[Unit],
+    responsible_units: Sequence[Unit] = (),
+    seen: str,
+) -> Task:
     """The office assigns a meeting order to units: `lead_units` answer for it, in order.
 
     `seen` is `unit_roles_token(task)` as the actor's form showed it; if the units have
     changed since, nothing is saved and `Conflict` says what they are now.
     """
-    if not permissions.can_assign_units(actor, task):
+    if not permissions.may(actor, permissions.Action.ASSIGN, task):
         if task.source != Task.Source.MEETING:
             raise ValidationError(_("责任分工通知中的任务由通知本身确定单位，不能在此分配。"))
         raise PermissionDenied(_("只有督查室可以分配承办单位。"))
@@ -784,20 +815,20 @@ def task_units_assign(*, task, actor, lead_units, responsible_units=(), seen):
     return task
 
 
-def task_edited_in_admin(*, task, actor, changes):
+def task_edited_in_admin(*, task: Task, actor: User, changes: Iterable[tuple[str, Any, Any]]) -> None:
     """Record an administrator's edit of a task (field, before, after) on its timeline."""
     record(
         task=task,
         actor=actor,
         kind=Event.TASK_EDITED,
         changes=[
-            {"field": name, "label": str(Task._meta.get_field(name).verbose_name), "old": shown(old), "new": shown(new)}
+            {"field": name, "label": str(Task._meta.get_field(name).verbose_name), "old": shown(old), "new": shown(new)}  # type: ignore[union-attr]  # a field, never a relation
             for name, old, new in changes
         ],
     )
 
 
-def liaison_create(*, user, unit):
+def liaison_create(*, user: User, unit: Unit) -> User:
     """Link `user` to `unit` as its liaison (one unit per user), in the liaison group."""
     from django.contrib.auth.models import Group  # noqa: PLC0415
 

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
-from ..querysets import first_of_month, reporting_period
+from ..state import tasks_as_of
+from ..state.derive import first_of_month, reporting_period
 from . import selectors, services
 from .forms import (
     AssignUnitsForm,
@@ -97,7 +98,7 @@ def task_url(task):
 def report_submit(request, pk):
     """A liaison reports its unit's progress on a task."""
     task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
-    if not permissions.can_submit_report(request.user, task):
+    if not permissions.may(request.user, permissions.Action.REPORT, task):
         raise PermissionDenied(_("只有承担本任务的单位联络员可以报送进展。"))
     unit = permissions.liaison_unit(request.user)
     period, _due_on = reporting_period(timezone.localdate())
@@ -126,7 +127,7 @@ def report_detail(request, pk):
         ),
         pk=pk,
     )
-    can_review = permissions.can_review_reports(request.user)
+    can_review = permissions.may(request.user, permissions.Action.REVIEW)
     form = ReviewForm(request.POST or None, initial={"version": report.version})
     outcome = None
     if request.method == "POST":
@@ -151,8 +152,7 @@ def report_detail(request, pk):
         "can_review": can_review and report.state == ProgressReport.State.SUBMITTED,
         "can_resubmit": report.state == ProgressReport.State.RETURNED
         and not hasattr(report, "resubmission")
-        and permissions.can_act_for(request.user, report.unit)
-        and request.user.has_perm("tasks.add_progressreport"),
+        and permissions.may(request.user, permissions.Action.RESUBMIT, report=report),
     }
     return render(request, "tasks/progress/report_detail.html", context, status=page_status(outcome))
 
@@ -160,7 +160,7 @@ def report_detail(request, pk):
 def report_resubmit(request, pk):
     """The unit corrects a returned report and submits it again."""
     report = get_object_or_404(ProgressReport.objects.select_related("task", "unit", "reviewed_by"), pk=pk)
-    if not (permissions.can_act_for(request.user, report.unit) and request.user.has_perm("tasks.add_progressreport")):
+    if not permissions.may(request.user, permissions.Action.RESUBMIT, report=report):
         raise PermissionDenied(_("只有%(unit)s的联络员可以修改本单位的报告。") % {"unit": report.unit})
     if report.state != ProgressReport.State.RETURNED or ProgressReport.objects.filter(resubmission_of=report).exists():
         messages.info(request, _("这份报告不是待修改的退回报告。"))
@@ -183,7 +183,10 @@ def report_resubmit(request, pk):
 
 def review_queue(request):
     """The office's queue: reports waiting for review and extension requests waiting for a decision."""
-    if not (permissions.can_review_reports(request.user) or permissions.can_decide_extensions(request.user)):
+    if not (
+        permissions.may(request.user, permissions.Action.REVIEW)
+        or permissions.may(request.user, permissions.Action.DECIDE)
+    ):
         raise PermissionDenied(_("只有督查室可以查看待审核事项。"))
     return render(request, "tasks/progress/review_queue.html", selectors.review_queue())
 
@@ -203,7 +206,7 @@ def plan_unit(request, task):
         unit = own
     else:
         raise PermissionDenied(_("请从任务页面选择要编辑哪个单位的实施方案。"))
-    if not permissions.can_edit_plan(request.user, task, unit):
+    if not permissions.may(request.user, permissions.Action.EDIT_PLAN, task, unit=unit):
         raise PermissionDenied(_("您不能修改%(unit)s在本任务上的实施方案。") % {"unit": unit})
     return unit
 
@@ -276,10 +279,10 @@ def plan_edit(request, pk):
 def extension_request(request, pk):
     """A liaison asks for a later deadline for its unit's task."""
     task = get_object_or_404(Task, pk=pk)
-    if not permissions.can_request_extension(request.user, task):
+    if not permissions.may(request.user, permissions.Action.REQUEST_EXTENSION, task):
         raise PermissionDenied(_("只有承担本任务的单位联络员可以申请延期。"))
     unit = permissions.liaison_unit(request.user)
-    state = Task.objects.with_progress().values("current_deadline", "percent").get(pk=task.pk)
+    state = tasks_as_of().values("current_deadline", "percent").get(pk=task.pk)
     form = ExtensionRequestForm(request.POST or None, initial={"percent": state["percent"]})
     outcome = None
     if request.method == "POST" and form.is_valid():
@@ -300,7 +303,7 @@ def extension_detail(request, pk):
     extension = get_object_or_404(
         ExtensionRequest.objects.select_related("task", "unit", "requested_by", "decided_by"), pk=pk
     )
-    can_decide = permissions.can_decide_extensions(request.user)
+    can_decide = permissions.may(request.user, permissions.Action.DECIDE)
     form = ExtensionDecisionForm(request.POST or None, initial={"version": extension.version})
     outcome = None
     if request.method == "POST":
@@ -336,7 +339,7 @@ def extension_detail(request, pk):
 
 def reminders(request):
     """The office's reminder page: per unit, what is unreported this period and what is overdue; POST reminds one."""
-    if not permissions.can_send_reminders(request.user):
+    if not permissions.may(request.user, permissions.Action.REMIND):
         raise PermissionDenied(_("只有督查室可以催办。"))
     if request.method == "POST":
         form = ReminderForm(request.POST)
@@ -392,7 +395,7 @@ def assignment_initial(task):
 def assign_units(request, pk):
     """The office assigns a meeting order to its lead unit and responsible units."""
     task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
-    if not permissions.can_assign_units(request.user, task):
+    if not permissions.may(request.user, permissions.Action.ASSIGN, task):
         raise PermissionDenied(_("只有督查室可以为常务会议交办事项分配承办单位。"))
     form = AssignUnitsForm(request.POST or None, initial=assignment_initial(task))
     outcome = None

@@ -1,8 +1,8 @@
 """Stored task states: today's derived state of every task, kept true so pages read instead of derive.
 
-Deriving a task's status, percent and light (querysets.with_progress) costs about ten indexed
+Deriving a task's status, percent and light (derive.py) costs about ten indexed
 subqueries a task: nothing for a district's 84 tasks, seconds for a province's 100,000 on every
-page. So today's state of every task is stored in TaskState, and with_progress() reads those
+page. So today's state of every task is stored in TaskState, and state.tasks_as_of() reads those
 rows — plain columns the database can index, filter and sort — after ensure_fresh() has made
 sure they hold:
 
@@ -23,15 +23,17 @@ it commits, so its task is derived again by the next read after that, never stor
 snapshot that missed the change; and a reader never waits for a writer.
 """
 
+import datetime
 import zlib
+from collections.abc import Sequence
 
 from django.db import connection, transaction
-from django.db.models import Exists, F
+from django.db.models import Exists, F, Model
 from django.utils import timezone
 
 from ..models import Task, TaskReach, TaskStamp, TaskState, TaskStateDay, UnitTally
-from ..querysets import ALIASED, ANNOTATED, rules_key
 from . import tallies
+from .derive import ALIASED, ANNOTATED, rules_key, with_derived_state
 
 LOCK = zlib.crc32(b"govtasks.task_states.refresh")
 COLUMNS = ["task_id", *ANNOTATED, *ALIASED]
@@ -40,7 +42,7 @@ DAY = 1  # the primary key of the one TaskStateDay row
 BATCH = 2000
 
 
-def ensure_fresh(as_of=None):
+def ensure_fresh(as_of: datetime.date | None = None) -> int:
     """Make every stored state hold for `as_of` (default today); returns how many were derived again."""
     as_of = as_of or timezone.localdate()
     if _holds(as_of):
@@ -48,12 +50,12 @@ def ensure_fresh(as_of=None):
     return _refresh(as_of, everything=False)
 
 
-def refresh(as_of=None):
+def refresh(as_of: datetime.date | None = None) -> int:
     """Derive and store every task's state for `as_of` (default today), whatever was stored; returns how many."""
     return _refresh(as_of or timezone.localdate(), everything=True)
 
 
-def _holds(as_of):
+def _holds(as_of: datetime.date) -> bool:
     """One query: are the stored states (and tallies) of `as_of`, under today's thresholds, with no task changed since?"""
     return (
         TaskStateDay.objects.filter(pk=DAY, as_of=as_of, rules=rules_key())
@@ -62,7 +64,7 @@ def _holds(as_of):
     )
 
 
-def _refresh(as_of, everything):
+def _refresh(as_of: datetime.date, everything: bool) -> int:
     with transaction.atomic():
         _take_turn()
         changed = _take_stamps()
@@ -75,7 +77,7 @@ def _refresh(as_of, everything):
         return stored
 
 
-def empty_tables(*models):
+def empty_tables(*models: type[Model]) -> None:
     """TRUNCATE on PostgreSQL rather than deleting a million rows one by one (readers of today's
     states wait for the refresh's lock anyway); DELETE on SQLite."""
     empty = "TRUNCATE {}" if connection.vendor == "postgresql" else "DELETE FROM {}"
@@ -84,14 +86,14 @@ def empty_tables(*models):
             cursor.execute(empty.format(connection.ops.quote_name(model._meta.db_table)))
 
 
-def _take_turn():
+def _take_turn() -> None:
     """Wait for any other refresh to finish (PostgreSQL; SQLite runs one writer at a time anyway)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
 
 
-def _take_stamps():
+def _take_stamps() -> list[int]:
     """Remove the stamps no other transaction holds; returns the ids of their tasks."""
     table = connection.ops.quote_name(TaskStamp._meta.db_table)
     locked = f"SELECT task_id FROM {table} FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else None
@@ -101,7 +103,7 @@ def _take_stamps():
         return sorted(task_id for (task_id,) in cursor.fetchall())
 
 
-def _store(as_of, task_ids=None):
+def _store(as_of: datetime.date, task_ids: Sequence[int] | None = None) -> int:
     """Derive and upsert the states of `task_ids` (None: every task) for `as_of`, and the units'
     tallies with them (tallies.py); returns how many states."""
     tasks = Task.objects.all()
@@ -111,7 +113,7 @@ def _store(as_of, task_ids=None):
         # Tasks deleted since their stamp: their state goes with them.
         TaskState.objects.filter(task__in=task_ids).exclude(task__in=tasks.values("pk")).delete()
     rows = (
-        tasks.with_progress(as_of, stored=False)
+        with_derived_state(tasks, as_of)
         # Promoted from aliases: the stored row holds them too.
         .annotate(**{f"stored_{name}": F(name) for name in ALIASED})
         .order_by()

@@ -2,9 +2,8 @@
 
 The unit list and the dashboard's lagging units need, for every unit, how many tasks it
 leads, shares and has through a collective, and how many of all its tasks are closed on time
-(按期办结), closed late (逾期办结), overdue or red (selectors.units_with_counts() derives them). Counted
-from the task links for 5,000 units and 100,000 tasks, that took about a second a page. So the store
-(store.py) stores them with
+(按期办结), closed late (逾期办结), overdue or red (state.units_as_of() derives them). Counted from the task
+links for 5,000 units and 100,000 tasks, that took about a second a page. So the store (store.py) stores them with
 the states: TaskReach holds each task's (task, unit) pairs as stored, UnitTally their sums.
 When some tasks are derived again, forget() takes their stored pairs off the sums (with the
 states they were stored with), and remember() adds their pairs as they are now: the cost
@@ -14,20 +13,23 @@ states of a new day.
 Runs inside the store's refresh: its transaction and, on PostgreSQL, its lock.
 """
 
+from collections.abc import Sequence
+
 from django.db import connection
+from django.db.models import Model
 
 from ..models import Task, TaskReach, TaskState, TaskUnit, Unit, UnitTally
 
 TALLIED = ("led", "shared", "via_collective", "total", "done", "done_late", "overdue", "red")
 
 
-def rebuild():
+def rebuild() -> None:
     """Every task's pairs and every unit's sums, into the emptied tables (store.empty_tables)."""
     _store_pairs(None)
     _add(None, sign=1)
 
 
-def forget(task_ids):
+def forget(task_ids: Sequence[int]) -> None:
     """Take the stored pairs of `task_ids` off the sums and remove them (before their states change)."""
     _add(task_ids, sign=-1)
     where, params = _where("task_id", task_ids)
@@ -35,23 +37,23 @@ def forget(task_ids):
         cursor.execute(f"DELETE FROM {_table(TaskReach)}{where}", params)  # noqa: S608 — ids as parameters
 
 
-def remember(task_ids):
+def remember(task_ids: Sequence[int]) -> None:
     """Store the pairs of `task_ids` as the task links are now and add them to the sums (after their states)."""
     _store_pairs(task_ids)
     _add(task_ids, sign=1)
 
 
-def _table(model):
+def _table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _where(column, task_ids):
+def _where(column: str, task_ids: Sequence[int] | None) -> tuple[str, list[int]]:
     if task_ids is None:
         return "", []
     return f" WHERE {column} IN ({', '.join(['%s'] * len(task_ids))})", list(task_ids)
 
 
-def _store_pairs(task_ids):
+def _store_pairs(task_ids: Sequence[int] | None) -> None:
     """(task, unit) of every unit named on the tasks, and of every member of a collective named on
     them; `via` is 1 only when the unit is not named itself. In key order: the index is then
     written from left to right."""
@@ -75,7 +77,7 @@ def _store_pairs(task_ids):
         cursor.execute(sql, [TaskUnit.Role.LEAD, TaskUnit.Role.RESPONSIBLE, *params, *params])
 
 
-def _add(task_ids, sign):
+def _add(task_ids: Sequence[int] | None, sign: int) -> None:
     """Add (sign 1) or take off (sign -1) the stored pairs of `task_ids` (None: all) to their units' sums."""
     where, params = _where("reach.task_id", task_ids)
     tally = _table(UnitTally)
@@ -96,7 +98,7 @@ def _add(task_ids, sign):
         ) AS counted WHERE true
         ON CONFLICT (unit_id) DO UPDATE SET {updates}
     """  # noqa: S608 — table names from Django, values as parameters
-    values = [sign] * 4
+    values: list[int | str] = [sign] * 4
     values += [sign, Task.Status.DONE, sign, Task.Status.DONE_LATE, sign, Task.Status.OVERDUE, sign, Task.Light.RED]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, *params])

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 
+from tasks import permissions
 from tasks.models import Task
 
 register = template.Library()
@@ -91,3 +92,10 @@ def percent_bar(percent, expected=None):
         p=percent,
         marker=marker,
     )
+
+
+@register.simple_tag(takes_context=True)
+def may(context, action, task=None):
+    """`{% may "assign" task as can_assign %}`: permissions.may() for the signed-in user, so a
+    template shows a button exactly when the view behind it would let the user in."""
+    return permissions.may(context["request"].user, action, task)

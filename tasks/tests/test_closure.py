@@ -23,7 +23,7 @@ from tasks.closure import services as closure_services
 from tasks.closure.selectors import unit_progress
 from tasks.models import Attachment, ClosureRequest, Document, Task, TaskEvent, Unit, UnitTally
 from tasks.progress import services
-from tasks.state import store
+from tasks.state import store, tasks_as_of, units_as_of
 from tasks.tests.people import make_user
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def accepted(w, *, task, unit, actor, month, percent, claims_complete=False):
 
 
 def state(task, as_of=None, stored=True):
-    return Task.objects.with_progress(as_of, stored=stored).get(pk=task.pk)
+    return tasks_as_of(as_of, Task.objects.filter(pk=task.pk), stored=stored).get()
 
 
 # --- task 9: the figure is the 主办 unit's -------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_task_3_without_a_file_is_refused_with_a_file_it_waits_then_is_closed_la
     # Unit tallies: stored equal derived; every lead unit of task 3 counts it as closed late.
     store.ensure_fresh()
     stored = {unit_id: late for unit_id, late in UnitTally.objects.values_list("unit_id", "done_late")}
-    derived = dict(selectors.units_with_counts(stored=False).values_list("pk", "done_late"))
+    derived = dict(units_as_of(stored=False).values_list("pk", "done_late"))
     assert {k: v for k, v in stored.items() if v} == {k: v for k, v in derived.items() if v}
     assert stored[w.first.pk] == 1 and stored[w.third.pk] == 1
 

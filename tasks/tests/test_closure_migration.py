@@ -20,6 +20,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from core import backup
 from tasks.models import ClosureRequest, Document, ProgressReport, Task, TaskEvent
+from tasks.state import tasks_as_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,7 +58,7 @@ def task(number):
 def test_old_completion_claims_become_what_the_readme_says(restored_and_migrated):
     reports = ProgressReport.objects.count()
     t1, t3, t9 = task(1), task(3), task(9)
-    states = {t.number: t for t in Task.objects.filter(pk__in=[t1.pk, t3.pk, t9.pk]).with_progress()}
+    states = {t.number: t for t in tasks_as_of(tasks=Task.objects.filter(pk__in=[t1.pk, t3.pk, t9.pk]))}
 
     # Task 1: its first lead's accepted claim is now a 办结 request waiting for the office's check.
     closure = ClosureRequest.objects.get(task=t1)
@@ -78,6 +79,6 @@ def test_old_completion_claims_become_what_the_readme_says(restored_and_migrated
     assert reports == 6
     assert ProgressReport.objects.filter(claims_complete=True, state="accepted").count() == 2
     # Stored and derived agree after the migration.
-    derived = {t.number: (t.status, t.percent) for t in Task.objects.with_progress(stored=False)}
-    stored = {t.number: (t.status, t.percent) for t in Task.objects.with_progress()}
+    derived = {t.number: (t.status, t.percent) for t in tasks_as_of(stored=False)}
+    stored = {t.number: (t.status, t.percent) for t in tasks_as_of()}
     assert derived == stored

@@ -6,8 +6,7 @@ import pytest
 from django.http import QueryDict
 
 from tasks.filtersets import TaskFilterSet, UnitFilterSet
-from tasks.models import Task
-from tasks.selectors import units_with_counts
+from tasks.state import tasks_as_of, units_as_of
 from tasks.tests.factories import AS_OF, make_sample_world
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +18,7 @@ def world():
 
 
 def filterset(**params):
-    return TaskFilterSet(QueryDict(urlencode(params)), queryset=Task.objects.with_progress(AS_OF))
+    return TaskFilterSet(QueryDict(urlencode(params)), queryset=tasks_as_of(AS_OF))
 
 
 def numbers(**params):
@@ -29,7 +28,7 @@ def numbers(**params):
 
 
 def test_sample_world_status_and_light(world):
-    rows = Task.objects.with_progress(AS_OF).order_by("number").values_list("number", "status", "light")
+    rows = tasks_as_of(AS_OF).order_by("number").values_list("number", "status", "light")
     assert list(rows) == [
         (1, "in_progress", "green"),
         (2, "overdue", "red"),
@@ -152,10 +151,10 @@ def test_filters_combine(world):
 
 
 def test_unit_filterset_finds_units_by_alias(world):
-    units = UnitFilterSet(QueryDict("q=市监"), queryset=units_with_counts(AS_OF))
+    units = UnitFilterSet(QueryDict("q=市监"), queryset=units_as_of(AS_OF))
     assert [unit.name for unit in units.qs] == ["区市场监管局"]
 
 
 def test_unit_filterset_kind(world):
-    units = UnitFilterSet(QueryDict("kind=collective"), queryset=units_with_counts(AS_OF))
+    units = UnitFilterSet(QueryDict("kind=collective"), queryset=units_as_of(AS_OF))
     assert [unit.name for unit in units.qs] == ["各乡镇（街道）"]

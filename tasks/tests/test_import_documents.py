@@ -275,7 +275,8 @@ def test_a_file_that_is_not_one_of_these_documents(db, tmp_path):
 def test_a_binary_file_is_refused_clearly(db, tmp_path):
     other = tmp_path / "report.xlsx"
     other.write_bytes(b"PK\x03\x04\xff\xfe\x00binary")
-    with pytest.raises(CommandError, match="不是UTF-8"):
+    # The command reads .xlsx now: a broken one is named as such.
+    with pytest.raises(CommandError, match="文件不完整或已损坏"):
         run_import(other)
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from tasks.models import Task
+from tasks.state import tasks_as_of
 from tasks.tables import TaskTable
 
 AS_OF = datetime.date(2021, 11, 30)
@@ -27,7 +27,7 @@ def demo(db):
 def test_every_page_fetched_in_two_steps_holds_the_rows_of_the_one_query_page(demo, sort, as_of):
     # Pages of the second half are read backwards from the end (fetch_page_in_two_steps).
     per_page = 40
-    tasks = Task.objects.with_progress(as_of)
+    tasks = tasks_as_of(as_of)
     request = RequestFactory().get("/tasks/")
     pages = []
     for number in range(1, 300 // per_page + 2):

@@ -1,6 +1,6 @@
-"""The rules in permissions.py, role by role, on the unit's own task and on another unit's.
+"""The rules in permissions.may(), role by role, on the unit's own task and on another unit's.
 
-The same matrix through the pages (status codes) is in test_workflow_views.py.
+The same matrix through the pages (status codes) is in test_progress_views.py.
 """
 
 import pytest
@@ -22,7 +22,7 @@ def w():
 
 # Each rule: (check, {role: (on 区发改委's own task, on 区财政局's task)}).
 RULES = {
-    "can_edit_task": {
+    permissions.Action.CHANGE: {
         "office": (True, True),
         "liaison": (True, False),
         "town_liaison": (True, False),  # through 各乡镇（街道）
@@ -30,7 +30,7 @@ RULES = {
         "leader": (False, False),
         "nobody": (False, False),
     },
-    "can_submit_report": {
+    permissions.Action.REPORT: {
         "office": (False, False),
         "liaison": (True, False),
         "town_liaison": (True, False),
@@ -38,7 +38,7 @@ RULES = {
         "leader": (False, False),
         "nobody": (False, False),
     },
-    "can_request_extension": {
+    permissions.Action.REQUEST_EXTENSION: {
         "office": (False, False),
         "liaison": (True, False),
         "town_liaison": (True, False),
@@ -51,9 +51,8 @@ RULES = {
 
 @pytest.mark.parametrize("rule, role", [(rule, role) for rule in RULES for role in ROLES])
 def test_task_rules(w, rule, role):
-    check = getattr(permissions, rule)
     user = getattr(w, role)
-    assert (check(user, w.own_task), check(user, w.other_task)) == RULES[rule][role]
+    assert (permissions.may(user, rule, w.own_task), permissions.may(user, rule, w.other_task)) == RULES[rule][role]
 
 
 @pytest.mark.parametrize(
@@ -69,32 +68,31 @@ def test_task_rules(w, rule, role):
 )
 def test_plan_rule(w, role, dev_plan, finance_plan):
     user = getattr(w, role)
-    assert permissions.can_edit_plan(user, w.own_task, w.dev) is dev_plan
-    assert permissions.can_edit_plan(user, w.other_task, w.finance) is finance_plan
+    assert permissions.may(user, permissions.Action.EDIT_PLAN, w.own_task, unit=w.dev) is dev_plan
+    assert permissions.may(user, permissions.Action.EDIT_PLAN, w.other_task, unit=w.finance) is finance_plan
 
 
 def test_a_plan_for_a_unit_without_the_task_is_never_editable(w):
-    assert not permissions.can_edit_plan(w.office, w.own_task, w.finance)
-    assert permissions.can_edit_plan(w.town_liaison, w.own_task, w.town)
+    assert not permissions.may(w.office, permissions.Action.EDIT_PLAN, w.own_task, unit=w.finance)
+    assert permissions.may(w.town_liaison, permissions.Action.EDIT_PLAN, w.own_task, unit=w.town)
 
 
 @pytest.mark.parametrize(
     "rule, allowed",
     [
-        ("can_review_reports", {"office"}),
-        ("can_decide_extensions", {"office"}),
-        ("can_send_reminders", {"office"}),
+        (permissions.Action.REVIEW, {"office"}),
+        (permissions.Action.DECIDE, {"office"}),
+        (permissions.Action.REMIND, {"office"}),
     ],
 )
 def test_office_only_rules(w, rule, allowed):
-    check = getattr(permissions, rule)
-    assert {role for role in ROLES if check(getattr(w, role))} == allowed
+    assert {role for role in ROLES if permissions.may(getattr(w, role), rule)} == allowed
 
 
 def test_only_the_office_assigns_and_only_meeting_orders(w):
-    assert permissions.can_assign_units(w.office, w.meeting_task)
-    assert not permissions.can_assign_units(w.office, w.own_task)
-    assert not any(permissions.can_assign_units(getattr(w, role), w.meeting_task) for role in ROLES[1:])
+    assert permissions.may(w.office, permissions.Action.ASSIGN, w.meeting_task)
+    assert not permissions.may(w.office, permissions.Action.ASSIGN, w.own_task)
+    assert not any(permissions.may(getattr(w, role), permissions.Action.ASSIGN, w.meeting_task) for role in ROLES[1:])
 
 
 def test_every_signed_in_user_reads_every_task_and_nobody_else(w):
@@ -108,8 +106,8 @@ def test_every_signed_in_user_reads_every_task_and_nobody_else(w):
 def test_an_inactive_liaison_changes_nothing(w):
     w.liaison.is_active = False
     w.liaison.save()
-    assert not permissions.can_edit_task(w.liaison, w.own_task)
-    assert not permissions.can_submit_report(w.liaison, w.own_task)
+    assert not permissions.may(w.liaison, permissions.Action.CHANGE, w.own_task)
+    assert not permissions.may(w.liaison, permissions.Action.REPORT, w.own_task)
 
 
 def test_liaison_unit(w):

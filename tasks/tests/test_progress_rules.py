@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from tasks.models import ClosureRequest, ExtensionRequest, Milestone, ProgressReport, Task, UnitPlan
-from tasks.querysets import reporting_period
+from tasks.state import tasks_as_of
+from tasks.state.derive import reporting_period
 from tasks.tests.factories import at, make_closure, make_document, make_report, make_task, make_unit
 from tasks.tests.people import make_user
 
@@ -44,7 +45,7 @@ def days(n):
 
 
 def state(task, as_of=AS_OF):
-    return Task.objects.with_progress(as_of).with_light_reasons().get(pk=task.pk)
+    return tasks_as_of(as_of).with_light_reasons().get(pk=task.pk)
 
 
 # Defaults of the helpers below: when a report is sent and a milestone set, unless a test says otherwise.

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks.models import ExtensionRequest, ProgressReport, Task, TaskEvent, UnitPlan
+from tasks.models import ExtensionRequest, ProgressReport, TaskEvent, UnitPlan
 from tasks.progress import services
-from tasks.state import store
+from tasks.state import store, tasks_as_of
 from tasks.tests.factories import make_task, make_unit
 from tasks.tests.people import make_user, make_workflow_world
 
@@ -247,7 +247,7 @@ def test_submit_return_resubmit_accept_and_the_lists_show_it(w):
     assert response.status_code == 302
 
     # Task page, list and dashboard show the new state; the timeline has every step.
-    task = Task.objects.with_progress().get(pk=w.own_task.pk)
+    task = tasks_as_of().get(pk=w.own_task.pk)
     assert (task.status, task.percent) == ("in_progress", 45)
     page = office.get(task_url).content.decode()
     kinds = re.findall(r'data-kind="([a-z_]+)"', page)

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from tasks import permissions
 from tasks.models import ProgressReport, TaskEvent
 from tasks.progress import services
 from tasks.tests.factories import make_unit
@@ -64,7 +65,7 @@ def test_create_unit_user_links_a_liaison_to_its_unit_by_any_spelling():
 def test_create_unit_user_for_the_office_and_an_administrator():
     call_command("create_unit_user", "zhao", "--role", "office", stdout=io.StringIO())
     call_command("create_unit_user", "root2", "--role", "admin", stdout=io.StringIO())
-    assert get_user_model().objects.get(username="zhao").has_perm("tasks.review_progressreport")
+    assert permissions.may(get_user_model().objects.get(username="zhao"), permissions.Action.REVIEW)
     assert get_user_model().objects.get(username="root2").is_staff
 
 

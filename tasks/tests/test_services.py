@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tasks.models import ExtensionRequest, Milestone, ProgressReport, Reminder, Task, TaskEvent, TaskUnit, UnitPlan
+from tasks.models import ExtensionRequest, Milestone, ProgressReport, Reminder, TaskEvent, TaskUnit, UnitPlan
 from tasks.progress import services
 from tasks.progress.services import Conflict, MilestoneInput
+from tasks.state import tasks_as_of
 from tasks.tests.factories import make_unit
 from tasks.tests.people import make_user, make_workflow_world
 
@@ -120,7 +121,7 @@ def test_the_office_accepts_and_the_percent_counts(w):
     services.progress_report_accept(report=report, actor=w.office, version=report.version, comment="同意")
     report.refresh_from_db()
     assert (report.state, report.reviewed_by, report.review_comment) == ("accepted", w.office, "同意")
-    assert Task.objects.with_progress().get(pk=w.own_task.pk).percent == 40
+    assert tasks_as_of().get(pk=w.own_task.pk).percent == 40
     assert TaskEvent.objects.filter(kind=Event.REPORT_ACCEPTED, report=report, note="同意").exists()
 
 
@@ -332,7 +333,7 @@ def ask(w, *, task=None, new_deadline=None, actor=None, unit=None, **fields):
 def test_an_approved_extension_moves_the_deadline_and_keeps_the_old_one(w):
     request = ask(w)
     services.extension_request_approve(request=request, actor=w.office, version=request.version)
-    task = Task.objects.with_progress().get(pk=w.own_task.pk)
+    task = tasks_as_of().get(pk=w.own_task.pk)
     assert task.current_deadline == w.own_task.deadline + days(30)
     assert task.deadline == w.own_task.deadline  # what the notice said stays
     request.refresh_from_db()
@@ -340,7 +341,7 @@ def test_an_approved_extension_moves_the_deadline_and_keeps_the_old_one(w):
     event = TaskEvent.objects.get(kind=Event.EXTENSION_APPROVED)
     assert event.changes[0]["label"] == "完成时限"
     # The day before the approval the old deadline held.
-    assert Task.objects.with_progress(w.today - days(1)).get(pk=w.own_task.pk).current_deadline == w.own_task.deadline
+    assert tasks_as_of(w.today - days(1)).get(pk=w.own_task.pk).current_deadline == w.own_task.deadline
 
 
 def test_an_extension_can_be_asked_on_the_deadline_day_but_not_after(w):
@@ -371,7 +372,7 @@ def test_refusing_needs_a_reason_and_keeps_the_deadline(w):
     with pytest.raises(ValidationError, match="请写明理由"):
         services.extension_request_refuse(request=request, actor=w.office, version=request.version, reason="")
     services.extension_request_refuse(request=request, actor=w.office, version=request.version, reason="理由不充分")
-    assert Task.objects.with_progress().get(pk=w.own_task.pk).current_deadline == w.own_task.deadline
+    assert tasks_as_of().get(pk=w.own_task.pk).current_deadline == w.own_task.deadline
     assert TaskEvent.objects.get(kind=Event.EXTENSION_REFUSED).note == "理由不充分"
 
 

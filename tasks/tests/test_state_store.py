@@ -34,7 +34,7 @@ from tasks.models import (
     UnitPlan,
     UnitTally,
 )
-from tasks.state import store
+from tasks.state import store, tasks_as_of, units_as_of
 from tasks.state.tallies import TALLIED
 from tasks.tests.factories import make_closure, make_report
 from tasks.tests.people import make_user
@@ -49,8 +49,8 @@ def demo(db):
 
 
 def state(as_of=None, stored=True, **filters):
-    """{pk: (field values)} of with_progress() rows."""
-    rows = Task.objects.filter(**filters).with_progress(as_of, stored=stored).with_light_reasons()
+    """{pk: (field values)} of state.tasks_as_of() rows."""
+    rows = tasks_as_of(as_of, Task.objects.filter(**filters), stored=stored).with_light_reasons()
     return {row[0]: row[1:] for row in rows.values_list("pk", *FIELDS)}
 
 
@@ -66,7 +66,7 @@ def test_after_a_refresh_every_stored_state_is_the_derived_one_and_is_what_pages
     task = Task.objects.order_by("pk").first()
     wrong = Task.Light.GREEN if TaskState.objects.get(task=task).light != Task.Light.GREEN else Task.Light.RED
     TaskState.objects.filter(task=task).update(light=wrong)
-    assert Task.objects.with_progress().get(pk=task.pk).light == wrong
+    assert tasks_as_of().get(pk=task.pk).light == wrong
 
 
 def first(model, **filters):
@@ -218,7 +218,7 @@ def test_the_dashboard_reads_stored_states_equal_to_the_derived_ones(demo, clien
     client.force_login(make_user("office", role=roles.OFFICE))
     response = client.get(reverse("dashboard"))
     assert TaskState.objects.count() == Task.objects.count()
-    derived = Task.objects.with_progress(stored=False).aggregate(**selectors._status_counts())
+    derived = tasks_as_of(stored=False).aggregate(**selectors._status_counts())
     shown = response.context["overall"]
     assert {key: shown[key] for key in derived if key != "average_percent"} == {
         key: value for key, value in derived.items() if key != "average_percent"
@@ -239,7 +239,7 @@ def test_storing_the_changed_tasks_costs_the_same_queries_for_few_or_many(demo):
 
 def tallies():
     """{unit pk: counts} of the units with any task, as the unit list reads them today (stored)."""
-    rows = selectors.units_with_counts().values_list("pk", *TALLIED)
+    rows = units_as_of().values_list("pk", *TALLIED)
     return {pk: counts for pk, *counts in rows if any(counts)}
 
 
@@ -257,14 +257,14 @@ def test_stored_unit_tallies_are_the_derived_counts_after_a_refresh_and_after_an
 
 
 def derived_tallies(day):
-    rows = selectors.units_with_counts(day, stored=False).values_list("pk", *TALLIED)
+    rows = units_as_of(day, stored=False).values_list("pk", *TALLIED)
     return {pk: counts for pk, *counts in rows if any(counts)}
 
 
 def test_the_dashboards_lagging_units_are_the_same_stored_or_derived(demo):
     today = timezone.localdate()
     stored = [(unit.pk, unit.overdue, unit.red, unit.total) for unit in selectors.lagging(today, 10)]
-    derived = selectors.lagging_derived(Task.objects.with_progress(today, stored=False), 10)
+    derived = selectors.lagging_derived(tasks_as_of(today, stored=False), 10)
     assert stored == [(unit.pk, unit.overdue, unit.red, unit.total) for unit in derived]
     assert stored and stored[0][1] > 0
 

@@ -18,6 +18,8 @@ from tasks.importers.uploads import import_upload, parse_upload
 from tasks.importers.xlsx import parse_xlsx
 from tasks.models import Document, Section, Task, TaskUnit, Unit
 
+from .pdf_files import scanned_pdf
+
 FILES = Path(__file__).parent / "files"
 TITLE = "昌江区人民政府办公室关于印发2022年区《政府工作报告》重点工作任务责任分工的通知"
 NUMBER_LINE = "昌府办字〔2022〕5号    2022年3月1日"
@@ -250,7 +252,7 @@ def test_headings_split_over_two_cells_and_ascii_brackets_and_merged_unit_cells(
 
 def test_title_and_number_may_come_from_the_upload_form():
     rows = [HEADER, ["一、重点工作"], [1, "任务一", "区工信局", "区发改委"]]
-    with pytest.raises(SourceError, match="文号、成文日期"):
+    with pytest.raises(SourceError, match="成文日期"):
         parse_xlsx(workbook_bytes(rows, above=["2022年重点工作任务分工表"]))
     given = DocumentFacts(number="昌府办字〔2022〕9号", issued_on=datetime.date(2022, 4, 1))
     notice, _anomalies = parse_xlsx(workbook_bytes(rows, above=["2022年重点工作任务分工表"]), given)
@@ -413,8 +415,11 @@ def test_text_uploads_go_through_the_text_importer(source_2021):
     result = import_upload("changjiang-2021.txt", raw, dry_run=True)
     assert Task.objects.count() == 0
     assert len(result.documents) == 4
-    with pytest.raises(SourceError, match="不是UTF-8编码的文本文件"):
-        import_upload("notice.txt", "任务".encode("gbk"))
+    # GBK text, as Chinese editors save it, is read; binary content is not text.
+    with pytest.raises(SourceError, match="找不到任务"):
+        import_upload("notice.txt", "任务分工".encode("gbk"))
+    with pytest.raises(SourceError, match="不是文本文件"):
+        import_upload("notice.txt", b"\x00\x01\x02binary")
 
 
 def test_workbooks_written_here_open_again():
@@ -484,7 +489,8 @@ def test_upload_page_fills_in_what_the_table_does_not_say(admin_client):
     [
         ("empty.xlsx", b"", "所提交的是空文件"),
         ("encrypted.xlsx", (FILES / "encrypted.xlsx").read_bytes(), "文件设置了打开密码"),
-        ("notice.pdf", b"%PDF-1.7", "只能上传.txt、.xlsx、.docx文件"),
+        ("notice.doc", b"\xd0\xcf\x11\xe0", "只能上传.txt、.xlsx、.docx、.pdf文件"),
+        ("scan.pdf", scanned_pdf(), "PDF中没有文字层"),
         ("notice.docx", b"PK\x03\x04 truncated", "文件不完整或已损坏"),
         ("big.xlsx", b"x" * (5 * 1024 * 1024 + 1), "文件超过上限5.0\xa0MB"),
     ],

@@ -40,7 +40,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..models import Document, ProgressReport, Task, TaskUnit
-from ..querysets import by_answering_unit, end_of_day
+from ..state.derive import answering_unit, by_answering_unit, end_of_day
 from ..templatetags.task_tags import bracketed, fulldate
 from .cells import CENTRE, Cells, append_fitted, date_format, lines_needed, merge_across
 
@@ -159,7 +159,7 @@ class SummaryFacts:
 
 
 def summary_facts(tasks, as_of, *, several_documents=False):
-    """Gather SummaryFacts for `tasks` (rows of `with_progress(as_of)`) in two queries.
+    """Gather SummaryFacts for `tasks` (rows of `state.tasks_as_of(as_of)`) in two queries.
 
     Lagging: red light (far behind the expected progress) but neither done nor overdue yet.
     """
@@ -271,7 +271,7 @@ def bulletin_rows(tasks, as_of):
     """`tasks` in document order with what each bulletin row needs, streamed in chunks.
 
     Adds the 主办 unit's latest accepted progress report (as of `as_of`) — the same report whose
-    percent `with_progress` shows — and the section, subsection and document.
+    percent `state.tasks_as_of` shows — and the section, subsection and document.
     """
     accepted = (
         ProgressReport.objects.filter(
@@ -281,7 +281,7 @@ def bulletin_rows(tasks, as_of):
         .order_by("-period", "-reviewed_at", "-pk")
     )
     return (
-        tasks.with_answering_unit()
+        tasks.annotate(answering_unit_id=answering_unit())
         .select_related("document", "section", "subsection")
         # A document's whole text would be loaded again with every one of its tasks.
         .defer("document__text", "source_text")
@@ -330,7 +330,7 @@ class StatusCounter:
 
 
 def write_bulletin(tasks, out, *, as_of=None, title=None):
-    """Write the bulletin of `tasks` (a `with_progress(as_of)` queryset, units prefetched) to `out`.
+    """Write the bulletin of `tasks` (a `state.tasks_as_of(as_of)` queryset, units prefetched) to `out`.
 
     `out` is a path or a binary file object. Returns the number of task rows written.
     """
@@ -459,7 +459,7 @@ def _task_row(cells, task):
         cells.text(task.text),
         cells.text("\n".join(unit.name for unit in task.lead_units)),
         cells.text("\n".join(unit.name for unit in task.responsible_units)),
-        # The deadline in force: an approved extension moves it (querysets.with_progress).
+        # The deadline in force: an approved extension moves it (state/derive.py).
         cells.value(task.current_deadline, alignment=CENTRE, number_format=date_format()),
         cells.text(progress_text(task)),
         cells.text(Status(task.status).label, alignment=CENTRE, fill=fill),

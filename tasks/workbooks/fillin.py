@@ -14,6 +14,7 @@ the project's secret key, so a sheet of another unit cannot be relabelled by edi
 """
 
 import datetime
+import io
 from dataclasses import dataclass, field
 
 from django.core import signing
@@ -23,17 +24,19 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..importers.packages import require_kind
 from ..importers.report import SourceError
-from ..importers.xlsx import cell_text, open_workbook
+from ..importers.xlsx import cell_text
 from ..models import ProgressReport, Task, TaskUnit
 from ..progress.services import Conflict, progress_report_submit
-from ..querysets import first_of_month
 from ..selectors import ordered_task_units, with_unit_reach
+from ..state import tasks_as_of
+from ..state.derive import first_of_month
 from .cells import CENTRE, Cells, append_fitted, date_format, merge_across
 
 STAMP_SHEET = "_govtasks"
@@ -88,7 +91,7 @@ def fillin_tasks(unit, as_of=None):
     """The unit's tasks not yet closed (办结销号), in document order, with its own latest report and its reach."""
     latest = ProgressReport.objects.filter(task=OuterRef("pk"), unit=unit).order_by("-period", "-submitted_at", "-pk")
     return (
-        with_unit_reach(Task.objects.with_progress(as_of), unit)
+        with_unit_reach(tasks_as_of(as_of), unit)
         .exclude(status__in=[Task.Status.DONE, Task.Status.DONE_LATE])
         .select_related("document")
         .defer("document__text", "source_text")
@@ -227,15 +230,37 @@ class FilledSheet:
 
 
 def read_fillin(raw):
-    """The stamp and rows of an uploaded fill-in sheet. SourceError for a file that is not one."""
-    workbook = open_workbook(raw)
+    """The stamp and rows of an uploaded fill-in sheet. SourceError for a file that is not one.
+
+    Streaming (openpyxl read_only), and the signed stamp first: a file that is not our sheet
+    is refused before a row of its sheets is read. Upload pages call it through
+    importers.sandbox.run_parser.
+    """
+    require_kind(raw, "xlsx")
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        try:
+            return _read_stamped_rows(workbook)
+        finally:
+            workbook.close()
+    except SourceError:
+        raise
+    except Exception as error:  # noqa: BLE001 — openpyxl names a broken part in many ways; to the clerk it is one thing
+        raise SourceError(
+            0, _("Excel工作簿已损坏，无法读取（corrupt workbook: %(kind)s）。") % {"kind": type(error).__name__}
+        ) from error
+
+
+def _read_stamped_rows(workbook):
     not_ours = SourceError(
         0, _("这不是本系统下载的进展填报表（a different file）：请先下载本单位的填报表，在其中填写后再上传。")
     )
     if STAMP_SHEET not in workbook.sheetnames or not workbook.worksheets:
         raise not_ours
     stamp_values = {
-        str(row[0]): row[1] for row in workbook[STAMP_SHEET].iter_rows(max_col=2, values_only=True) if row and row[0]
+        str(row[0]): row[1]
+        for row in workbook[STAMP_SHEET].iter_rows(max_row=10, max_col=2, values_only=True)
+        if row and row[0]
     }
     try:
         data = signing.loads(str(stamp_values.get("stamp") or ""), salt=STAMP_SALT)
@@ -245,7 +270,9 @@ def read_fillin(raw):
         raise not_ours
     sheet = workbook.worksheets[0]
     rows = []
-    for line, cells in enumerate(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True), start=HEADER_ROW + 1):
+    # max_col: a sheet's <dimension> may claim 16,384 columns, and read_only pads every row to it.
+    rows_read = sheet.iter_rows(min_row=HEADER_ROW + 1, max_col=len(COLUMNS), values_only=True)
+    for line, cells in enumerate(rows_read, start=HEADER_ROW + 1):
         if line - HEADER_ROW > MAX_ROWS:
             raise SourceError(line, _("填报表超过%(max)s行，请只保留本单位的任务。") % {"max": MAX_ROWS})
         values = {key: cell_text(cells[index]) if index < len(cells) else "" for key, index in POSITION.items()}

@@ -29,6 +29,8 @@ HOSTILE = [
     "1e309",
     "NaN",
     "2021-02-30",
+    "0001-01-01",
+    "9999-12-31",
     "\x00",
     "' OR 1=1 --",
     SCRIPT,
@@ -42,6 +44,9 @@ HOSTILE = [
 SWEEP = ["", "x" * 20000, "99999999999999999999999", "2021-02-30", "\x00", SCRIPT, IMAGE, "\u202e𠀀"]
 # Parameters any page may be handed by a crafted link.
 COMMON = ["page", "per_page", "sort", "as_of", "export", "back", "q", "unit", "period", "task", "role"]
+# The calendar's ends, negative pages and numbers no integer column holds, for every date-like parameter.
+EXTREMES = ["0001-01-01", "9999-12-31", "0001-01", "9999-12", "1900-01-01", "-1", "-99999999999", "99999999999999"]
+DATED = ["as_of", "period", "page", "per_page", "lead-page", "shared-page", "collective-page", "year", "month"]
 UNESCAPED = re.compile(re.escape(SCRIPT) + "|" + re.escape("<img src=x onerror"))
 
 
@@ -84,6 +89,28 @@ def test_every_page_survives_hostile_parameters(shared_world, db):
             continue
         for value in SWEEP:
             check(client.get(path, {name: value for name in COMMON}), f"GET {path} with {value[:20]!r}")
+
+
+def test_every_page_survives_the_calendars_ends_and_huge_numbers(shared_world, db):
+    client = client_for(shared_world.office)
+    for route, path in site_pages(shared_world):
+        if route.name == "logout":
+            continue
+        for value in EXTREMES:
+            check(client.get(path, {name: value for name in DATED}), f"GET {path} with {value!r}")
+            check(client.get(path, {"back": f"as_of={value}&page={value}"}), f"GET {path} back= {value!r}")
+            if route.is_list:
+                check(client.get(path, {"as_of": value, "export": "xlsx"}), f"export {path} as of {value!r}")
+
+
+def test_an_as_of_date_outside_the_documents_span_is_refused_like_a_malformed_one(shared_world, db):
+    client = client_for(shared_world.office)
+    for value in ("0001-01-01", "1999-12-31", "9999-12-31"):
+        response = client.get("/tasks/", {"as_of": value})
+
+        assert response.status_code == 200
+        assert f"日期“{value}”无效" in response.content.decode()
+    assert "无效" not in client.get("/tasks/", {"as_of": "2021-07-01"}).content.decode()
 
 
 def test_every_filter_of_every_list_survives_hostile_values(shared_world, db):

@@ -13,6 +13,16 @@ Rows go in with bulk_create, a chunk of documents at a time, in one transaction:
 tasks and 1,000,000 reports take minutes and memory stays flat. The same --seed and
 --as-of give the same data.
 
+Why not through the services (tasks/progress/services.py), as every other write goes: a
+service writes one report in one transaction, with its permission check, its timeline row
+and its version, as a clerk's click should. A million reports that way take hours, not
+minutes, and the benchmark needs them. So this command writes rows in bulk, but the same
+rows the services would: the timeline's changes are built with the services' own
+REPORT_FIELDS, PLAN_FIELDS and shown(), a field of a model it fills that it does not know
+stops it ("teach it to"), and bench/tests/test_generate_demo.py checks that the pages can
+rely on what it wrote. It lives in bench/ (an app only so that `manage.py generate_demo`
+keeps its name) because it imports meetings, which tasks must not.
+
 Generated documents name this command as their source file. The command refuses to write
 into a database that already holds documents, units or tasks unless --force: synthetic
 tasks mixed into a real year's tracking would be counted on every page and in every bulletin.

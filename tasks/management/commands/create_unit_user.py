@@ -9,19 +9,19 @@ printed once (it is stored only as a hash), as create_admin does.
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.crypto import get_random_string
 
 from tasks import roles
+from tasks.management.base import TasksCommand
 from tasks.management.commands.create_admin import PASSWORD_ALPHABET, PASSWORD_LENGTH
-from tasks.models import Unit
 from tasks.progress import services
 
 ROLES = {"liaison": roles.LIAISON, "office": roles.OFFICE, "leader": roles.LEADER, "admin": roles.ADMINISTRATORS}
 
 
-class Command(BaseCommand):
+class Command(TasksCommand):
     help = "Create a user in a role (liaison, office, leader, admin); a liaison needs --unit."
 
     def add_arguments(self, parser):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError("A liaison needs --unit (the unit it reports for).")
         if role != "liaison" and unit:
             raise CommandError("Only a liaison is linked to a unit; leave out --unit.")
-        found = self.find_unit(unit) if unit else None
+        found = self.unit_named(unit) if unit else None
         password = get_random_string(PASSWORD_LENGTH, PASSWORD_ALPHABET)
         with transaction.atomic():
             groups = roles.ensure_roles()
@@ -63,14 +63,3 @@ class Command(BaseCommand):
             + f"\n  Password: {password}"
             + "\n  This password is shown only this once (密码只显示这一次): pass it on now."
         )
-
-    @staticmethod
-    def find_unit(name):
-        units = list(Unit.objects.named(name)[:2])
-        if len(units) == 1:
-            return units[0]
-        if units:
-            raise CommandError(f"{name!r} names more than one unit; use the canonical name.")
-        close = Unit.objects.close_matches(name)
-        hint = f" Did you mean: {'、'.join(close)}?" if close else ""
-        raise CommandError(f"No unit is called {name!r}.{hint}")

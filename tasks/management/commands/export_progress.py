@@ -7,24 +7,22 @@ filter of the list page (/tasks/?section=2&status=overdue …) is an option of t
 name (--section 2 --status overdue), checked by the same FilterSet.
 """
 
-import datetime
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.http import QueryDict
 
 from tasks.filtersets import TaskFilterSet
+from tasks.management.base import TasksCommand
 from tasks.selectors import tasks_for_display
 from tasks.workbooks.bulletin import write_bulletin
-
-from .export_tasks import find_unit
 
 
 def option_name(filter_name):
     return "--" + filter_name.replace("_", "-")
 
 
-class Command(BaseCommand):
+class Command(TasksCommand):
     help = "导出督查通报（Excel）。Write the progress bulletin of the selected tasks as an .xlsx workbook."
 
     def add_arguments(self, parser):
@@ -44,14 +42,14 @@ class Command(BaseCommand):
     def handle(self, *args, output, as_of=None, title=None, unit=None, **options):
         if not output.lower().endswith(".xlsx"):
             raise CommandError(f"输出文件应以 .xlsx 结尾：{output}")
-        as_of = parse_day(as_of) if as_of else None
+        as_of = self.day(as_of) if as_of else None
         params = QueryDict(mutable=True)
         for name in TaskFilterSet.base_filters:
             value = options.get(f"filter_{name}")
             if value is not None:
                 params[name] = value
         if unit is not None:
-            params["unit"] = find_unit(unit).name
+            params["unit"] = self.unit_named(unit).name
         filterset = TaskFilterSet(params, queryset=tasks_for_display(as_of))
         if not filterset.is_valid():
             problems = "；".join(
@@ -61,17 +59,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         # Opened first: a write-only workbook that fails to save leaves openpyxl's writer in a
         # state that hides the real error (a folder that does not exist, no permission).
-        try:
-            out = open(output, "wb")
-        except OSError as error:
-            raise CommandError(f"无法写入 {output}：{error.strerror or error}") from error
-        with out:
+        with self.open_output(output) as out:
             count = write_bulletin(filterset.qs, out, as_of=as_of, title=title)
         self.stdout.write(f"已导出 {count} 项任务到 {output}（{time.monotonic() - started:.1f} 秒）。")
-
-
-def parse_day(value):
-    try:
-        return datetime.date.fromisoformat(value.strip())
-    except ValueError as error:
-        raise CommandError(f"日期“{value}”无效，应为年-月-日，如2021-09-30。") from error

@@ -2,13 +2,12 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
-
 from tasks.exports import task_records
-from tasks.models import Task, Unit
+from tasks.management.base import TasksCommand
+from tasks.models import Task
 
 
-class Command(BaseCommand):
+class Command(TasksCommand):
     help = "导出任务（JSON）。Print the tasks as a JSON list."
 
     def add_arguments(self, parser):
@@ -20,16 +19,6 @@ class Command(BaseCommand):
     def handle(self, *args, unit=None, **options):
         tasks = Task.objects.all()
         if unit is not None:
-            tasks = tasks.for_unit(find_unit(unit))
+            tasks = tasks.for_unit(self.unit_named(unit))
         records = task_records(tasks.order_by("document__issued_on", "document", "number", "pk"))
         self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
-
-
-def find_unit(name):
-    """The unit called `name` (canonical or alias), or a CommandError naming close matches."""
-    found = list(Unit.objects.named(name)[:2])
-    if len(found) == 1:
-        return found[0]
-    suggestions = Unit.objects.close_matches(name)
-    hint = f"，是否指：{'、'.join(suggestions)}？" if suggestions else "。"
-    raise CommandError(f"没有名为“{name}”的单位（unknown unit）{hint}")
