@@ -5,7 +5,9 @@ Besides the new tables and columns:
 
 - triggers stamp a task (tasks_taskstamp, as in migrations 0004 and 0006) when its 办结 requests
   change or the office names another 主办 unit, so stored states follow;
-- old completion claims: before this change an accepted report with 申报完成 closed the task.
+- old completion claims (migration 0012, a transaction of its own: PostgreSQL refuses the indexes
+  this one creates after rows were written in the same transaction): before this change an accepted
+  report with 申报完成 closed the task.
   Now only the office's 销号 does. An accepted claim by the task's 主办 unit (the first lead unit,
   or a member of a leading collective) becomes a 办结 request waiting for the office's check
   (待核查), dated when the claim was accepted, its summary the report's text, with a timeline
@@ -101,53 +103,6 @@ def create_triggers(apps, schema_editor):
 def drop_triggers(apps, schema_editor):
     for statement in DROP[schema_editor.connection.vendor]:
         schema_editor.execute(statement)
-
-
-NOTE = "由%(period)s已采纳的申报完成报告转为办结申请（待核查）：办结须经督查室核查销号。"
-
-
-def claims_to_closure_requests(apps, schema_editor):
-    """Accepted completion claims of the 主办 unit → 办结 requests waiting for the office's check."""
-    Task = apps.get_model("tasks", "Task")
-    TaskUnit = apps.get_model("tasks", "TaskUnit")
-    ProgressReport = apps.get_model("tasks", "ProgressReport")
-    ClosureRequest = apps.get_model("tasks", "ClosureRequest")
-    TaskEvent = apps.get_model("tasks", "TaskEvent")
-    Unit = apps.get_model("tasks", "Unit")
-    claimed = ProgressReport.objects.filter(state="accepted", claims_complete=True)
-    for task in Task.objects.filter(pk__in=claimed.values("task")).order_by("pk"):
-        first_lead = TaskUnit.objects.filter(task=task, role="lead").order_by("position").first()
-        if first_lead is None:
-            continue
-        host = first_lead.unit_id
-        members = list(Unit.objects.filter(collectives=host).values_list("pk", flat=True))
-        claim = claimed.filter(task=task, unit__in=[host, *members]).order_by("-reviewed_at", "-pk").first()
-        if claim is None:
-            continue  # only other units claimed: their own part, not the task
-        closure = ClosureRequest.objects.create(
-            task=task,
-            unit_id=claim.unit_id,
-            summary=claim.done,
-            state="pending",
-            requested_by_id=claim.submitted_by_id,
-            requested_at=claim.reviewed_at or claim.submitted_at,
-            migrated_from=claim,
-        )
-        TaskEvent.objects.create(
-            task=task,
-            unit_id=claim.unit_id,
-            actor=None,
-            at=closure.requested_at,
-            kind="closure_requested",
-            closure=closure,
-            report=claim,
-            note=NOTE % {"period": claim.period.strftime("%Y-%m")},
-        )
-
-
-def forget_stored_states(apps, schema_editor):
-    # The rules changed: the next read derives every task (and every unit's counts) again.
-    apps.get_model("tasks", "TaskStateDay").objects.all().delete()
 
 
 class Migration(migrations.Migration):
@@ -423,6 +378,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(create_triggers, drop_triggers),
-        migrations.RunPython(claims_to_closure_requests, migrations.RunPython.noop),
-        migrations.RunPython(forget_stored_states, migrations.RunPython.noop),
     ]

@@ -1,4 +1,4 @@
-"""Data made before 办结销号 existed comes through migration 0009 without loss.
+"""Data made before 办结销号 existed comes through migrations 0009–0012 without loss.
 
 `files/backup-before-closure.jsonl.gz` was written by backup_data of the previous version (tasks at
 migration 0008) from the 2021 data plus: task 9's lead at 25 % and 丽阳镇 at 5 % (both accepted);
