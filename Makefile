@@ -43,7 +43,7 @@ else \
 fi
 endef
 
-.PHONY: run test setup run-packages test-packages messages fixtures
+.PHONY: run test setup run-packages test-packages messages fixtures mutants
 
 run: run-packages setup messages
 	$(MANAGE) ensure_database
@@ -93,3 +93,10 @@ fixtures: setup
 	  --exclude tasks.progressreport --exclude tasks.taskstamp --exclude tasks.taskstate \
 	  --indent 1 -o $(basename $(DOCUMENTS)).json
 	rm -f $(FIXTURE_DB)
+
+# Mutation testing of the state derivation, permissions, services and the unit/deadline parsers
+# (README "Mutation testing"); not part of `make test`: tens of minutes per module on two cores.
+# One module: make mutants MUTANTS=derivation
+MUTANTS ?=
+mutants: setup
+	bash mutation/run.sh $(MUTANTS)

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import TaskQuerySet, UnitQuerySet
+from .querysets import NEWEST_REPORT_FIRST, ProgressReportQuerySet, TaskQuerySet, UnitQuerySet
 
 
 class Unit(models.Model):
@@ -291,8 +291,10 @@ class ProgressReport(models.Model):
     # Grows with every review, so a second reviewer working from a stale page is refused.
     version = models.PositiveIntegerField(_("版本"), default=1)
 
+    objects = ProgressReportQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-period", "-submitted_at", "-pk"]
+        ordering = list(NEWEST_REPORT_FIRST)
         verbose_name = _("进展报告")
         verbose_name_plural = _("进展报告")
         permissions = [("review_progressreport", "Can accept or return progress reports")]

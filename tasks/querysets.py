@@ -11,6 +11,12 @@ import difflib
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 
+# The one rule for "the latest report" wherever a page shows one — a task's percent, the
+# bulletin's progress text, the public page, the fill-in sheet's 上次报送: the report on the
+# latest month; of reports on one month, the one sent last. Never the one reviewed last: a May
+# report returned, corrected and accepted in July must not replace June's accepted report.
+NEWEST_REPORT_FIRST = ("-period", "-submitted_at", "-pk")
+
 
 class UnknownUnit(LookupError):
     """No unit (or, `ambiguous`, more than one) goes by `name`; `suggestions` are spellings that look like it."""
@@ -51,6 +57,12 @@ class UnitQuerySet(models.QuerySet):
         spellings = {*self.values_list("name", flat=True), *UnitAlias.objects.values_list("name", flat=True)}
         close = difflib.get_close_matches(name, spellings, n=limit, cutoff=0.5)
         return close or sorted(spelling for spelling in spellings if name and name in spelling)[:limit]
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def newest_first(self):
+        """The reports ordered by NEWEST_REPORT_FIRST: the first is the one pages show as the latest."""
+        return self.order_by(*NEWEST_REPORT_FIRST)
 
 
 class TaskQuerySet(models.QuerySet):

@@ -53,7 +53,13 @@ def _fill_collectives(first_seen, changes):
     collectives' members are not in the documents and are left to the administrator."""
     anomalies = []
     townships = [unit for unit in first_seen if unit.kind == Unit.Kind.TOWNSHIP]
-    for unit, line in first_seen.items():
+    # A township named only in a later notice joins 各乡镇（街道） too, though that notice
+    # may not name the collective itself: its tasks given to the collective are the township's.
+    collectives = dict(first_seen)
+    if townships:
+        for collective in Unit.objects.filter(kind=Unit.Kind.COLLECTIVE, name__startswith="各乡"):
+            collectives.setdefault(collective, None)
+    for unit, line in collectives.items():
         if unit.kind != Unit.Kind.COLLECTIVE:
             continue
         if ALL_TOWNSHIPS.match(unit.name):
@@ -61,7 +67,7 @@ def _fill_collectives(first_seen, changes):
             if missing:
                 unit.members.add(*missing)
                 changes.note(Unit, "members added", len(missing))
-        elif not unit.members.exists():
+        elif line is not None and not unit.members.exists():
             anomalies.append(
                 Anomaly(
                     line,

@@ -28,6 +28,7 @@ from .notice import NoticeData
 from .packages import OLE_SIGNATURE
 from .paragraphs import has_unit_lines, parse_paragraphs
 from .report import SourceError, problems_message
+from .run_together import run_together_grid
 from .sandbox import run_parser
 
 # split_documents' refusal: the file is not in the 2021 layout, so the other readers try it.
@@ -86,6 +87,10 @@ def _read_assignment(source, given):
     if grid is not None:
         notice, anomalies = parse_table(grid, given)
         return notice, sorted([*flattened, *anomalies], key=lambda anomaly: anomaly.line)
+    grid, run_together = run_together_grid(source.lines)
+    if grid is not None:
+        notice, anomalies = parse_table(grid, given)
+        return notice, sorted([*run_together, *anomalies], key=lambda anomaly: anomaly.line)
     if source.table_problem is not None:
         raise source.table_problem  # a table that is not a task table: its reader says which columns it lacks
     raise SourceError(

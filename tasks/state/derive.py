@@ -171,9 +171,7 @@ def derivation(as_of: datetime.date) -> dict[str, Combinable]:
             output_field=models.BooleanField(),
         ),
         "derived_current_deadline": Coalesce(Subquery(approved_extension.values("new_deadline")[:1]), F("deadline")),
-        "derived_percent": Coalesce(
-            Subquery(accepted.order_by("-period", "-reviewed_at", "-pk").values("percent")[:1]), Value(0)
-        ),
+        "derived_percent": Coalesce(Subquery(accepted.newest_first().values("percent")[:1]), Value(0)),
         "derived_closed_on": Subquery(closed.values("closed_on")[:1]),
         "derived_is_complete": ExpressionWrapper(
             Q(derived_closed_on__isnull=False), output_field=models.BooleanField()

@@ -278,7 +278,7 @@ def bulletin_rows(tasks, as_of):
             task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=end_of_day(as_of)
         )
         .filter(by_answering_unit(OuterRef("answering_unit_id")))
-        .order_by("-period", "-reviewed_at", "-pk")
+        .newest_first()
     )
     return (
         tasks.annotate(answering_unit_id=answering_unit())

@@ -89,7 +89,7 @@ def document_label(document):
 
 def fillin_tasks(unit, as_of=None):
     """The unit's tasks not yet closed (办结销号), in document order, with its own latest report and its reach."""
-    latest = ProgressReport.objects.filter(task=OuterRef("pk"), unit=unit).order_by("-period", "-submitted_at", "-pk")
+    latest = ProgressReport.objects.filter(task=OuterRef("pk"), unit=unit).newest_first()
     return (
         with_unit_reach(tasks_as_of(as_of), unit)
         .exclude(status__in=[Task.Status.DONE, Task.Status.DONE_LATE])

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Mutation testing (mutmut) of the core modules, each against the tests that guard it:
+#
+#   mutation/run.sh [NAME…]      (make mutants; make mutants MUTANTS="derivation permissions")
+#
+# NAME is one of the modules below (default: all). For each, the committed files are copied
+# into .mutants/NAME/ (the work tree is never touched), mutmut's configuration is written there
+# for the module's files and tests, every mutant is run (two at a time: MUTANT_CHILDREN) and the
+# score and the surviving mutants are printed; .mutants/NAME/survivors.txt has each survivor's
+# diff. Not part of `make test` or .ci/run: it takes tens of minutes per module.
+#
+# The oracle's property test runs GOVTASKS_ORACLE_EXAMPLES examples (15 here, 40 in the suite)
+# under the hypothesis profile "mutants" (no shrinking): the first failing example kills a mutant.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# NAME: "files to mutate (comma-separated) | tests that guard them [| the functions' mutants to run]"
+# The derivation's mutants are those of the functions that derive a task's state; the unit
+# look-ups and the ?as_of= parser in the same file are guarded by other tests (test_filtersets.py…).
+declare -A MODULES=(
+  [derivation]="tasks/state/derive.py,tasks/state/__init__.py,tasks/querysets.py | tasks/tests/test_state_oracle.py tasks/tests/test_latest_report.py tasks/tests/test_filter_meaning.py tasks/tests/test_progress_rules.py | $(printf 'tasks.state.derive.%s__mutmut_* ' x_derivation x_light_rules x_reporting_period x_first_of_month x_previous_month x_end_of_day x_day_number x_rules_key x_with_derived_state 'xǁDayNumberǁas_sqlite') $(printf 'tasks.state.%s__mutmut_* ' x_reads_store x_tasks_as_of) $(printf 'tasks.querysets.%s__mutmut_* ' 'xǁTaskQuerySetǁwith_light_reasons' 'xǁProgressReportQuerySetǁnewest_first')"
+  [permissions]="tasks/permissions.py | tasks/tests/test_permissions.py tasks/tests/test_permission_edges.py tasks/tests/test_services.py"
+  [services]="tasks/progress/services.py | tasks/tests/test_services.py tasks/tests/test_survivors.py tasks/tests/test_fillin.py"
+  [parsers]="tasks/importers/unit_names.py,tasks/importers/columns.py | tasks/tests/test_parsers.py tasks/tests/test_xlsx_import.py tasks/tests/test_survivors.py"
+)
+ORDER=(derivation permissions services parsers)
+
+run_module() {
+  local name=$1 spec=${MODULES[$1]}
+  local files tests selection
+  IFS="|" read -r files tests selection <<< "$spec"
+  local work=.mutants/$name
+  rm -rf "$work"
+  mkdir -p "$work"
+  git archive --format=tar HEAD | tar -xf - -C "$work"
+  {
+    echo "[mutmut]"
+    echo "source_paths = tasks/"
+    echo "only_mutate ="
+    for file in ${files//,/ }; do echo "    $file"; done
+    echo "also_copy ="
+    for entry in govtasks core bench meetings commendations fixtures templates static locale conftest.py pytest.ini manage.py; do
+      echo "    $entry"
+    done
+    echo "pytest_add_cli_args = -p no:cacheprovider -x -q"
+    # Each mutant's run sets up a test database first: its time limit is not a few test durations.
+    echo "timeout_constant = ${MUTANT_TIMEOUT:-120}"
+    echo "pytest_add_cli_args_test_selection ="
+    for test in $tests; do echo "    $test"; done
+  } > "$work/setup.cfg"
+  (
+    cd "$work"
+    export GOVTASKS_ORACLE_EXAMPLES=${GOVTASKS_ORACLE_EXAMPLES:-15} HYPOTHESIS_PROFILE=mutants
+    # MUTANT_SELECTION: mutmut's mutant-name globs (fnmatch), e.g. "tasks.querysets.x_light_rules*".
+    set -f  # the selection's * are mutmut's, not the shell's
+    # shellcheck disable=SC2086
+    "$root/.venv/bin/mutmut" run --max-children "${MUTANT_CHILDREN:-2}" ${MUTANT_SELECTION:-$selection} > run.log 2>&1 || true
+    "$root/.venv/bin/mutmut" results --all true > results.txt 2>&1 || true
+    "$root/.venv/bin/python" "$root/mutation/score.py" "$name" results.txt | tee score.txt
+    # The diff of every surviving mutant, to judge it (README lists each with what was done about it).
+    grep "survived:" score.txt | sed 's/^ *survived: \([^ ]*\).*/\1/' | while read -r mutant; do
+      "$root/.venv/bin/mutmut" show "$mutant"
+    done > survivors.txt 2>&1 || true
+  )
+}
+
+names=("$@")
+((${#names[@]})) || names=("${ORDER[@]}")
+for name in "${names[@]}"; do
+  [[ -n "${MODULES[$name]:-}" ]] || { echo "Unknown module $name: one of ${ORDER[*]}" >&2; exit 2; }
+done
+for name in "${names[@]}"; do
+  run_module "$name"
+done
