@@ -27,6 +27,12 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _attachments_in_a_temporary_folder(settings, tmp_path_factory):
+    # Attachment files go to a folder of the test run, never the checkout's attachments/.
+    settings.GOVTASKS_ATTACHMENT_DIR = tmp_path_factory.mktemp("attachments")
+
+
 # --- PostgreSQL: the test database is dropped at the end, or the run fails ---------------------------------
 
 

@@ -15,17 +15,20 @@ The manage.py commands backup_data and restore_data (tasks/management/commands/)
 functions; see the README's "Backup and restore".
 """
 
+import base64
 import datetime
 import gzip
 import json
 import os
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.files.base import ContentFile
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, transaction
@@ -44,6 +47,16 @@ class ExactJSONEncoder(DjangoJSONEncoder):
         if isinstance(o, datetime.datetime | datetime.time):
             return o.isoformat()
         return super().default(o)
+
+
+@dataclass
+class BackupSummary:
+    """What a backup or a restore carried: rows per table, attachment files, and the files the
+    database names that were missing from storage when the backup was written (reported, not fatal)."""
+
+    rows: dict
+    files: int
+    missing_files: list
 
 
 class BackupError(Exception):
@@ -74,7 +87,8 @@ def row_fields(model):
 
 
 def write_backup(path, using="default"):
-    """Write every row of the database `using` to `path` (gzip'd JSON Lines); returns {label: rows}.
+    """Write every row of the database `using` and every attachment file to `path` (gzip'd JSON Lines);
+    returns a BackupSummary.
 
     The rows are read in one transaction — on PostgreSQL at REPEATABLE READ — so the file is
     one consistent snapshot even while the app keeps running. The file appears under its name
@@ -83,6 +97,7 @@ def write_backup(path, using="default"):
     path = Path(path)
     partial = path.with_name(f".{path.name}.partial")
     counts = {}
+    files = missing = None
     try:
         with transaction.atomic(using=using), gzip.open(partial, "wt", encoding="utf-8") as out:
             connection = connections[using]
@@ -105,11 +120,40 @@ def write_backup(path, using="default"):
                     out.write(json.dumps(record, cls=ExactJSONEncoder, ensure_ascii=False) + "\n")
                     count += 1
                 counts[model._meta.label] = count
-            out.write(json.dumps({"end": True, "counts": counts}) + "\n")
+            files, missing = write_files(out, using)
+            out.write(json.dumps({"end": True, "counts": counts, "files": files, "missing_files": missing}) + "\n")
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
-    return counts
+    return BackupSummary(rows=counts, files=files, missing_files=missing)
+
+
+def attachment_files(using):
+    """(storage, names) of the files attachment rows point to (tasks.Attachment), in key order; (None, [])
+    in a schema without attachments."""
+    try:
+        model = apps.get_model("tasks", "Attachment")
+    except LookupError:
+        return None, []
+    names = model._base_manager.using(using).order_by("pk").values_list("file", flat=True)
+    return model._meta.get_field("file").storage, names
+
+
+def write_files(out, using):
+    """One line per attachment file — its storage name and its bytes in base64 — after the rows: a
+    restore gives the files back with the records. Returns (files written, names missing from storage)."""
+    storage, names = attachment_files(using)
+    written, missing = 0, []
+    for name in names.iterator(chunk_size=BATCH):
+        try:
+            with storage.open(name, "rb") as handle:
+                content = handle.read()
+        except OSError:
+            missing.append(name)
+            continue
+        out.write(json.dumps({"attachment_file": name, "content": base64.b64encode(content).decode()}) + "\n")
+        written += 1
+    return written, missing
 
 
 def read_backup(path):
@@ -156,7 +200,7 @@ def rows_present(using):
 
 
 def restore_backup(path, using="default"):
-    """Load the backup at `path` into the empty database `using`; returns {label: rows}.
+    """Load the backup at `path` into the empty database `using`, attachment files included; returns a BackupSummary.
 
     Refuses (BackupError, nothing changed) a database that holds data, one migrated to other
     migrations than the backup's, and a damaged or incomplete file.
@@ -177,37 +221,71 @@ def restore_backup(path, using="default"):
             f"目标数据库不是空的（{listed}）。请恢复到一个新建并已migrate的数据库，或先运行 manage.py flush。"
         )
 
-    connection = connections[using]
     counts = Counter()
-    trailer = None
-    with transaction.atomic(using=using):
-        with connection.constraint_checks_disabled():
-            for model in MIGRATE_CREATES:
-                model._base_manager.using(using).all().delete()
-            for line in lines:
-                if line.get("end"):
-                    trailer = line
-                    break
-                try:
-                    (item,) = serializers.deserialize("python", [line], using=using)
-                except serializers.base.DeserializationError as error:
-                    raise BackupError(f"{path} 中有无法读取的记录（{error}），数据库未作任何改动。") from error
-                # force_insert: one INSERT per row; raw: keep stored timestamps as they are.
-                item.save(using=using, force_insert=True)
-                counts[item.object._meta.label] += 1
-        if trailer is None:
-            raise BackupError(f"{path} 不完整（缺少结尾记录，可能在写入时中断），数据库未作任何改动。")
-        expected = {label: count for label, count in trailer["counts"].items() if count}
-        if dict(counts) != expected:
-            raise BackupError(f"{path} 的记录数与其结尾记录不符，数据库未作任何改动。")
-        models = backed_up_models()
-        connection.check_constraints(table_names=[model._meta.db_table for model in models])
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(statement)
-            if connection.vendor == "postgresql":
-                # Fresh statistics, as after any bulk load: without them the planner picks nested
-                # loops for the list pages' subqueries and the dashboard takes seconds.
-                cursor.execute("ANALYZE")
+    storage, _names = attachment_files(using)
+    files_written = []
+    try:
+        with transaction.atomic(using=using):
+            trailer = _restore_lines(path, lines, using, counts=counts, storage=storage, files_written=files_written)
+    except BaseException:
+        # Nothing was restored: the files written so far go too.
+        for name in files_written:
+            storage.delete(name)
+        raise
     ContentType.objects.clear_cache()
-    return dict(counts)
+    return BackupSummary(rows=dict(counts), files=len(files_written), missing_files=trailer.get("missing_files", []))
+
+
+def _restore_lines(path, lines, using, *, counts, storage, files_written):
+    """Write the backup's rows (and files) in the caller's transaction; returns its trailer line."""
+    connection = connections[using]
+    trailer = None
+    with connection.constraint_checks_disabled():
+        for model in MIGRATE_CREATES:
+            model._base_manager.using(using).all().delete()
+        for line in lines:
+            if line.get("end"):
+                trailer = line
+                break
+            if "attachment_file" in line and storage is not None:
+                files_written.append(restore_file(storage, line))
+                continue
+            try:
+                (item,) = serializers.deserialize("python", [line], using=using)
+            except serializers.base.DeserializationError as error:
+                raise BackupError(f"{path} 中有无法读取的记录（{error}），数据库未作任何改动。") from error
+            # force_insert: one INSERT per row; raw: keep stored timestamps as they are.
+            item.save(using=using, force_insert=True)
+            counts[item.object._meta.label] += 1
+    if trailer is None:
+        raise BackupError(f"{path} 不完整（缺少结尾记录，可能在写入时中断），数据库未作任何改动。")
+    expected = {label: count for label, count in trailer["counts"].items() if count}
+    if dict(counts) != expected or len(files_written) != trailer.get("files", 0):
+        raise BackupError(f"{path} 的记录数与其结尾记录不符，数据库未作任何改动。")
+    models = backed_up_models()
+    connection.check_constraints(table_names=[model._meta.db_table for model in models])
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as after any bulk load: without them the planner picks nested
+            # loops for the list pages' subqueries and the dashboard takes seconds.
+            cursor.execute("ANALYZE")
+    return trailer
+
+
+def restore_file(storage, line):
+    """Write one attachment file of a backup under its own storage name; returns the name."""
+    name = line["attachment_file"]
+    if ".." in name.split("/") or name.startswith("/"):
+        raise BackupError(f"备份中的附件路径无效：{name}")
+    try:
+        content = base64.b64decode(line["content"], validate=True)
+    except (ValueError, TypeError) as error:
+        raise BackupError(f"备份中的附件 {name} 已损坏，数据库未作任何改动。") from error
+    if storage.exists(name):
+        storage.delete(name)
+    saved = storage.save(name, ContentFile(content))
+    if saved != name:
+        raise BackupError(f"附件 {name} 无法按原名写回存储。")
+    return name

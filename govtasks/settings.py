@@ -229,6 +229,11 @@ GOVTASKS_REPORT_DUE_DAY = env_int("GOVTASKS_REPORT_DUE_DAY", 25)
 if not 1 <= GOVTASKS_REPORT_DUE_DAY <= 28:
     raise ImproperlyConfigured("GOVTASKS_REPORT_DUE_DAY must be a day between 1 and 28.")
 
+# Attachments (佐证材料) on reports, extension and 办结 requests: a private directory, never served
+# by URL (tasks/attachments/), and the largest file and the largest total on one record.
+GOVTASKS_ATTACHMENT_DIR = Path(os.environ.get("GOVTASKS_ATTACHMENT_DIR", BASE_DIR / "attachments"))
+GOVTASKS_ATTACHMENT_MAX_FILE_BYTES = int(os.environ.get("GOVTASKS_ATTACHMENT_MAX_FILE_MB", "20")) * 1024 * 1024
+GOVTASKS_ATTACHMENT_MAX_RECORD_BYTES = int(os.environ.get("GOVTASKS_ATTACHMENT_MAX_RECORD_MB", "50")) * 1024 * 1024
 # The parsing budget of uploaded workbooks and documents (tasks/importers/packages.py and
 # sandbox.py): what a package may unpack to and how many XML elements it may hold, checked
 # before parsing; then the parse runs in a child process limited in CPU seconds and in memory

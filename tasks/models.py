@@ -158,8 +158,12 @@ class Task(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("未启动")
         IN_PROGRESS = "in_progress", _("推进中")
-        DONE = "done", _("已完成")
         OVERDUE = "overdue", _("逾期")
+        # The 主办 unit asked to close the task (申请办结); the office has not checked it yet.
+        CHECKING = "checking", _("待核查")
+        # Closed (销号) by the office on or before the current deadline, or after it.
+        DONE = "done", _("按期办结")
+        DONE_LATE = "done_late", _("逾期办结")
 
     class Light(models.TextChoices):
         GREEN = "green", _("绿灯")
@@ -177,6 +181,17 @@ class Task(models.Model):
     source_line = models.PositiveIntegerField(_("原文行号"))
     source_text = models.TextField(_("原文"), help_text=_("该任务在来源文件中的原始文字"))
     units = models.ManyToManyField(Unit, through="TaskUnit", related_name="tasks")
+    # The lead unit that answers for the task (主办): its reports are the task's figure and only
+    # it may ask to close the task. Blank: the first lead unit, as the notice lists them.
+    host_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_tasks",
+        verbose_name=_("主办单位"),
+        help_text=_("空白时由第一个牵头单位主办"),
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -224,6 +239,14 @@ class Task(models.Model):
     @property
     def responsible_units(self):
         return self.units_in_role(TaskUnit.Role.RESPONSIBLE)
+
+    @property
+    def answering_unit(self):
+        """The 主办 unit: the one the office named, else the first lead unit (None without lead units)."""
+        if self.host_unit_id:
+            return self.host_unit
+        leads = self.lead_units
+        return leads[0] if leads else None
 
 
 class TaskUnit(models.Model):
@@ -462,6 +485,195 @@ class ExtensionRequest(models.Model):
         return f"{self.task_id} {self.unit} → {self.new_deadline}"
 
 
+class ClosureRequest(models.Model):
+    """The 主办 unit's request to close a task (申请办结) with its evidence, and the office's check (办结销号).
+
+    Pending (待核查) until the office checks the evidence: 核查通过 closes the task (销号) on
+    `closed_on`, 退回 sends it back with a reason. A closed task can be reopened with a reason;
+    the request then keeps its dates (a view "as of" a day in between still sees it closed).
+    A 100 % report alone closes nothing: only a closed request does (querysets.derivation).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待核查")
+        CLOSED = "closed", _("已销号")
+        RETURNED = "returned", _("已退回")
+        REOPENED = "reopened", _("已重新打开")
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="closure_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="closure_requests")
+    summary = models.TextField(_("办结情况"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
+    # Null for requests made from a completion claim accepted before 办结销号 existed (migration 0009).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("核查意见"), blank=True)
+    # The day the office closed the task (销号), in the project's time zone: after the task's
+    # current deadline it is 逾期办结.
+    closed_on = models.DateField(_("销号日期"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(_("重新打开时间"), null=True, blank=True)
+    reopen_reason = models.TextField(_("重新打开理由"), blank=True)
+    migrated_from = models.OneToOneField(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="closure_request",
+        verbose_name=_("由申报完成的报告转来"),
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("办结申请")
+        verbose_name_plural = _("办结申请")
+        permissions = [("decide_closurerequest", "Can check and close tasks (办结销号)")]
+        constraints = [
+            models.UniqueConstraint(fields=["task"], condition=Q(state="pending"), name="closure_one_pending"),
+            models.UniqueConstraint(fields=["task"], condition=Q(state="closed"), name="closure_one_closed"),
+            models.CheckConstraint(
+                condition=~Q(state="closed") | Q(closed_on__isnull=False), name="closure_closed_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["task", "state", "decided_at"])]
+
+    def __str__(self):
+        return f"{self.task_id} {self.unit} {self.get_state_display()}"
+
+
+class LeaderInstruction(models.Model):
+    """A leader's instruction (领导批示) on a task or one of its reports, and the unit's reply (落实情况).
+
+    Addressed to the task's 主办 unit when written; open until that unit's liaison replies. It is on
+    the task's timeline, on the unit's to-do list while open, and on the office's dashboard.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="instructions", verbose_name=_("任务"))
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="instructions",
+        verbose_name=_("进展报告"),
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="instructions", verbose_name=_("落实单位"))
+    text = models.TextField(_("批示内容"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("批示时间"))
+    reply = models.TextField(_("落实情况"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        permissions = [("answer_leaderinstruction", "Can answer leaders' instructions for one's unit")]
+        indexes = [models.Index(fields=["unit", "replied_at"], name="instruction_open")]
+
+    def __str__(self):
+        return f"{self.task_id} {self.written_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self):
+        return self.replied_at is None
+
+
+class Publication(models.Model):
+    """What the public disclosure page (信息公开) says of a task: the office's own wording of its progress
+    (公开稿), and whether it is published. A task without a published one is not on the public page;
+    units' reports never are. Written only by tasks/public/services.py."""
+
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="publication", verbose_name=_("任务"))
+    text = models.TextField(_("公开稿"), blank=True)
+    is_published = models.BooleanField(_("已公开"), default=False)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("修改时间"))
+
+    class Meta:
+        verbose_name = _("信息公开")
+        verbose_name_plural = _("信息公开")
+        indexes = [models.Index(fields=["is_published", "task"], name="publication_published")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False), name="publication_published_dated"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} {'✓' if self.is_published else '—'}"
+
+
+def attachment_storage():
+    """Where attachment files live (tasks/attachments/storage.py); a callable, so settings are read at run time."""
+    from core.attachment_storage import attachment_storage as storage  # noqa: PLC0415
+
+    return storage()
+
+
+class Attachment(models.Model):
+    """A file on a record (佐证材料): a progress report, an extension request or a 办结 request.
+
+    Checked by its content before it is stored (tasks/attachments/files.py); stored under a
+    generated name through Django's storage API, never under a public URL: it is read only
+    through the download view, with the same access as its record. `original_name` is the
+    name the user's file had, for the download.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="attachments")
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    extension = models.ForeignKey(
+        ExtensionRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    closure = models.ForeignKey(
+        ClosureRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(_("文件"), storage=attachment_storage, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10)
+    size = models.PositiveBigIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        constraints = [
+            # On exactly one record.
+            models.CheckConstraint(
+                condition=(
+                    Q(report__isnull=False, extension__isnull=True, closure__isnull=True)
+                    | Q(report__isnull=True, extension__isnull=False, closure__isnull=True)
+                    | Q(report__isnull=True, extension__isnull=True, closure__isnull=False)
+                ),
+                name="attachment_on_one_record",
+            ),
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("tasks:attachment_download", args=[self.pk])
+
+
 class Reminder(models.Model):
     """A recorded reminder (催办) to a unit: the tasks it had not reported and those overdue."""
 
@@ -503,6 +715,15 @@ class TaskEvent(models.Model):
         EXTENSION_APPROVED = "extension_approved", _("同意延期")
         EXTENSION_REFUSED = "extension_refused", _("不同意延期")
         TASK_EDITED = "task_edited", _("修改任务")
+        HOST_CHANGED = "host_changed", _("指定主办单位")
+        CLOSURE_REQUESTED = "closure_requested", _("申请办结")
+        CLOSURE_CLOSED = "closure_closed", _("核查通过，办结销号")
+        CLOSURE_RETURNED = "closure_returned", _("退回办结申请")
+        TASK_REOPENED = "task_reopened", _("重新打开任务")
+        INSTRUCTED = "instructed", _("领导批示")
+        INSTRUCTION_ANSWERED = "instruction_answered", _("答复领导批示")
+        PUBLISHED = "published", _("信息公开")
+        UNPUBLISHED = "unpublished", _("撤回公开")
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -514,6 +735,10 @@ class TaskEvent(models.Model):
         ExtensionRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    closure = models.ForeignKey(ClosureRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    instruction = models.ForeignKey(
+        LeaderInstruction, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
     changes = models.JSONField(_("变更内容"), default=list, blank=True)
     note = models.TextField(_("说明"), blank=True)
 
@@ -584,6 +809,7 @@ class TaskState(models.Model):
     gap = models.IntegerField()
     status = models.CharField(max_length=12, choices=Task.Status.choices)
     light = models.CharField(max_length=8, choices=Task.Light.choices)
+    closed_on = models.DateField(null=True)
     missed_milestone = models.BooleanField()
     unreported = models.BooleanField()
 
@@ -631,6 +857,7 @@ class UnitTally(models.Model):
     via_collective = models.IntegerField()
     total = models.IntegerField()
     done = models.IntegerField()
+    done_late = models.IntegerField(default=0)
     overdue = models.IntegerField()
     red = models.IntegerField()
 

@@ -19,7 +19,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
-from .models import ProgressReport, Task, TaskUnit, Unit
+from .models import LeaderInstruction, ProgressReport, Task, TaskUnit, Unit
 from .querysets import UnitQuerySet
 
 # Whoever sends a request: a signed-in user (the project's User) or AnonymousUser.
@@ -156,3 +156,54 @@ def _may_act(user: AnyUser, permission: str, task: Task | None, unit: Unit | Non
         return can_act_for(user, unit) and user.has_perm(permission)
     own = liaison_unit(user)
     return user.has_perm(permission) and own is not None and unit_has_task(own, task)
+
+
+# --- who answers for a task, and when it is done (tasks/closure/) -------------------------------------------------
+
+
+def can_request_closure(user: AnyUser, task: Task) -> bool:
+    """Only the 主办 unit's liaison asks to close a task (申请办结), with the permission to do so."""
+    unit, host = liaison_unit(user), task.answering_unit
+    if unit is None or host is None or not (user.is_active and user.has_perm("tasks.add_closurerequest")):
+        return False
+    # The 主办 unit itself, or a member of a 主办 collective.
+    return unit.pk == host.pk or any(member.pk == unit.pk for member in host.members.all())
+
+
+def can_decide_closures(user: AnyUser) -> bool:
+    """The office checks 办结 requests (核查通过 / 退回) and reopens closed tasks."""
+    return user.is_active and user.has_perm("tasks.decide_closurerequest")
+
+
+def can_name_host(user: AnyUser) -> bool:
+    """The office names which lead unit answers for a task (主办)."""
+    return is_office(user)
+
+
+def can_read_attachments(user: AnyUser, task: Task) -> bool:
+    """Files on a task's records: the office and leaders (tasks.view_attachment), and the liaisons of the
+    units holding the task — not another unit's liaison, though it reads the task itself."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    unit = liaison_unit(user)
+    if unit is not None and not is_office(user):
+        return unit_has_task(unit, task)
+    return user.has_perm("tasks.view_attachment")
+
+
+# --- leaders' instructions (tasks/instructions/) --------------------------------------------------------------
+
+
+def can_instruct(user: AnyUser) -> bool:
+    """Leaders write instructions (领导批示); they change nothing else."""
+    return user.is_active and user.has_perm("tasks.add_leaderinstruction")
+
+
+def can_answer_instruction(user: AnyUser, instruction: LeaderInstruction) -> bool:
+    """The liaison of the unit an instruction is addressed to answers it."""
+    return can_act_for(user, instruction.unit) and user.has_perm("tasks.answer_leaderinstruction")
+
+
+def can_publish(user: AnyUser) -> bool:
+    """The office decides what the public disclosure page says (信息公开)."""
+    return is_office(user)

@@ -29,13 +29,17 @@ ROLE_PERMISSIONS = {
         "tasks.add_reminder",
         "tasks.change_unitplan",
         "tasks.add_taskunit",
+        "tasks.decide_closurerequest",
     ],
     LIAISON: [
         "tasks.add_progressreport",
         "tasks.change_unitplan",
         "tasks.add_extensionrequest",
+        "tasks.add_closurerequest",
+        "tasks.answer_leaderinstruction",
     ],
-    LEADER: [],
+    # Leaders read everything and write instructions (领导批示), nothing else.
+    LEADER: ["tasks.add_leaderinstruction"],
 }
 
 

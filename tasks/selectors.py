@@ -35,6 +35,8 @@ Status = Task.Status
 Light = Task.Light
 Role = TaskUnit.Role
 
+# A task closed by the office (办结销号), on time or late.
+CLOSED = (Status.DONE, Status.DONE_LATE)
 DUE_SOON_DAYS = 30
 DASHBOARD_ROWS = 10
 
@@ -161,6 +163,8 @@ def _status_counts():
     return {
         "total": Count("pk"),
         "done": Count("pk", filter=Q(status=Status.DONE)),
+        "done_late": Count("pk", filter=Q(status=Status.DONE_LATE)),
+        "checking": Count("pk", filter=Q(status=Status.CHECKING)),
         "in_progress": Count("pk", filter=Q(status=Status.IN_PROGRESS)),
         "not_started": Count("pk", filter=Q(status=Status.NOT_STARTED)),
         "overdue": Count("pk", filter=Q(status=Status.OVERDUE)),
@@ -174,7 +178,7 @@ def _status_counts():
 def with_shares(figures: Any) -> dict[str, Any]:
     """Add whole-number percentages of the total for each status, for bars that add up to 100."""
     total = figures["total"] or 0
-    for key in ("done", "in_progress", "not_started", "overdue"):
+    for key in ("done", "done_late", "checking", "in_progress", "not_started", "overdue"):
         figures[f"{key}_share"] = round(figures[key] * 100 / total) if total else 0
     figures["average_percent"] = round(figures["average_percent"] or 0)
     return figures
@@ -210,7 +214,7 @@ def dashboard(as_of: datetime.date | None = None) -> dict[str, Any]:
     shown = tasks_for_display(as_of)
     due_soon = (
         shown.filter(current_deadline__gte=as_of, current_deadline__lte=as_of + datetime.timedelta(days=DUE_SOON_DAYS))
-        .exclude(status=Status.DONE)
+        .exclude(status__in=CLOSED)
         .order_by("current_deadline", "number", "pk")
     )
     overdue = shown.filter(status=Status.OVERDUE).order_by("current_deadline", "number", "pk")

@@ -17,7 +17,14 @@ from .models import Task, TaskUnit, Unit
 from .templatetags.task_tags import fulldate, light_badge, percent_bar, status_badge
 
 # Most urgent first when sorted ascending.
-STATUS_RANK = [Task.Status.OVERDUE, Task.Status.NOT_STARTED, Task.Status.IN_PROGRESS, Task.Status.DONE]
+STATUS_RANK = [
+    Task.Status.OVERDUE,
+    Task.Status.NOT_STARTED,
+    Task.Status.IN_PROGRESS,
+    Task.Status.CHECKING,
+    Task.Status.DONE_LATE,
+    Task.Status.DONE,
+]
 LIGHT_RANK = [Task.Light.RED, Task.Light.YELLOW, Task.Light.GREEN]
 
 
@@ -199,8 +206,9 @@ class UnitTable(BaseTable):
     shared = tables.Column(verbose_name=_("责任任务"))
     via_collective = tables.Column(verbose_name=_("经集合单位"))
     done = tables.Column(
-        verbose_name=_("已完成"), attrs={"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}}
+        verbose_name=_("按期办结"), attrs={"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}}
     )
+    done_late = tables.Column(verbose_name=_("逾期办结"))
     overdue = tables.Column(verbose_name=_("逾期"))
     liaisons = tables.Column(verbose_name=_("联络员及电话"), accessor="pk", orderable=False)
 
@@ -209,7 +217,7 @@ class UnitTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = Unit
         fields = ()
-        sequence = ("name", "kind", "led", "shared", "via_collective", "done", "overdue", "liaisons")
+        sequence = ("name", "kind", "led", "shared", "via_collective", "done", "done_late", "overdue", "liaisons")
         empty_text = _("没有符合条件的单位。")
 
     def render_liaisons(self, record):
@@ -229,6 +237,9 @@ class UnitTable(BaseTable):
 
     def render_shared(self, record, value):
         return self.count_link(value, unit=record.name, role=TaskUnit.Role.RESPONSIBLE)
+
+    def render_done_late(self, record, value):
+        return self.count_link(value, unit=record.name, role="any", status=Task.Status.DONE_LATE)
 
     def render_overdue(self, record, value):
         return self.count_link(value, unit=record.name, role="any", overdue="true")

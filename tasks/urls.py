@@ -1,7 +1,10 @@
 from django.urls import path
 
 from . import views
+from .attachments import views as attachment_views
+from .closure import views as closure_views
 from .importers import views as importer_views
+from .instructions import views as instruction_views
 from .progress import views as progress_views
 from .public import views as public_views
 from .workbooks import views as workbook_views
@@ -29,7 +32,17 @@ urlpatterns = [
     path("reviews/", progress_views.review_queue, name="review_queue"),
     path("reminders/", progress_views.reminders, name="reminders"),
     path("todo/", progress_views.todo, name="todo"),
+    # Who answers for a task, and closing it (办结销号).
+    path("tasks/<int:pk>/host/", closure_views.task_host, name="task_host"),
+    path("tasks/<int:pk>/closure/", closure_views.closure_request, name="closure_request"),
+    path("tasks/<int:pk>/reopen/", closure_views.task_reopen, name="task_reopen"),
+    path("closures/<int:pk>/", closure_views.closure_detail, name="closure_detail"),
+    path("attachments/<int:pk>/", attachment_views.attachment_download, name="attachment_download"),
+    # Leaders' instructions (领导批示).
+    path("tasks/<int:pk>/instruction/", instruction_views.instruction_write, name="instruction_write"),
+    path("instructions/<int:pk>/", instruction_views.instruction_detail, name="instruction_detail"),
     # Information disclosure (信息公开): open without login when GOVTASKS_PUBLIC_DISCLOSURE is on.
     path("public/", public_views.public_task_list, name="public_task_list"),
     path("public/tasks/<int:pk>/", public_views.public_task_detail, name="public_task_detail"),
+    path("tasks/<int:pk>/publication/", public_views.publication_edit, name="publication_edit"),
 ]

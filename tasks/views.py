@@ -21,7 +21,9 @@ from django.views.decorators.http import require_GET
 from core.generic import Exporter, ObjectListView
 
 from . import permissions, selectors
+from .closure import selectors as closure_selectors
 from .filtersets import TaskFilterSet, UnitFilterSet
+from .instructions.selectors import open_instructions, task_instructions
 from .models import Document, Task, TaskUnit, Unit
 from .progress import selectors as progress_selectors
 from .state import reads_store, units_as_of
@@ -137,7 +139,7 @@ def task_detail(request, pk):
     task = get_object_or_404(
         selectors.tasks_for_display(as_of, permissions.tasks_visible_to(request.user))
         .with_light_reasons()
-        .select_related("section", "subsection")
+        .select_related("section", "subsection", "host_unit", "publication")
         .prefetch_related("task_units__unit__members"),
         pk=pk,
     )
@@ -175,8 +177,29 @@ def task_detail(request, pk):
         "via_collective": via_collective,
         "source_url": f"{reverse('tasks:document_detail', args=[task.document_id])}?task={task.pk}#L{task.source_line}",
         "source_last_line": task.source_line + len(lines) - 1,
+        **closure_context(task, request.user, as_of),
     }
     return render(request, "tasks/task_detail.html", context)
+
+
+def closure_context(task, user, as_of):
+    """Who answers for the task, each unit's own progress, its 办结 request and what `user` may do about them."""
+    closure = closure_selectors.open_closure(task)
+    leads = [link for link in task.task_units.all() if link.role == TaskUnit.Role.LEAD]
+    return {
+        "host": closure_selectors.answering_unit(task),
+        "unit_progress": closure_selectors.unit_progress(task, as_of),
+        "closure": closure,
+        "can_read_files": permissions.can_read_attachments(user, task),
+        "can_request_closure": closure is None and permissions.can_request_closure(user, task),
+        "can_decide_closures": permissions.can_decide_closures(user),
+        "can_reopen": closure is not None and closure.state == "closed" and permissions.can_decide_closures(user),
+        "can_name_host": len(leads) > 1 and permissions.can_name_host(user),
+        "instructions": list(task_instructions(task)),
+        "publication": getattr(task, "publication", None),
+        "can_publish": permissions.can_publish(user),
+        "can_instruct": permissions.can_instruct(user),
+    }
 
 
 def document_detail(request, pk):
@@ -226,6 +249,8 @@ class UnitListView(ObjectListView):
 
 
 UNIT_PAGE_ROWS = 20
+# Open leaders' instructions the office sees on its dashboard, oldest first.
+DASHBOARD_INSTRUCTIONS = 10
 
 
 def unit_detail(request, pk):
@@ -266,4 +291,6 @@ def dashboard(request):
         context["todo"] = progress_selectors.unit_todo(unit, as_of)
     if permissions.may(request.user, permissions.Action.REVIEW):
         context["waiting"] = progress_selectors.office_counts()
+    if permissions.is_office(request.user):
+        context["open_instructions"] = list(open_instructions()[:DASHBOARD_INSTRUCTIONS])
     return render(request, "tasks/dashboard.html", context)

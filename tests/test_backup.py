@@ -126,3 +126,33 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path, db):
         call_command("restore_data", str(stray), verbosity=0)
     with pytest.raises(CommandError, match="找不到备份文件"):
         call_command("restore_data", str(tmp_path / "missing.jsonl.gz"), verbosity=0)
+
+
+def test_attachment_files_travel_with_the_backup_and_a_missing_one_is_reported(tmp_path, capsys):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+
+    from tasks.attachments.files import check_file  # noqa: PLC0415
+    from tasks.closure.services import closure_request_submit  # noqa: PLC0415
+    from tasks.models import Attachment  # noqa: PLC0415
+
+    world = build_world()
+    evidence = b"%PDF-1.4\n%evidence\n%%EOF\n"
+    files = [check_file(SimpleUploadedFile(name, evidence + name.encode())) for name in ("一.pdf", "二.pdf")]
+    closure = closure_request_submit(
+        task=world.future_task, unit=world.unit, actor=world.liaison, summary="已完成", files=files
+    )
+    kept, lost = closure.attachments.order_by("pk")
+    lost.file.storage.delete(lost.file.name)
+    path = tmp_path / "with-files.jsonl.gz"
+    call_command("backup_data", "-o", str(path))
+    assert lost.file.name in capsys.readouterr().err  # reported, the backup still written
+
+    empty_database()
+    kept.file.storage.delete(kept.file.name)
+    call_command("restore_data", str(path))
+    out, err = capsys.readouterr()
+    assert "2个附件文件" in out and lost.file.name in err  # the world's own evidence file and this one
+    restored = Attachment.objects.get(pk=kept.pk)
+    with restored.file.open("rb") as handle:
+        assert handle.read() == evidence + "一.pdf".encode()
+    assert Attachment.objects.filter(pk=lost.pk).exists()  # its record is kept, the download says the file is gone

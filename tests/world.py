@@ -10,13 +10,18 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from tasks import roles
+from tasks.attachments.files import check_file
+from tasks.closure import services as closure_services
+from tasks.instructions import services as instruction_services
 from tasks.models import Document, Task
 from tasks.progress import services
+from tasks.public import services as public_services
 from tasks.tests.factories import make_document, make_task
 from tasks.tests.people import PASSWORD, make_user
 
@@ -28,7 +33,8 @@ __all__ = ["PASSWORD", "build_world"]
 def build_world(text=None):
     """Load the 2021 fixture, then a liaison's reports (accepted, returned and corrected, waiting,
     returned and still to correct),
-    a plan with a milestone, an extension request and a reminder on the 2021 task no. 1.
+    a plan with a milestone, an extension request, a reminder, a 办结 request with an evidence file, a
+    leader's instruction and a published public wording on the 2021 task no. 1.
 
     `text` goes into every free-text field a user types into (report, plan, reason, comment),
     so the injection suite can plant hostile values where users would.
@@ -112,6 +118,15 @@ def build_world(text=None):
         percent=50,
     )
     world.reminder = services.reminder_send(unit=other_unit, actor=office)
+    # The unit answers for task 1 (its first lead): it asks to close it, with an evidence file.
+    evidence = SimpleUploadedFile("验收材料.pdf", b"%PDF-1.4\n" + text.encode() + b"\n%%EOF\n")
+    world.closure = closure_services.closure_request_submit(
+        task=task, unit=unit, actor=liaison, summary=text, files=[check_file(evidence)]
+    )
+    world.attachment = world.closure.attachments.get()
+    world.instruction = instruction_services.instruction_write(task=task, actor=world.leader, text=text)
+    # The office published its wording of task 1's progress (信息公开).
+    world.publication = public_services.publication_save(task=task, actor=office, text=text, publish=True)
     if connection.vendor == "postgresql":
         # As after any bulk load (README, Production): without statistics PostgreSQL plans the
         # dashboard's subqueries as nested loops, and one dashboard takes seconds instead of 0.1 s.

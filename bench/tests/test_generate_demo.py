@@ -13,6 +13,7 @@ from django.db.models import Count, F, Max, Min
 from meetings.models import AgendaItem, Meeting, MeetingOrder
 from tasks import roles
 from tasks.models import (
+    ClosureRequest,
     Document,
     ExtensionRequest,
     Milestone,
@@ -84,6 +85,7 @@ def snapshot():
 def delete_everything():
     """Delete the generated rows in an order the PROTECT foreign keys allow."""
     TaskEvent.objects.all().delete()
+    ClosureRequest.objects.all().delete()
     Milestone.objects.all().delete()
     UnitPlan.objects.all().delete()
     ExtensionRequest.objects.all().delete()

@@ -11,12 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from .. import permissions, report_months
 from ..models import (
+    ClosureRequest,
     ExtensionRequest,
+    LeaderInstruction,
     Milestone,
     ProgressReport,
     Reminder,
@@ -148,6 +150,10 @@ def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
         "extensions": ExtensionRequest.objects.filter(unit=unit, state=ExtensionRequest.State.PENDING).select_related(
             "task__document"
         ),
+        # Leaders' instructions the unit has still to answer (tasks/instructions/).
+        "instructions": LeaderInstruction.objects.filter(unit=unit, replied_at__isnull=True)
+        .select_related("task")
+        .order_by("written_at", "pk"),
         "as_of": as_of,
     }
 
@@ -161,6 +167,10 @@ def review_queue() -> dict[str, QuerySet[Any, Any]]:
         "extensions": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
         .select_related("task__document", "unit", "requested_by")
         .order_by("requested_at", "pk"),
+        # 办结 requests waiting for the office's check (tasks/closure/).
+        "closures": ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING)
+        .select_related("task", "unit")
+        .order_by("requested_at", "pk"),
     }
 
 
@@ -169,6 +179,7 @@ def office_counts() -> dict[str, int]:
     return {
         "reports_waiting": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED).count(),
         "extensions_waiting": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).count(),
+        "closures_waiting": ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING).count(),
     }
 
 
@@ -218,29 +229,16 @@ def task_workflow(task: Task, user: permissions.AnyUser, as_of: datetime.date | 
 
 
 def public_tasks() -> QuerySet[Any, Any]:
-    """Tasks for the public disclosure page: text, units, status and accepted progress only.
+    """Tasks the office has published (信息公开), with their published wording and its date.
 
-    `latest_done`/`latest_period` come from the newest accepted report; nothing else of a
-    report (problems, review comments, who submitted it) and nothing of the plans is read.
+    Status and percent are the derived ones (the same rule as every page); of the progress only the
+    office's wording (公开稿) is read — nothing of units' reports, plans or reviews.
     """
-    accepted = ProgressReport.objects.filter(task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED).newest_first()
     return (
         tasks_as_of()
-        .annotate(
-            latest_done=Subquery(accepted.values("done")[:1]),
-            latest_period=Subquery(accepted.values("period")[:1]),
-        )
+        .filter(publication__is_published=True)
+        .annotate(public_text=F("publication__text"), published_at=F("publication__published_at"))
         .select_related("document", "section")
         .prefetch_related(ordered_task_units())
         .order_by("document__issued_on", "document", "number", "pk")
-    )
-
-
-def public_reports(task: Task) -> QuerySet[ProgressReport]:
-    """The accepted reports of a task, for the public page: period, unit, progress and percent only."""
-    return (
-        ProgressReport.objects.filter(task=task, state=ProgressReport.State.ACCEPTED)
-        .select_related("unit")
-        .only("period", "done", "percent", "claims_complete", "unit__name", "task_id")
-        .newest_first()
     )

@@ -45,13 +45,14 @@ def tasks_as_of(
     """`tasks` (default: every task) annotated with their state at the end of `as_of` (default today).
 
     current_deadline: the deadline of the newest extension approved by then, else the document's.
-    percent, is_complete, has_progress: from reports accepted by then.
+    percent, has_progress: from the 主办 unit's reports accepted by then (derive.derivation()).
+    is_complete, closed_on: closed by the office (办结销号) by then and not reopened.
     expected (序时进度): the highest target of the plans' milestones due by then when the
     plans give targets, else pro rata between the document's date and the current deadline.
     gap: expected − percent. days_left: to the current deadline.
-    status: done / overdue / in progress / not started. light: see derive.light_rules.
+    status: 按期办结 / 逾期办结 / 待核查 / overdue / in progress / not started. light: see derive.light_rules.
     missed_milestone, unreported (aliases; TaskQuerySet.with_light_reasons() selects them): a
-    milestone due before `as_of` and still not done; no lead unit has reported for the period
+    milestone due before `as_of` and still not done; the 主办 unit has not reported for the period
     due by then (derive.reporting_period).
 
     For today (and stored=True) they are read from the tasks' TaskState rows, after
@@ -72,7 +73,7 @@ def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> U
 
     led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given
     only to a collective it belongs to; total, done, overdue and red: over all the tasks of
-    the unit — named directly or through a collective — the same rows the task list shows
+    the unit (done: 按期办结; done_late: 逾期办结) — named directly or through a collective — the same rows the task list shows
     for ?unit=<name>&role=any, so a count and the list behind its link agree. The done,
     overdue and red tasks are found once, as uncorrelated subqueries the database hashes,
     not derived again for each unit. Today's are read from the stored tallies (tallies.py)
@@ -90,6 +91,7 @@ def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> U
         via_collective=through_collectives_count(),
         total=reach_count(),
         done=reach_count(tasks.filter(status=Task.Status.DONE).values("pk")),
+        done_late=reach_count(tasks.filter(status=Task.Status.DONE_LATE).values("pk")),
         overdue=reach_count(tasks.filter(status=Task.Status.OVERDUE).values("pk")),
         red=reach_count(tasks.filter(light=Task.Light.RED).values("pk")),
     )

@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from .. import report_months
-from ..models import Document, ExtensionRequest, Milestone, ProgressReport, Task, TaskUnit, Unit
+from ..models import ClosureRequest, Document, ExtensionRequest, Milestone, ProgressReport, Task, TaskUnit, Unit
 from ..querysets import TaskQuerySet
 
 EPOCH = datetime.date(2000, 1, 1)
@@ -71,7 +71,7 @@ ANNOTATED: tuple[str, ...] = (
     "expected",
     "gap",
 )
-ANNOTATED += ("status", "light")
+ANNOTATED += ("status", "light", "closed_on")
 ALIASED = ("missed_milestone", "unreported")
 
 
@@ -83,40 +83,76 @@ def rules_key() -> str:
         settings.GOVTASKS_LIGHT_YELLOW_GAP,
         settings.GOVTASKS_LIGHT_DUE_SOON_DAYS,
     )
-    return f"red>{red} yellow>={yellow} due<={due} report@{settings.GOVTASKS_REPORT_DUE_DAY} m1"
+    return f"red>{red} yellow>={yellow} due<={due} report@{settings.GOVTASKS_REPORT_DUE_DAY} m1 host+closure"
+
+
+def answering_unit() -> Coalesce:
+    """The 主办 unit of the outer task, as an expression: Task.host_unit, else the first lead unit."""
+    first_lead = TaskUnit.objects.filter(task=OuterRef("pk"), role=TaskUnit.Role.LEAD).order_by("position")
+    return Coalesce(F("host_unit"), Subquery(first_lead.values("unit")[:1]), output_field=models.BigIntegerField())
+
+
+def by_answering_unit(unit_ref: OuterRef) -> Q:
+    """Reports sent for the whole task: by the 主办 unit `unit_ref` (an OuterRef), or by a member of it when it
+    is a collective. The one rule of whose reports are the task's own (derivation, bulletin, public page)."""
+    return Q(unit=unit_ref) | Q(unit__collectives=unit_ref)
 
 
 def derivation(as_of: datetime.date) -> dict[str, Combinable]:
-    """{derived_<name>: expression} of a task's state at the end of `as_of`, from its reports and dates."""
+    """{derived_<name>: expression} of a task's state at the end of `as_of`, from its reports and dates.
+
+    The one place of the supervision rules (README "Who answers for a task"):
+
+    - The task's figure is its 主办 unit's: the lead unit the office named (Task.host_unit), else
+      the first lead unit. Its latest accepted report gives the percent; when the 主办 is a
+      collective, the latest accepted report of any of its members. Other units' reports are
+      their own part (selectors.unit_progress) and never move the task's percent or status.
+    - A task is done only when the office closed it (办结销号: a ClosureRequest closed by then and
+      not reopened by then); closed after its current deadline it is 逾期办结. A request waiting
+      for the office's check makes it 待核查. A 100 % report alone closes nothing.
+    - The period's report is owed by the 主办 unit (or a member of a 主办 collective).
+    """
     cutoff = end_of_day(as_of)
     period, report_due_on = reporting_period(as_of)
+    hosts_report = by_answering_unit(OuterRef("derived_host"))
     accepted = ProgressReport.objects.filter(
         task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=cutoff
-    )
+    ).filter(hosts_report)
     approved_extension = ExtensionRequest.objects.filter(
         task=OuterRef("pk"), state=ExtensionRequest.State.APPROVED, decided_at__lt=cutoff
     ).order_by("-decided_at", "-pk")
+    closed = (
+        ClosureRequest.objects.filter(
+            task=OuterRef("pk"),
+            state__in=[ClosureRequest.State.CLOSED, ClosureRequest.State.REOPENED],
+            decided_at__lt=cutoff,
+        )
+        .filter(Q(reopened_at__isnull=True) | Q(reopened_at__gte=cutoff))
+        .order_by("-decided_at", "-pk")
+    )
+    # Asked by then and not yet decided then (a request returned or closed later was still waiting).
+    waiting = ClosureRequest.objects.filter(task=OuterRef("pk"), requested_at__lt=cutoff).filter(
+        Q(decided_at__isnull=True) | Q(decided_at__gte=cutoff)
+    )
     # Milestones as the plans stood then: created by the cutoff and not yet removed.
     milestones = Milestone.objects.filter(plan__task=OuterRef("pk"), created_at__lt=cutoff).filter(
         Q(removed_at__isnull=True) | Q(removed_at__gte=cutoff)
     )
     targets = milestones.filter(percent__isnull=False)
     missed = milestones.filter(due_on__lt=as_of).filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of))
-    # A report counts for the period when a lead unit (or a member of a leading collective)
-    # sent it for that very month by the cutoff and it had not been returned by then.
-    reporter_leads = TaskUnit.objects.filter(task=OuterRef("task"), role=TaskUnit.Role.LEAD).filter(
-        Q(unit=OuterRef("unit")) | Q(unit__members=OuterRef("unit"))
-    )
+    # A report counts for the period when the 主办 unit (or a member of a 主办 collective) sent
+    # it for that very month by the cutoff and it had not been returned by then.
     reported = (
         ProgressReport.objects.filter(task=OuterRef("pk"), period=period, submitted_at__lt=cutoff)
         .exclude(state=ProgressReport.State.RETURNED, reviewed_at__lt=cutoff)
-        .filter(Exists(reporter_leads))
+        .filter(hosts_report)
     )
     today = Value(day_number(as_of))
     start = DayNumber(F("document__issued_on"))
     deadline = DayNumber(F("derived_current_deadline"))
     status = Task.Status
     return {
+        "derived_host": answering_unit(),
         # Scalar subqueries with LIMIT, not EXISTS: PostgreSQL hashes an EXISTS over every
         # milestone even for a page of 50 rows (measured at 100,000 tasks, 180,000 milestones).
         # order_by(): any missed milestone will do, and Milestone's own ordering would join
@@ -138,7 +174,11 @@ def derivation(as_of: datetime.date) -> dict[str, Combinable]:
         ),
         "derived_current_deadline": Coalesce(Subquery(approved_extension.values("new_deadline")[:1]), F("deadline")),
         "derived_percent": Coalesce(Subquery(accepted.newest_first().values("percent")[:1]), Value(0)),
-        "derived_is_complete": Exists(accepted.filter(claims_complete=True)),
+        "derived_closed_on": Subquery(closed.values("closed_on")[:1]),
+        "derived_is_complete": ExpressionWrapper(
+            Q(derived_closed_on__isnull=False), output_field=models.BooleanField()
+        ),
+        "derived_checking": Exists(waiting),
         "derived_has_progress": Exists(accepted),
         "derived_days_left": deadline - today,
         "derived_expected": Case(
@@ -149,7 +189,9 @@ def derivation(as_of: datetime.date) -> dict[str, Combinable]:
         ),
         "derived_gap": F("derived_expected") - F("derived_percent"),
         "derived_status": Case(
-            When(derived_is_complete=True, then=Value(status.DONE)),
+            When(derived_closed_on__gt=F("derived_current_deadline"), then=Value(status.DONE_LATE)),
+            When(derived_closed_on__isnull=False, then=Value(status.DONE)),
+            When(derived_checking=True, then=Value(status.CHECKING)),
             When(derived_current_deadline__lt=as_of, then=Value(status.OVERDUE)),
             When(derived_has_progress=True, then=Value(status.IN_PROGRESS)),
             default=Value(status.NOT_STARTED),
@@ -162,7 +204,7 @@ def derivation(as_of: datetime.date) -> dict[str, Combinable]:
 def light_rules(as_of: datetime.date) -> Case:
     """The warning light (预警) of a task, from the other derived_* values; thresholds come from settings.
 
-    green: complete. red: past its deadline, a milestone missed, or more than
+    green: closed (按期 or 逾期办结: nothing left to warn about; the status tells them apart). red: past its deadline, a milestone missed, or more than
     GOVTASKS_LIGHT_RED_GAP points behind the expected progress. yellow: at least
     GOVTASKS_LIGHT_YELLOW_GAP points behind, the deadline within GOVTASKS_LIGHT_DUE_SOON_DAYS
     days, or not reported this period. green otherwise.

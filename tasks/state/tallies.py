@@ -1,9 +1,9 @@
 """Unit tallies: each unit's task counts for today, kept in step with the stored task states.
 
 The unit list and the dashboard's lagging units need, for every unit, how many tasks it
-leads, shares and has through a collective, and how many of all its tasks are done, overdue
-or red (state.units_as_of() derives them). Counted from the task links for 5,000
-units and 100,000 tasks, that took about a second a page. So the store (store.py) stores them with
+leads, shares and has through a collective, and how many of all its tasks are closed on time
+(按期办结), closed late (逾期办结), overdue or red (state.units_as_of() derives them). Counted from the task
+links for 5,000 units and 100,000 tasks, that took about a second a page. So the store (store.py) stores them with
 the states: TaskReach holds each task's (task, unit) pairs as stored, UnitTally their sums.
 When some tasks are derived again, forget() takes their stored pairs off the sums (with the
 states they were stored with), and remember() adds their pairs as they are now: the cost
@@ -20,7 +20,7 @@ from django.db.models import Model
 
 from ..models import Task, TaskReach, TaskState, TaskUnit, Unit, UnitTally
 
-TALLIED = ("led", "shared", "via_collective", "total", "done", "overdue", "red")
+TALLIED = ("led", "shared", "via_collective", "total", "done", "done_late", "overdue", "red")
 
 
 def rebuild() -> None:
@@ -91,6 +91,7 @@ def _add(task_ids: Sequence[int] | None, sign: int) -> None:
                    %s * SUM(reach.lead), %s * SUM(reach.responsible), %s * SUM(reach.via), %s * COUNT(*),
                    %s * SUM(CASE WHEN state.status = %s THEN 1 ELSE 0 END),
                    %s * SUM(CASE WHEN state.status = %s THEN 1 ELSE 0 END),
+                   %s * SUM(CASE WHEN state.status = %s THEN 1 ELSE 0 END),
                    %s * SUM(CASE WHEN state.light = %s THEN 1 ELSE 0 END)
             FROM {_table(TaskReach)} reach JOIN {_table(TaskState)} state ON state.task_id = reach.task_id{where}
             GROUP BY reach.unit_id
@@ -98,6 +99,6 @@ def _add(task_ids: Sequence[int] | None, sign: int) -> None:
         ON CONFLICT (unit_id) DO UPDATE SET {updates}
     """  # noqa: S608 — table names from Django, values as parameters
     values: list[int | str] = [sign] * 4
-    values += [sign, Task.Status.DONE, sign, Task.Status.OVERDUE, sign, Task.Light.RED]
+    values += [sign, Task.Status.DONE, sign, Task.Status.DONE_LATE, sign, Task.Status.OVERDUE, sign, Task.Light.RED]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, *params])

@@ -27,6 +27,9 @@ STATUS_CLASSES = {
     Task.Status.NOT_STARTED: "text-bg-secondary",
     Task.Status.IN_PROGRESS: "text-bg-primary",
     Task.Status.DONE: "text-bg-success",
+    # Closed, but late: counted apart from 按期办结 everywhere, so it looks apart too.
+    Task.Status.DONE_LATE: "text-bg-warning",
+    Task.Status.CHECKING: "text-bg-info",
     Task.Status.OVERDUE: "text-bg-danger",
 }
 

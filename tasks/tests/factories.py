@@ -9,7 +9,7 @@ import itertools
 
 from django.utils import timezone
 
-from tasks.models import Document, ProgressReport, Section, Subsection, Task, TaskUnit, Unit, UnitAlias
+from tasks.models import ClosureRequest, Document, ProgressReport, Section, Subsection, Task, TaskUnit, Unit, UnitAlias
 
 _sequence = itertools.count(1)
 
@@ -138,6 +138,22 @@ def make_report(
     )
 
 
+def make_closure(*, task, unit=None, requested_at=None, closed_at=None, state=None):
+    """A 办结 request of the task's first lead unit (or `unit`): closed (销号) at `closed_at` when given,
+    else waiting for the office's check. Written directly, as the admin or an import could."""
+    requested_at = requested_at or timezone.now()
+    closed = closed_at is not None
+    return ClosureRequest.objects.create(
+        task=task,
+        unit=unit or task.task_units.filter(role="lead").order_by("position").first().unit,
+        summary="已全面完成",
+        requested_at=requested_at,
+        state=state or (ClosureRequest.State.CLOSED if closed else ClosureRequest.State.PENDING),
+        decided_at=closed_at,
+        closed_on=timezone.localtime(closed_at).date() if closed else None,
+    )
+
+
 def at(day, hour=10):
     """An aware datetime on `day` in the project's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
@@ -151,7 +167,7 @@ def make_sample_world():
 
     1: section 1 (1), 民生实事, lead 区发改委, responsible 区市场监管局; 50% → in progress, green.
     2: section 1, lead 区市场监管局, responsible 各乡镇（街道）; due 6月30日 → overdue, red.
-    3: section 2, lead 丽阳镇; claimed complete → done, green.
+    3: section 2, lead 丽阳镇; claimed complete and closed by the office on 6月22日 → done (按期办结), green.
     4: section 2, lead 各乡镇（街道）; no report → not started, red (40 points behind).
     5: section 2, lead 区发改委; 90%, due in 9 days → in progress, yellow.
     丽阳镇 belongs to 各乡镇（街道）, so it has tasks 2 and 4 through the collective.
@@ -187,6 +203,7 @@ def make_sample_world():
     t5 = make_task(5, section=section2, lead=[dev], text="培育规上工业企业", deadline=datetime.date(2021, 7, 10))
     make_report(task=t1, percent=50, submitted_at=at(datetime.date(2021, 6, 1)))
     make_report(task=t3, percent=100, claims_complete=True, submitted_at=at(datetime.date(2021, 6, 20)))
+    make_closure(task=t3, requested_at=at(datetime.date(2021, 6, 21)), closed_at=at(datetime.date(2021, 6, 22)))
     make_report(task=t5, percent=90, submitted_at=at(datetime.date(2021, 6, 25)))
     return SimpleNamespace(
         document=document,

@@ -68,7 +68,9 @@ def test_title_date_summary_and_header(world):
     assert sheet["A1"].value == "重点工作推进情况"
     assert sheet["A1"].font.bold
     assert sheet["A2"].value == "（截至2021年7月1日）"
-    assert sheet["A3"].value.startswith("截至2021年7月1日，5项任务中已完成1项、推进中2项、未启动1项、逾期1项。")
+    assert sheet["A3"].value.startswith(
+        "截至2021年7月1日，5项任务中按期办结1项、逾期办结0项、待核查0项、推进中2项、未启动1项、逾期1项。"
+    )
     assert [cell.value for cell in sheet[4]] == HEADER
     assert all(cell.font.bold for cell in sheet[4])
 
@@ -102,7 +104,7 @@ def test_one_row_per_task_with_units_one_per_line(world):
     assert progress == "（2021年6月）已按计划推进"
     assert (status, percent, light) == ("推进中", 0.5, "绿灯")
     assert rows[2][6:] == ["逾期", 0, "红灯"]
-    assert rows[3][6:] == ["已完成", 1, "绿灯"]
+    assert rows[3][6:] == ["按期办结", 1, "绿灯"]
 
 
 def test_layout_wraps_borders_widths_and_colours_status_by_light(world):
@@ -164,21 +166,22 @@ def test_statistics_sheet_counts_by_section_and_lead_unit_with_charts(world):
     data = bulletin()
     sheet = workbook_of(data)["统计"]
     values = [[cell.value for cell in row] for row in sheet.iter_rows() if row[0].value]
+    header = ["合计", "按期办结", "逾期办结", "待核查", "推进中", "未启动", "逾期"]
     assert values[:5] == [
-        ["按部分统计", None, None, None, None, None],
-        ["部分", "合计", "已完成", "推进中", "未启动", "逾期"],
-        ["1、全力以赴推进试验区建设", 2, 0, 1, 0, 1],
-        ["2、全力以赴实施工业倍增", 3, 1, 1, 1, 0],
-        ["合计", 5, 1, 2, 1, 1],
+        ["按部分统计", None, None, None, None, None, None, None],
+        ["部分", *header],
+        ["1、全力以赴推进试验区建设", 2, 0, 0, 0, 1, 0, 1],
+        ["2、全力以赴实施工业倍增", 3, 1, 0, 0, 1, 1, 0],
+        ["合计", 5, 1, 0, 0, 2, 1, 1],
     ]
-    by_lead = values[values.index(["牵头单位", "合计", "已完成", "推进中", "未启动", "逾期"]) + 1 :]
+    by_lead = values[values.index(["牵头单位", *header]) + 1 :]
     # Most overdue first, then most tasks.
     assert by_lead == [
-        ["区市场监管局", 1, 0, 0, 0, 1],
-        ["区发改委", 2, 0, 2, 0, 0],
-        ["丽阳镇", 1, 1, 0, 0, 0],
-        ["各乡镇（街道）", 1, 0, 0, 1, 0],
-        ["合计", 5, 1, 2, 1, 1],
+        ["区市场监管局", 1, 0, 0, 0, 0, 0, 1],
+        ["区发改委", 2, 0, 0, 0, 2, 0, 0],
+        ["丽阳镇", 1, 1, 0, 0, 0, 0, 0],
+        ["各乡镇（街道）", 1, 0, 0, 0, 0, 1, 0],
+        ["合计", 5, 1, 0, 0, 2, 1, 1],
     ]
     assert len(sheet._charts) == 2
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -186,7 +189,7 @@ def test_statistics_sheet_counts_by_section_and_lead_unit_with_charts(world):
         assert len(charts) == 2
         xml = archive.read(charts[0]).decode()
     assert '<grouping val="stacked"/>' in xml
-    assert "'统计'!$C$3:$C$4" in xml  # the 已完成 series over the two section rows
+    assert "'统计'!$C$3:$C$4" in xml  # the 按期办结 series over the two section rows
 
 
 @pytest.mark.parametrize("typed", ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1:A2)", "=1+1"])
@@ -282,8 +285,8 @@ def facts(**values):
 def test_summary_when_nothing_is_late():
     text = draft_summary(facts(total=84, counts={"done": 84}))
     assert (
-        text
-        == "截至2021年9月30日，84项任务中已完成84项、推进中0项、未启动0项、逾期0项。各项任务均按序时进度推进，无逾期任务。"
+        text == "截至2021年9月30日，84项任务中按期办结84项、逾期办结0项、待核查0项、推进中0项、未启动0项、逾期0项。"
+        "各项任务均按序时进度推进，无逾期任务。"
     )
 
 

@@ -9,10 +9,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tasks.models import ExtensionRequest, Milestone, ProgressReport, UnitPlan
+from tasks.models import ClosureRequest, ExtensionRequest, Milestone, ProgressReport, Task, UnitPlan
 from tasks.state import tasks_as_of
 from tasks.state.derive import reporting_period
-from tasks.tests.factories import at, make_document, make_report, make_task, make_unit
+from tasks.tests.factories import at, make_closure, make_document, make_report, make_task, make_unit
 from tasks.tests.people import make_user
 
 pytestmark = pytest.mark.django_db
@@ -89,10 +89,55 @@ def test_the_due_soon_days_come_from_settings(document, lead, settings):
     assert state(task).light == "green"
 
 
-def test_a_complete_task_is_green_and_done_even_past_its_deadline(document, lead):
-    task = task_due(document, lead, AS_OF - days(10))
-    make_report(task=task, unit=lead, percent=100, claims_complete=True, period=JUNE, submitted_at=at(JUNE))
-    assert (state(task).status, state(task).light) == ("done", "green")
+def test_a_completion_claim_alone_closes_nothing(document, lead):
+    task = task_due(document, lead, AS_OF + days(60))
+    make_report(task=task, unit=lead, percent=100, claims_complete=True, period=JUNE, submitted_at=JUNE_20)
+    assert (state(task).status, state(task).percent, state(task).is_complete) == ("in_progress", 100, False)
+
+
+def test_a_task_waits_for_the_check_then_is_closed_on_time_or_late(document, lead):
+    task = task_due(document, lead, datetime.date(2021, 6, 25))
+    make_report(task=task, unit=lead, percent=100, claims_complete=True, period=JUNE, submitted_at=JUNE_20)
+    closure = make_closure(task=task, requested_at=at(datetime.date(2021, 6, 22)))
+    assert (state(task).status, state(task).light) == ("checking", "red")  # past its deadline, not yet checked
+    ClosureRequest.objects.filter(pk=closure.pk).update(
+        state="closed", decided_at=at(datetime.date(2021, 6, 24)), closed_on=datetime.date(2021, 6, 24)
+    )
+    assert (state(task).status, state(task).light, state(task).closed_on) == (
+        "done",
+        "green",
+        datetime.date(2021, 6, 24),
+    )
+    # The day before the check it was still waiting; the day before the request, overdue it was not yet.
+    assert state(task, datetime.date(2021, 6, 23)).status == "checking"
+    ClosureRequest.objects.filter(pk=closure.pk).update(
+        decided_at=at(datetime.date(2021, 6, 28)), closed_on=datetime.date(2021, 6, 28)
+    )
+    assert (state(task).status, state(task).light) == ("done_late", "green")
+    assert state(task, datetime.date(2021, 6, 27)).status == "checking"
+
+
+def test_a_reopened_task_is_open_again_from_the_day_it_was_reopened(document, lead):
+    task = task_due(document, lead, AS_OF + days(60))
+    make_closure(task=task, requested_at=at(JUNE), closed_at=at(datetime.date(2021, 6, 10)))
+    ClosureRequest.objects.filter(task=task).update(state="reopened", reopened_at=at(datetime.date(2021, 6, 20)))
+    assert state(task, datetime.date(2021, 6, 15)).status == "done"
+    assert state(task).status == "not_started"
+
+
+def test_only_the_host_units_reports_move_the_task(document, lead):
+    """Task 9's story: the lead at 25 %, then a township reached through 各乡镇（街道） at 5 %."""
+    town = make_unit("丽阳镇", kind="township")
+    towns = make_unit("各乡镇（街道）", kind="collective", members=[town])
+    second = make_unit("区科技局")
+    task = make_task(document=document, lead=[lead, second], responsible=[towns], deadline=AS_OF + days(60))
+    make_report(task=task, unit=lead, percent=25, period=JUNE, submitted_at=at(datetime.date(2021, 6, 10)))
+    make_report(task=task, unit=town, percent=5, period=JUNE, submitted_at=JUNE_20)
+    make_report(task=task, unit=second, percent=90, period=JUNE, submitted_at=JUNE_20)
+    assert state(task).percent == 25
+    # The office names the second lead unit as 主办: its figure is the task's from then on.
+    Task.objects.filter(pk=task.pk).update(host_unit=second)
+    assert state(task).percent == 90
 
 
 def test_a_submitted_report_does_not_count_until_accepted(document, lead):

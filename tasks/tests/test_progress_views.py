@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tasks.models import ExtensionRequest, ProgressReport, TaskEvent, UnitPlan
 from tasks.progress import services
@@ -468,7 +469,7 @@ def test_the_public_page_does_not_exist_while_switched_off(w, role, settings):
     assert client.get(reverse("tasks:public_task_detail", args=[w.own_task.pk])).status_code == 404
 
 
-def test_the_public_page_shows_accepted_progress_only(w, settings):
+def test_the_public_page_shows_only_what_the_office_published_in_its_own_words(w, settings):
     settings.GOVTASKS_PUBLIC_DISCLOSURE = True
     services.plan_update(
         task=w.own_task,
@@ -483,7 +484,7 @@ def test_the_public_page_shows_accepted_progress_only(w, settings):
         unit=w.dev,
         actor=w.liaison,
         period=w.today,
-        done="已公开的进展",
+        done="单位报告的原文",
         percent=30,
         problems="内部问题",
     )
@@ -492,31 +493,43 @@ def test_the_public_page_shows_accepted_progress_only(w, settings):
         task=w.own_task, unit=w.town, actor=w.town_liaison, period=w.today, done="被退回的内容", percent=90
     )
     services.progress_report_return(report=returned, actor=w.office, version=1, reason="退回理由")
-    services.progress_report_submit(
-        task=w.own_task,
-        unit=w.dev,
-        actor=w.liaison,
-        period=w.today.replace(day=1) - datetime.timedelta(days=1),
-        done="待审核的内容",
-        percent=95,
-    )
     anonymous = Client()
-    for url in (reverse("tasks:public_task_list"), reverse("tasks:public_task_detail", args=[w.own_task.pk])):
+    list_url, detail_url = reverse("tasks:public_task_list"), reverse("tasks:public_task_detail", args=[w.own_task.pk])
+
+    # Nothing is public until the office publishes it; a meeting order is unpublished too.
+    assert "建设陶瓷产业园" not in anonymous.get(list_url).content.decode()
+    assert anonymous.get(detail_url).status_code == 404
+
+    office = client_for(w, "office")
+    edit_url = reverse("tasks:publication_edit", args=[w.own_task.pk])
+    response = office.post(edit_url, {"text": "", "publish": "on"})
+    assert response.status_code == 200 and "公开前请写好公开稿" in response.content.decode()
+    assert office.post(edit_url, {"text": "产业园一期道路已通车。", "publish": "on"}).status_code == 302
+    assert TaskEvent.objects.filter(task=w.own_task, kind="published").exists()
+    for url in (list_url, detail_url):
         response = anonymous.get(url)
         assert response.status_code == 200
         html = response.content.decode()
-        assert "建设陶瓷产业园" in html and "区发改委" in html and "已公开的进展" in html and "30%" in html
+        assert "建设陶瓷产业园" in html and "区发改委" in html and "产业园一期道路已通车。" in html and "30%" in html
+        assert timezone.localdate().strftime("%Y-%m-%d") in html  # the publication date
         for secret in (
+            "单位报告的原文",
             "内部审核意见",
             "内部问题",
             "被退回的内容",
             "退回理由",
-            "待审核的内容",
             "张三",
             "13912345678",
             "office",
         ):
             assert secret not in html, secret
+    assert "完成“七通一平”" not in anonymous.get(list_url).content.decode()
+
+    # Withdrawn: gone again. Only the office decides.
+    assert office.post(edit_url, {"text": "产业园一期道路已通车。"}).status_code == 302
+    assert anonymous.get(detail_url).status_code == 404
+    assert client_for(w, "liaison").post(edit_url, {"text": "自己写的", "publish": "on"}).status_code == 403
+    assert client_for(w, "leader").get(edit_url).status_code == 403
 
 
 def test_public_page_number_out_of_range_shows_the_last_page(w, settings):
@@ -555,14 +568,18 @@ def busy_world(w, numbers):
         # task and its neighbours in the list, which take three: the task's sort keys, the
         # row before and the row after).
         ("office", "tasks:reminders", 12),
-        ("office", "tasks:review_queue", 6),
-        ("liaison", "tasks:todo", 17),  # the navigation asks the user's permissions once
+        ("office", "tasks:review_queue", 7),  # with the 办结 requests waiting
+        # The navigation asks the user's permissions once; the unit's open leaders' instructions.
+        ("liaison", "tasks:todo", 18),
         ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
         # Three for the lagging units (selectors.lagging); one to see the stored task states hold.
         ("office", "dashboard", 23),
         ("office", "tasks:task_list", 9),  # the page's keys, then its rows (BaseTable.two_step_pages)
-        ("office", "tasks:task_detail", 19),
-        ("liaison", "tasks:task_detail", 20),
+        # Three more for the units' matrix, the 办结 request (tasks/closure/) and the leaders'
+        # instructions; a liaison's two more ask whether its unit holds the task (evidence
+        # files) and answers for it.
+        ("office", "tasks:task_detail", 22),
+        ("liaison", "tasks:task_detail", 25),
     ],
 )
 def test_workflow_pages_cost_the_same_for_many_rows(w, role, url_name, ceiling):

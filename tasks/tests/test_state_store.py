@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tasks import roles, selectors
 from tasks.models import (
+    ClosureRequest,
     Document,
     ExtensionRequest,
     Milestone,
@@ -35,7 +36,7 @@ from tasks.models import (
 )
 from tasks.state import store, tasks_as_of, units_as_of
 from tasks.state.tallies import TALLIED
-from tasks.tests.factories import make_report
+from tasks.tests.factories import make_closure, make_report
 from tasks.tests.people import make_user
 
 FIELDS = ["current_deadline", "percent", "is_complete", "has_progress", "days_left", "expected", "gap"]
@@ -128,7 +129,29 @@ def change_collective_members(task):
     collective.members.remove(*collective.members.all()[:1])
 
 
+def close_task(task):
+    # Any earlier request returned first: a task has one live 办结 request.
+    ClosureRequest.objects.filter(task=task, state__in=["pending", "closed"]).update(
+        state="returned", decided_at=timezone.now() - datetime.timedelta(minutes=2), closed_on=None
+    )
+    make_closure(task=task, closed_at=timezone.now() - datetime.timedelta(minutes=1))
+
+
+def reopen_task(task):
+    close_task(task)
+    store.refresh()
+    ClosureRequest.objects.filter(task=task).update(state="reopened", reopened_at=timezone.now())
+
+
+def name_another_host(task):
+    other = TaskUnit.objects.filter(task=task).exclude(unit=task.task_units.first().unit).first()
+    Task.objects.filter(pk=task.pk).update(host_unit=(other or task.task_units.first()).unit)
+
+
 CHANGES = [
+    close_task,
+    reopen_task,
+    name_another_host,
     change_report,
     add_complete_report,
     approve_extension,

@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -39,7 +40,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..models import Document, ProgressReport, Section, Task, TaskUnit
-from ..state.derive import end_of_day
+from ..state.derive import answering_unit, by_answering_unit, end_of_day
 from ..templatetags.task_tags import bracketed, fulldate
 from .cells import CENTRE, Cells, append_fitted, date_format, lines_needed, merge_across
 
@@ -70,7 +71,14 @@ WIDTHS = [width for _header, width in COLUMNS]
 TABLE_WIDTH = sum(WIDTHS)
 TITLE_ROW, DATE_ROW, SUMMARY_ROW, HEADER_ROW = 1, 2, 3, 4
 LAST_COLUMN = get_column_letter(len(COLUMNS))
-STATUS_ORDER = [Status.DONE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.OVERDUE]
+STATUS_ORDER = [
+    Status.DONE,
+    Status.DONE_LATE,
+    Status.CHECKING,
+    Status.IN_PROGRESS,
+    Status.NOT_STARTED,
+    Status.OVERDUE,
+]
 # Excel's own "good / neutral / bad" fills, familiar to anyone who has used its styles.
 LIGHT_FILLS = {
     Light.GREEN: PatternFill("solid", fgColor="C6EFCE"),
@@ -79,6 +87,8 @@ LIGHT_FILLS = {
 }
 STATUS_COLOURS = {
     Status.DONE: "5B9B5B",
+    Status.DONE_LATE: "C9A227",
+    Status.CHECKING: "70AD47",
     Status.IN_PROGRESS: "4472C4",
     Status.NOT_STARTED: "A5A5A5",
     Status.OVERDUE: "C0504D",
@@ -117,9 +127,9 @@ def listed(items):
 
 
 def first_lead_name():
-    """The name of a task's first lead unit (the one that answers for it), as a subquery."""
+    """The name of the unit that answers for a task (主办: the one the office named, else the first lead unit)."""
     leads = TaskUnit.objects.filter(task=OuterRef("pk"), role=TaskUnit.Role.LEAD).order_by("position")
-    return Subquery(leads.values("unit__name")[:1])
+    return Coalesce(F("host_unit__name"), Subquery(leads.values("unit__name")[:1]))
 
 
 def bulletin_title(document_titles):
@@ -161,7 +171,9 @@ def summary_facts(tasks, as_of, *, several_documents=False):
         total=Count("pk"), **{status: Count("pk", filter=Q(status=status)) for status in Status}
     )
     facts = SummaryFacts(as_of=as_of, total=counts.pop("total"), counts=counts, several_documents=several_documents)
-    late = Q(status=Status.OVERDUE) | (Q(light=Light.RED) & ~Q(status__in=[Status.DONE, Status.OVERDUE]))
+    late = Q(status=Status.OVERDUE) | (
+        Q(light=Light.RED) & ~Q(status__in=[Status.DONE, Status.DONE_LATE, Status.CHECKING, Status.OVERDUE])
+    )
     rows = (
         tasks.filter(late)
         .annotate(lead_name=first_lead_name(), document_label=document_label_expression())
@@ -232,7 +244,9 @@ def draft_summary(facts):
     counts = facts.counts
     figures = listed(
         [
-            _("已完成%(n)s项") % {"n": counts.get(Status.DONE, 0)},
+            _("按期办结%(n)s项") % {"n": counts.get(Status.DONE, 0)},
+            _("逾期办结%(n)s项") % {"n": counts.get(Status.DONE_LATE, 0)},
+            _("待核查%(n)s项") % {"n": counts.get(Status.CHECKING, 0)},
             _("推进中%(n)s项") % {"n": counts.get(Status.IN_PROGRESS, 0)},
             _("未启动%(n)s项") % {"n": counts.get(Status.NOT_STARTED, 0)},
             _("逾期%(n)s项") % {"n": counts.get(Status.OVERDUE, 0)},
@@ -260,14 +274,19 @@ def draft_summary(facts):
 def bulletin_rows(tasks, as_of):
     """`tasks` in document order with what each bulletin row needs, streamed in chunks.
 
-    Adds the latest accepted progress report (as of `as_of`) — the same report whose
+    Adds the 主办 unit's latest accepted progress report (as of `as_of`) — the same report whose
     percent `state.tasks_as_of` shows — and the section, subsection and document.
     """
-    accepted = ProgressReport.objects.filter(
-        task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=end_of_day(as_of)
-    ).newest_first()
+    accepted = (
+        ProgressReport.objects.filter(
+            task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED, reviewed_at__lt=end_of_day(as_of)
+        )
+        .filter(by_answering_unit(OuterRef("answering_unit_id")))
+        .newest_first()
+    )
     return (
-        tasks.select_related("document", "section", "subsection")
+        tasks.annotate(answering_unit_id=answering_unit())
+        .select_related("document", "section", "subsection")
         # A document's whole text would be loaded again with every one of its tasks.
         .defer("document__text", "source_text")
         .annotate(
@@ -496,8 +515,8 @@ def _write_statistics(workbook, by_section, by_lead):
     set_up_a4_landscape(sheet)
     headers_after_key = [_("合计"), *(str(Status(status).label) for status in STATUS_ORDER)]
     sheet.column_dimensions["A"].width = 48
-    for letter in "BCDEF":
-        sheet.column_dimensions[letter].width = 9
+    for column in range(2, 3 + len(STATUS_ORDER)):
+        sheet.column_dimensions[get_column_letter(column)].width = 9
     row = 0
     tables = []
     for caption, key_header, counter in (
@@ -507,7 +526,8 @@ def _write_statistics(workbook, by_section, by_lead):
         rows = counter.rows()
         if counter is by_lead:
             # Units with the most overdue, then the most tasks, first.
-            rows.sort(key=lambda item: (-item[5], -item[1], item[0]))
+            overdue = 2 + STATUS_ORDER.index(Status.OVERDUE)
+            rows.sort(key=lambda item: (-item[overdue], -item[1], item[0]))
         sheet.append([cells.text(caption, font=CAPTION_FONT, border=None)])
         row += 1
         sheet.append(
@@ -521,7 +541,7 @@ def _write_statistics(workbook, by_section, by_lead):
         for key, *figures in rows:
             sheet.append([cells.text(key), *(cells.value(figure, alignment=CENTRE) for figure in figures)])
             row += 1
-        totals = [sum(item[index] for item in rows) for index in range(1, 6)]
+        totals = [sum(item[index] for item in rows) for index in range(1, 2 + len(STATUS_ORDER))]
         sheet.append(
             [
                 cells.text(_("合计"), font=BOLD),
@@ -546,7 +566,9 @@ def _write_statistics(workbook, by_section, by_lead):
             caption if rows <= CHART_ROWS else _("%(caption)s（前%(n)s项）") % {"caption": caption, "n": count}
         )
         chart.y_axis.title = _("任务数")
-        data = Reference(sheet, min_col=3, max_col=6, min_row=header_row, max_row=header_row + count)
+        data = Reference(
+            sheet, min_col=3, max_col=2 + len(STATUS_ORDER), min_row=header_row, max_row=header_row + count
+        )
         labels = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=header_row + count)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(labels)
@@ -556,5 +578,5 @@ def _write_statistics(workbook, by_section, by_lead):
         chart.x_axis.scaling.orientation = "maxMin"  # first row at the top, as in the table
         chart.width = 22
         chart.height = max(7.5, 0.6 * count + 3)
-        sheet.add_chart(chart, f"H{anchor_row}")
+        sheet.add_chart(chart, f"{get_column_letter(4 + len(STATUS_ORDER))}{anchor_row}")
         anchor_row += int(chart.height * 2) + 2

@@ -88,11 +88,11 @@ def document_label(document):
 
 
 def fillin_tasks(unit, as_of=None):
-    """The unit's tasks not yet complete, in document order, with its latest report and its reach."""
+    """The unit's tasks not yet closed (办结销号), in document order, with its own latest report and its reach."""
     latest = ProgressReport.objects.filter(task=OuterRef("pk"), unit=unit).newest_first()
     return (
         with_unit_reach(tasks_as_of(as_of), unit)
-        .exclude(status=Task.Status.DONE)
+        .exclude(status__in=[Task.Status.DONE, Task.Status.DONE_LATE])
         .select_related("document")
         .defer("document__text", "source_text")
         .prefetch_related(ordered_task_units())

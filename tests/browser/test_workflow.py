@@ -2,8 +2,9 @@
 
 区科技局 leads task 12 alone. Its liaison reports; the office returns the report with a
 reason; the liaison finds it on its to-do list, corrects and resubmits it; the office
-accepts it; and the task, the task list and the dashboard say 已完成 where they said 逾期
-(every 2021 deadline has long passed).
+accepts it; and the task, the task list and the dashboard show its 100 % — still 逾期 (every
+2021 deadline has long passed): a report closes nothing, only the office's 销号 does
+(test_closure.py).
 """
 
 import re
@@ -118,16 +119,17 @@ def test_a_report_goes_back_and_forth_until_the_office_accepts_it_and_every_page
         office.get_by_role("button", name="采纳").click()
     expect(office.locator(".report-state")).to_have_text("已采纳")
 
-    # Every page now tells the new state: the task page, the list, the dashboard.
+    # Every page now tells the new figure: the task page, the list, the dashboard — and that a
+    # completion claim is not a closure: the task is still overdue until the office closes it.
     office.get_by_role("navigation", name="位置").get_by_role("link", name=f"第{TASK}项").click()
-    expect(office.locator("dt:text-is('状态') + dd")).to_contain_text("已完成")
+    expect(office.locator("dt:text-is('状态') + dd")).to_contain_text("逾期")
     expect(office.locator("dt:text-is('进度') + dd")).to_contain_text("100%")
     office.goto(f"/tasks/?unit={UNIT}&role=lead")
-    expect(task_row(office, TASK)).to_contain_text("已完成")
+    expect(task_row(office, TASK)).to_contain_text("逾期")
     expect(task_row(office, TASK)).to_contain_text("100%")
     office.goto("/")
-    # 86: the 84 tasks of the notice and the two dated orders of the 100th meeting.
-    expect(office.locator(".overall .display-6")).to_have_text(re.compile(r"^1\s*/\s*86$"))
+    # 86: the 84 tasks of the notice and the two dated orders of the 100th meeting; none closed.
+    expect(office.locator(".overall .display-6")).to_have_text(re.compile(r"^0\s*/\s*86$"))
     expect(office.locator(".office-waiting")).to_contain_text("待审核报告 0 份")
     liaison.goto("/")
     expect(liaison.locator(".returned-reports")).to_have_count(0)

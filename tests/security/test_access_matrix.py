@@ -88,6 +88,23 @@ RULES = {
     "tasks:report_resubmit": {"GET": TASK_UNIT_LIAISON, "POST": TASK_UNIT_LIAISON},
     "tasks:extension_detail": READ_OFFICE_ACTS,
     "tasks:review_queue": {"GET": OFFICE, "POST": OFFICE},
+    # Who answers for a task, and closing it: the office names the 主办 and checks, the 主办 unit's
+    # liaison asks (the world's liaison is of task 1's first lead unit).
+    "tasks:task_host": {"GET": OFFICE, "POST": OFFICE},
+    "tasks:closure_request": {"GET": TASK_UNIT_LIAISON, "POST": TASK_UNIT_LIAISON},
+    "tasks:task_reopen": {"GET": OFFICE, "POST": OFFICE},
+    "tasks:closure_detail": READ_OFFICE_ACTS,
+    # Evidence files: the office, leaders and the units holding the task; another unit's liaison is
+    # told the file does not exist.
+    "tasks:attachment_download": {"GET": row(other_liaison=404), "POST": same(405)},
+    # Leaders write instructions (the superuser may too); the 主办 unit's liaison answers them.
+    "tasks:instruction_write": {
+        "GET": row(office=403, liaison=403, other_liaison=403),
+        "POST": row(office=403, liaison=403, other_liaison=403),
+    },
+    "tasks:instruction_detail": {"GET": READ, "POST": TASK_UNIT_LIAISON},
+    # Only the office decides what the public page says.
+    "tasks:publication_edit": {"GET": OFFICE, "POST": OFFICE},
     # POST records a reminder and goes back to the list (here: no unit chosen, nothing recorded).
     "tasks:reminders": {
         "GET": OFFICE,

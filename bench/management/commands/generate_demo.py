@@ -49,6 +49,7 @@ from meetings.importers import order_prefix
 from meetings.models import AgendaItem, Meeting, MeetingOrder
 from tasks import roles
 from tasks.models import (
+    ClosureRequest,
     Document,
     ExtensionRequest,
     Milestone,
@@ -431,10 +432,19 @@ class Generator:
                 "submitted_at reviewed_by reviewed_at review_comment resubmission_of version",
             ),
             TaskEvent: TableWriter(TaskEvent, "task unit actor at kind report extension changes note"),
+            ClosureRequest: TableWriter(
+                ClosureRequest,
+                "id task unit summary state requested_by requested_at decided_by decided_at closed_on version "
+                "decision_reason reopen_reason",
+            ),
+            # The timeline rows of 办结 requests, which name the request instead of a report.
+            "closure events": TableWriter(TaskEvent, "task unit actor at kind closure changes note"),
         }
+        # Its own random sequence, so that adding 办结 requests left every other generated value as it was.
+        self.closure_rng = random.Random(seed + 1)
         self.counts = dict.fromkeys(
             "users documents sections subsections tasks task_units meetings plans milestones extension_requests "
-            "reports task_events".split(),
+            "reports closure_requests task_events".split(),
             0,
         )
 
@@ -1171,10 +1181,93 @@ class Generator:
         for plan, report in reports:
             events.extend(self.report_events(plan["id"], report, office[plan["id"]]))
         writers[TaskEvent].write(events)
+        self.write_closures(tasks, reports, office)
         self.counts["plans"] += len(plans)
         self.counts["milestones"] += sum(len(milestones) for _plan, _unit, _fields, milestones, _at in plans)
         self.counts["extension_requests"] += len(extensions)
         self.counts["reports"] += len(reports)
+        self.counts["task_events"] += len(events)
+
+    def closure(self, plan, reports):
+        """The 主办 unit's 办结 request on a finished task, after its completion report, and the
+        office's check: closed (销号) a few days later — after the current deadline when the
+        report came late (逾期办结) — or still waiting when that would be after as_of."""
+        host = self.lead(plan)
+        claim = next((report for report in reversed(reports) if report["claims_complete"]), None)
+        if plan["outcome"] != "done" or host is None or claim is None:
+            return None
+        rng = self.closure_rng
+        requested_at = (claim["reviewed_at"] or claim["submitted_at"]) + datetime.timedelta(hours=rng.randint(1, 30))
+        decided_at = requested_at + datetime.timedelta(days=rng.randint(1, 6), hours=rng.randint(0, 5))
+        if requested_at >= self.latest:
+            return None
+        # One in ten still waits for the office's check (待核查).
+        if decided_at >= self.latest or rng.random() < 0.1:
+            decided_at = None
+        return {
+            "unit": host,
+            "summary": f"{plan['object']}已全面完成，佐证材料见附件。",
+            "requested_at": requested_at,
+            "decided_at": decided_at,
+            "closed_on": decided_at.astimezone(self.zone).date() if decided_at else None,
+        }
+
+    def write_closures(self, tasks, reports, office):
+        """The 办结 requests of finished tasks (closure()) and their timeline rows."""
+        by_task = {}
+        for plan, report in reports:
+            by_task.setdefault(plan["id"], []).append(report)
+        closures = [(plan, self.closure(plan, by_task.get(plan["id"], []))) for plan in tasks]
+        closures = [(plan, closure) for plan, closure in closures if closure]
+        ids = self.writers[ClosureRequest].reserve_ids(len(closures))
+        self.writers[ClosureRequest].write(
+            (
+                closure_id,
+                plan["id"],
+                closure["unit"].pk,
+                closure["summary"],
+                ClosureRequest.State.CLOSED if closure["decided_at"] else ClosureRequest.State.PENDING,
+                closure["unit"].liaison.pk,
+                closure["requested_at"],
+                office[plan["id"]] if closure["decided_at"] else None,
+                closure["decided_at"],
+                closure["closed_on"],
+                2 if closure["decided_at"] else 1,
+                "",
+                "",
+            )  # fmt: skip
+            for closure_id, (plan, closure) in zip(ids, closures, strict=True)
+        )
+        events = []
+        for closure_id, (plan, closure) in zip(ids, closures, strict=True):
+            unit = closure["unit"]
+            events.append(
+                (
+                    plan["id"],
+                    unit.pk,
+                    unit.liaison.pk,
+                    closure["requested_at"],
+                    Event.CLOSURE_REQUESTED,
+                    closure_id,
+                    [],
+                    closure["summary"],
+                )  # fmt: skip
+            )
+            if closure["decided_at"]:
+                events.append(
+                    (
+                        plan["id"],
+                        unit.pk,
+                        office[plan["id"]],
+                        closure["decided_at"],
+                        Event.CLOSURE_CLOSED,
+                        closure_id,
+                        [],
+                        "",
+                    )  # fmt: skip
+                )
+        self.writers["closure events"].write(events)
+        self.counts["closure_requests"] += len(closures)
         self.counts["task_events"] += len(events)
 
     @staticmethod

@@ -17,8 +17,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, database, **options):
         try:
-            counts = write_backup(output, using=database)
+            summary = write_backup(output, using=database)
         except OSError as error:
             raise CommandError(f"无法写入备份文件 {output}：{error}") from error
         if options["verbosity"]:
-            self.stdout.write(f"已备份{sum(counts.values())}行（{len(counts)}个表）到 {output}。")
+            counts = summary.rows
+            self.stdout.write(
+                f"已备份{sum(counts.values())}行（{len(counts)}个表）和{summary.files}个附件文件到 {output}。"
+            )
+        # A record whose file is gone is backed up without it: say so, rather than fail the whole backup.
+        for name in summary.missing_files:
+            self.stderr.write(f"附件文件已缺失，未写入备份：{name}")

@@ -17,8 +17,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, database, **options):
         try:
-            counts = restore_backup(path, using=database)
+            summary = restore_backup(path, using=database)
         except BackupError as error:
             raise CommandError(str(error)) from error
         if options["verbosity"]:
-            self.stdout.write(f"已从 {path} 恢复{sum(counts.values())}行（{len(counts)}个表）。")
+            counts = summary.rows
+            self.stdout.write(
+                f"已从 {path} 恢复{sum(counts.values())}行（{len(counts)}个表）和{summary.files}个附件文件。"
+            )
+        for name in summary.missing_files:
+            self.stderr.write(f"备份时附件文件已缺失，未能恢复：{name}")
