@@ -5,9 +5,11 @@ tasks/state/derive.py derives the same values in SQL (on the fly, and stored for
 tasks/state/store.py); test_state_oracle.py compares the two over generated histories. A bug in the
 derivation then shows up as a disagreement with this file, which shares no code with it.
 
-When a rule changes (issue 14: the task's figure from its 主办 unit only, completion by an
-office-checked 办结 request), change it here in the one function that holds it —
-`reports_that_count` for whose reports make the figure — and in README's paragraph.
+The rules of who answers for a task (README "Who answers for a task, and when it is done"): the
+task's figure is its 主办 unit's (the lead the office named, else the first lead; a member's when
+the 主办 is a collective) — `answering_units` and `reports_that_count` hold that; a task is done only
+when the office closed a 办结 request (销号) and has not reopened it, 逾期办结 when closed after its
+current deadline, 待核查 while a request waits — `closure_of` holds that.
 """
 
 import dataclasses
@@ -15,6 +17,9 @@ import datetime
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 NOT_STARTED, IN_PROGRESS, DONE, OVERDUE = "not_started", "in_progress", "done", "overdue"
+CHECKING, DONE_LATE = "checking", "done_late"
+# A 办结 request's states: waiting for the office's check, closed (销号), returned, closed then reopened.
+CLOSED, REOPENED = "closed", "reopened"
 SUBMITTED, ACCEPTED, RETURNED = "submitted", "accepted", "returned"
 APPROVED, REFUSED, PENDING = "approved", "refused", "pending"
 
@@ -52,6 +57,19 @@ class Extension:
 
 
 @dataclasses.dataclass(frozen=True)
+class Closure:
+    """A 办结 request as it stands now: `decided_at` when the office closed or returned it,
+    `closed_on` the day it closed the task, `reopened_at` when it reopened a closed one."""
+
+    id: int
+    requested_at: datetime.datetime
+    state: str
+    decided_at: datetime.datetime | None
+    closed_on: datetime.date | None
+    reopened_at: datetime.datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
 class Milestone:
     due_on: datetime.date
     percent: int | None
@@ -64,7 +82,8 @@ class Milestone:
 class TaskHistory:
     """One task: its document's date, its deadline, who leads it, and everything that happened to it.
 
-    `leads` are unit names in document order; `members` maps a collective's name to its members'.
+    `leads` are unit names in document order; `members` maps a collective's name to its members';
+    `host` is the lead the office named 主办 (None: the first lead).
     """
 
     issued_on: datetime.date
@@ -74,6 +93,8 @@ class TaskHistory:
     reports: tuple[Report, ...] = ()
     extensions: tuple[Extension, ...] = ()
     milestones: tuple[Milestone, ...] = ()
+    closures: tuple[Closure, ...] = ()
+    host: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,9 +117,28 @@ def by(moment: datetime.datetime | None, cutoff: datetime.datetime) -> bool:
     return moment is not None and moment < cutoff
 
 
+def answering_units(task: TaskHistory) -> set[str]:
+    """The 主办 unit — the lead the office named, else the first lead — and, when it is a collective, its members."""
+    host = task.host or task.leads[0]
+    return {host, *task.members.get(host, ())}
+
+
 def reports_that_count(task: TaskHistory, reports: list[Report]) -> list[Report]:
-    """Whose accepted reports make the task's figure. Today: every unit's (issue 14: the 主办 unit's only)."""
-    return reports
+    """Whose accepted reports make the task's figure: the 主办 unit's (or its members'), nobody else's."""
+    answering = answering_units(task)
+    return [report for report in reports if report.unit in answering]
+
+
+def closure_of(task: TaskHistory, cutoff: datetime.datetime) -> tuple[datetime.date | None, bool]:
+    """(the day the task was closed, if it stood closed at `cutoff`; whether a request was waiting then)."""
+    standing = [
+        c
+        for c in task.closures
+        if c.state in (CLOSED, REOPENED) and by(c.decided_at, cutoff) and not by(c.reopened_at, cutoff)
+    ]
+    last = max(standing, key=lambda c: (c.decided_at, c.id), default=None)
+    waiting = any(by(c.requested_at, cutoff) and not by(c.decided_at, cutoff) for c in task.closures)
+    return (last.closed_on if last else None), waiting
 
 
 def newest(reports: list[Report]) -> Report | None:
@@ -115,18 +155,14 @@ def reporting_period(as_of: datetime.date, due_day: int) -> tuple[datetime.date,
     return month, month.replace(day=due_day)
 
 
-def leads_and_their_members(task: TaskHistory) -> set[str]:
-    """The units whose report counts as the task's report for a period: a lead, or a member of a leading collective."""
-    return {*task.leads, *(member for lead in task.leads for member in task.members.get(lead, ()))}
-
-
 def state_of(task: TaskHistory, as_of: datetime.date, cutoff: datetime.datetime, rules: Rules) -> State:
     """The task's state at `cutoff`, the end of the day `as_of` (in the project's time zone)."""
     accepted = [r for r in task.reports if r.state == ACCEPTED and by(r.reviewed_at, cutoff)]
     counted = reports_that_count(task, accepted)
     latest = newest(counted)
     percent = latest.percent if latest else 0
-    is_complete = any(report.claims_complete for report in counted)
+    closed_on, checking = closure_of(task, cutoff)
+    is_complete = closed_on is not None  # a 100 % report or a completion claim alone closes nothing
     has_progress = bool(counted)
 
     approved = [e for e in task.extensions if e.state == APPROVED and by(e.decided_at, cutoff)]
@@ -147,7 +183,7 @@ def state_of(task: TaskHistory, as_of: datetime.date, cutoff: datetime.datetime,
     gap = expected - percent
 
     month, due_on = reporting_period(as_of, rules.report_due_day)
-    reporters = leads_and_their_members(task)
+    reporters = answering_units(task)  # the period's report is owed by the 主办 unit
     reported = any(
         r.unit in reporters
         and r.period == month  # a report counts for its own month only (issue 18): a later one does not stand in
@@ -158,7 +194,9 @@ def state_of(task: TaskHistory, as_of: datetime.date, cutoff: datetime.datetime,
     unreported = task.issued_on <= due_on and not reported
 
     if is_complete:
-        status = DONE
+        status = DONE_LATE if closed_on > deadline else DONE
+    elif checking:
+        status = CHECKING
     elif deadline < as_of:
         status = OVERDUE
     elif has_progress:

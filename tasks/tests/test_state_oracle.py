@@ -23,7 +23,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tasks.models import ExtensionRequest, Milestone, ProgressReport, Task, Unit, UnitPlan
+from tasks.models import ClosureRequest, ExtensionRequest, Milestone, ProgressReport, Task, Unit, UnitPlan
 from tasks.state import tasks_as_of
 from tasks.tests import oracle
 from tasks.tests.factories import make_document, make_task, make_unit
@@ -119,6 +119,27 @@ def task_histories(draw, ids):
         new_deadline = deadline + datetime.timedelta(days=draw(st.integers(1, 200)))
         extensions.append(oracle.Extension(next(ids), new_deadline, state, decided_at))
 
+    # 办结 requests one after another: each asked after the one before was decided (or reopened),
+    # so at most one waits and at most one stands closed, as the database allows.
+    closures, free_from = [], issued_on
+    for _ in range(draw(st.integers(0, 2))):
+        requested_at = moment(day_after(free_from, draw(st.integers(0, 300))), draw(HOURS))
+        state = draw(st.sampled_from([oracle.PENDING, oracle.CLOSED, oracle.CLOSED, oracle.RETURNED, oracle.REOPENED]))
+        decided_at = closed_on = reopened_at = None
+        if state != oracle.PENDING:
+            decided_at = max(
+                moment(day_after(requested_at.date(), draw(st.integers(0, 60))), draw(HOURS)), requested_at
+            )
+            closed_on = timezone.localtime(decided_at).date() if state in (oracle.CLOSED, oracle.REOPENED) else None
+        if state == oracle.REOPENED:
+            reopened_at = max(moment(day_after(decided_at.date(), draw(st.integers(0, 60))), draw(HOURS)), decided_at)
+        closures.append(oracle.Closure(next(ids), requested_at, state, decided_at, closed_on, reopened_at))
+        if state in (oracle.PENDING, oracle.CLOSED):
+            break  # nothing more can be asked while one waits or stands closed
+        free_from = (reopened_at or decided_at).date()
+    # The office may name another lead as 主办.
+    host = draw(st.none() | st.sampled_from(lead_units))
+
     milestones = []
     for _ in range(draw(st.integers(0, 3))):
         created_at = moment(day_after(issued_on, draw(st.integers(0, 200))), draw(HOURS))
@@ -141,6 +162,8 @@ def task_histories(draw, ids):
         reports=tuple(reports),
         extensions=tuple(extensions),
         milestones=tuple(milestones),
+        closures=tuple(closures),
+        host=host,
     )
 
 
@@ -177,6 +200,22 @@ def store(history, unit, liaison):
         lead=[unit[name] for name in history.leads],
         responsible=[unit[name] for name in RESPONSIBLE if name not in history.leads],
     )
+    if history.host is not None:
+        task.host_unit = unit[history.host]
+        task.save(update_fields=["host_unit"])
+    answering = history.host or history.leads[0]
+    for closure in history.closures:
+        ClosureRequest.objects.create(
+            task=task,
+            unit=unit[answering] if answering != "各乡镇" else unit["东镇"],
+            summary=f"第{closure.id}份办结申请",
+            state=closure.state,
+            requested_by=liaison,
+            requested_at=closure.requested_at,
+            decided_at=closure.decided_at,
+            closed_on=closure.closed_on,
+            reopened_at=closure.reopened_at,
+        )
     for report in history.reports:
         ProgressReport.objects.create(
             task=task,
