@@ -25,7 +25,9 @@ from tasks.state import tasks_as_of
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BACKUP = Path(__file__).parent / "files" / "backup-before-closure.jsonl.gz"
-BEFORE = [("tasks", "0008_unit_tallies")]
+# The migrations the backup was written at: tasks before 办结销号, and meetings before its order
+# numbers (issue 18's meetings 0003 needs a later tasks migration).
+BEFORE = [("tasks", "0008_unit_tallies"), ("meetings", "0002_meeting_body_is_the_convening_body")]
 
 
 def migrate(targets):
@@ -40,7 +42,7 @@ def restored_and_migrated(monkeypatch):
     try:
         with monkeypatch.context() as patched:
             loader = MigrationExecutor(connection).loader
-            every_app = [node for node in loader.graph.leaf_nodes() if node[0] != "tasks"] + BEFORE
+            every_app = [node for node in loader.graph.leaf_nodes() if node[0] not in dict(BEFORE)] + BEFORE
             old = loader.project_state(every_app).apps
             patched.setattr(backup, "apps", old)
             patched.setattr(python_serializer, "apps", old)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tasks.models import ProgressReport
+from tasks.public.services import publication_save
 from tasks.selectors import tasks_for_display
 from tasks.state import tasks_as_of
 from tasks.tests.factories import at, make_report
@@ -73,15 +74,19 @@ def test_the_bulletin_prints_junes_text_beside_junes_percent(w):
     assert (row[5], row[7]) == (f"（{w.june.year}年{w.june.month}月）六月：完成主体施工", 0.6)
 
 
-def test_the_public_page_shows_junes_progress(w, settings):
+def test_the_public_page_shows_junes_percent_beside_the_offices_own_wording(w, settings):
+    # The public page shows the office's approved wording (公开稿, issue 14), never a unit's
+    # report text; its percent is the task's figure, from the same latest report as every page.
     settings.GOVTASKS_PUBLIC_DISCLOSURE = True
+    publication_save(task=w.own_task, actor=w.office, text="陶瓷产业园主体施工已完成", publish=True)
     html = Client().get(reverse("tasks:public_task_list")).content.decode()
     row = html[html.index("建设陶瓷产业园") :]
     row = row[: row.index("</tr>")]
     assert '<td class="text-nowrap">60%</td>' in row
-    assert f"{w.june.year}年{w.june.month}月：六月：完成主体施工" in row
+    assert "陶瓷产业园主体施工已完成" in row and "六月：完成主体施工" not in row
     detail = Client().get(reverse("tasks:public_task_detail", args=[w.own_task.pk])).content.decode()
-    assert detail.index("六月：完成主体施工") < detail.index("五月（更正）：完成用地报批")
+    assert "陶瓷产业园主体施工已完成" in detail and "60%" in detail
+    assert "六月：完成主体施工" not in detail and "五月（更正）：完成用地报批" not in detail
 
 
 def test_the_fillin_sheets_last_report_is_junes(w):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from meetings.models import Meeting
 from tasks.models import Task
+from tasks.public.services import publication_save
 from tasks.tests.people import make_user
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "changjiang-2021.json"
@@ -48,6 +50,10 @@ def test_the_meeting_page_the_task_page_and_the_public_list_say_the_same(office,
     page = office.get(order.get_absolute_url()).content.decode()
     assert re.search(r"<h1[^>]*>\s*会100-2", page) and "第2项" not in page
     settings.GOVTASKS_PUBLIC_DISCLOSURE = True
+    # Nothing is public until the office publishes it (issue 14): publish every task and order.
+    actor = get_user_model().objects.get(username="office")
+    for task in Task.objects.all():
+        publication_save(task=task, actor=actor, text=f"公开稿{task.pk}", publish=True)
     public, number = [], 1
     while True:
         html = Client().get(reverse("tasks:public_task_list"), {"page": number}).content.decode()
