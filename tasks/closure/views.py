@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..attachments.uploads import limit_upload_size
 from ..models import ClosureRequest, Task, TaskUnit
+from ..permissions import Action
 from ..progress.views import call_service, decide, page_status, task_url
 from . import services
 from .forms import ClosureDecisionForm, ClosureRequestForm, HostForm, ReopenForm
@@ -25,7 +26,7 @@ from .selectors import answering_unit
 def closure_request(request, pk):
     """The 主办 unit's liaison asks to close the task, with a summary and evidence files."""
     task = get_object_or_404(Task.objects.select_related("document", "host_unit"), pk=pk)
-    if not permissions.can_request_closure(request.user, task):
+    if not permissions.may(request.user, Action.REQUEST_CLOSURE, task):
         raise PermissionDenied(
             _("第%(number)s项任务由%(host)s主办，只有主办单位的联络员可以申请办结。")
             % {"number": task.number, "host": answering_unit(task) or "—"}
@@ -53,7 +54,7 @@ def closure_detail(request, pk):
     closure = get_object_or_404(
         ClosureRequest.objects.select_related("task", "unit", "requested_by", "decided_by", "reopened_by"), pk=pk
     )
-    can_decide = permissions.can_decide_closures(request.user)
+    can_decide = permissions.may(request.user, Action.DECIDE_CLOSURE)
     form = ClosureDecisionForm(request.POST or None, initial={"version": closure.version})
     outcome = None
     if request.method == "POST":
@@ -72,7 +73,7 @@ def closure_detail(request, pk):
         "form": form,
         "conflict": outcome and outcome.conflict,
         "can_decide": can_decide and closure.state == ClosureRequest.State.PENDING,
-        "can_read_files": permissions.can_read_attachments(request.user, closure.task),
+        "can_read_files": permissions.may(request.user, Action.READ_ATTACHMENTS, closure.task),
         "attachments": closure.attachments.all(),
     }
     return render(request, "tasks/closure/detail.html", context, status=page_status(outcome))
@@ -81,7 +82,7 @@ def closure_detail(request, pk):
 def task_reopen(request, pk):
     """The office reopens a closed task with a reason."""
     task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
-    if not permissions.can_decide_closures(request.user):
+    if not permissions.may(request.user, Action.DECIDE_CLOSURE):
         raise PermissionDenied(_("只有督查室可以重新打开已办结的任务。"))
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -95,7 +96,7 @@ def task_reopen(request, pk):
 def task_host(request, pk):
     """The office names which lead unit answers for the task (主办)."""
     task = get_object_or_404(Task.objects.select_related("document", "host_unit"), pk=pk)
-    if not permissions.can_name_host(request.user):
+    if not permissions.may(request.user, Action.NAME_HOST):
         raise PermissionDenied(_("只有督查室可以指定主办单位。"))
     leads = [link.unit for link in task.task_units.filter(role=TaskUnit.Role.LEAD).select_related("unit")]
     host = answering_unit(task)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import LeaderInstruction, ProgressReport, Task
+from ..permissions import Action
 from ..progress.views import call_service, task_url
 from . import services
 from .forms import InstructionForm, ReplyForm
@@ -16,7 +17,7 @@ from .forms import InstructionForm, ReplyForm
 def instruction_write(request, pk):
     """A leader's instruction on a task; ?report=<id> puts it on one of the task's reports."""
     task = get_object_or_404(Task.objects.select_related("document", "host_unit"), pk=pk)
-    if not permissions.can_instruct(request.user):
+    if not permissions.may(request.user, Action.INSTRUCT):
         raise PermissionDenied(_("只有领导可以作出批示。"))
     report = None
     chosen = request.GET.get("report", "")
@@ -40,7 +41,9 @@ def instruction_detail(request, pk):
     instruction = get_object_or_404(
         LeaderInstruction.objects.select_related("task", "unit", "written_by", "replied_by", "report"), pk=pk
     )
-    can_answer = instruction.is_open and permissions.can_answer_instruction(request.user, instruction)
+    can_answer = instruction.is_open and permissions.may(
+        request.user, Action.ANSWER_INSTRUCTION, instruction=instruction
+    )
     form = ReplyForm(request.POST or None)
     if request.method == "POST":
         if not can_answer:

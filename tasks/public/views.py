@@ -22,6 +22,7 @@ from core.generic import bounded_int
 
 from .. import permissions
 from ..models import Publication, Task
+from ..permissions import Action
 from ..progress import selectors
 from ..progress.views import call_service
 from ..tables import PublicTaskTable
@@ -55,7 +56,7 @@ def public_task_detail(request, pk):
 def publication_edit(request, pk):
     """The office writes or approves a task's public wording (公开稿) and publishes or withdraws it."""
     task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
-    if not permissions.can_publish(request.user):
+    if not permissions.may(request.user, Action.PUBLISH):
         raise PermissionDenied(_("只有督查室可以决定信息公开。"))
     publication = Publication.objects.filter(task=task).first()
     initial = {"text": publication.text, "publish": publication.is_published} if publication else {}
