@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from tasks import permissions
 from tasks.instructions.services import instruction_write
 from tasks.models import Task
-from tasks.tests.people import make_workflow_world
+from tasks.tests.factories import make_workflow_world
 
 pytestmark = pytest.mark.django_db
 
