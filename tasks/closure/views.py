@@ -6,7 +6,6 @@ progress/views.py a refusal re-renders the form with the service's message and a
 
 from functools import partial
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from .. import permissions
 from ..attachments.uploads import limit_upload_size
 from ..models import ClosureRequest, Task, TaskUnit
 from ..permissions import Action
-from ..progress.views import call_service, decide, page_status, task_url
+from ..progress.views import decide, page_status, submit_form, task_url
 from . import services
 from .forms import ClosureDecisionForm, ClosureRequestForm, HostForm, ReopenForm
 from .selectors import answering_unit
@@ -35,16 +34,18 @@ def closure_request(request, pk):
     form = ClosureRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and request.upload_too_large:
         form.add_error("files", request.upload_too_large)
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(
-            form, services.closure_request_submit, task=task, unit=unit, actor=request.user, **form.cleaned_data
-        )
-        if outcome.done:
-            messages.success(request, _("办结申请已提交，等待督查室核查销号。"))
-            return redirect(task_url(task))
-        if outcome.conflict:
-            form.add_error(None, outcome.conflict.message)
+    done, outcome = submit_form(
+        request,
+        form,
+        services.closure_request_submit,
+        task=task,
+        unit=unit,
+        actor=request.user,
+        done_message=_("办结申请已提交，等待督查室核查销号。"),
+        done_url=task_url(task),
+    )
+    if done:
+        return done
     context = {"task": task, "unit": unit, "form": form}
     return render(request, "tasks/closure/request_form.html", context, status=page_status(outcome))
 
@@ -85,11 +86,17 @@ def task_reopen(request, pk):
     if not permissions.may(request.user, Action.DECIDE_CLOSURE):
         raise PermissionDenied(_("只有督查室可以重新打开已办结的任务。"))
     form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(form, services.task_reopen, task=task, actor=request.user, **form.cleaned_data)
-        if outcome.done:
-            messages.success(request, _("任务已重新打开。"))
-            return redirect(task_url(task))
+    done, _outcome = submit_form(
+        request,
+        form,
+        services.task_reopen,
+        task=task,
+        actor=request.user,
+        done_message=_("任务已重新打开。"),
+        done_url=task_url(task),
+    )
+    if done:
+        return done
     return render(request, "tasks/closure/reopen_form.html", {"task": task, "form": form})
 
 
@@ -101,9 +108,16 @@ def task_host(request, pk):
     leads = [link.unit for link in task.task_units.filter(role=TaskUnit.Role.LEAD).select_related("unit")]
     host = answering_unit(task)
     form = HostForm(request.POST or None, lead_units=leads, initial={"unit": host.pk if host else None})
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(form, services.task_host_name, task=task, actor=request.user, **form.cleaned_data)
-        if outcome.done:
-            messages.success(request, _("主办单位已指定为%(unit)s。") % {"unit": form.cleaned_data["unit"]})
-            return redirect(task_url(task))
-    return render(request, "tasks/closure/host_form.html", {"task": task, "form": form, "host": host})
+    done, _outcome = submit_form(
+        request,
+        form,
+        services.task_host_name,
+        task=task,
+        actor=request.user,
+        done_message=lambda named: _("主办单位已指定为%(unit)s。") % {"unit": form.cleaned_data["unit"]},
+        done_url=task_url(task),
+    )
+    if done:
+        return done
+    context = {"task": task, "form": form, "host": host}
+    return render(request, "tasks/closure/host_form.html", context)

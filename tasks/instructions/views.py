@@ -1,15 +1,14 @@
 """A leader writes an instruction; the unit reads and answers it."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import LeaderInstruction, ProgressReport, Task
 from ..permissions import Action
-from ..progress.views import call_service, task_url
+from ..progress.views import submit_form, task_url
 from . import services
 from .forms import InstructionForm, ReplyForm
 
@@ -26,13 +25,18 @@ def instruction_write(request, pk):
             raise PermissionDenied(_("报告参数无效。"))
         report = get_object_or_404(ProgressReport, pk=int(chosen), task=task)
     form = InstructionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(
-            form, services.instruction_write, task=task, actor=request.user, report=report, **form.cleaned_data
-        )
-        if outcome.done:
-            messages.success(request, _("批示已送%(unit)s落实。") % {"unit": outcome.result.unit})
-            return redirect(task_url(task) + "#instructions")
+    done, _outcome = submit_form(
+        request,
+        form,
+        services.instruction_write,
+        task=task,
+        actor=request.user,
+        report=report,
+        done_message=lambda instruction: _("批示已送%(unit)s落实。") % {"unit": instruction.unit},
+        done_url=task_url(task) + "#instructions",
+    )
+    if done:
+        return done
     return render(request, "tasks/instructions/form.html", {"task": task, "form": form, "report": report})
 
 
@@ -48,12 +52,16 @@ def instruction_detail(request, pk):
     if request.method == "POST":
         if not can_answer:
             raise PermissionDenied(_("只有%(unit)s的联络员可以答复这条批示。") % {"unit": instruction.unit})
-        if form.is_valid():
-            outcome = call_service(
-                form, services.instruction_answer, instruction=instruction, actor=request.user, **form.cleaned_data
-            )
-            if outcome.done:
-                messages.success(request, _("落实情况已答复。"))
-                return redirect(reverse("tasks:instruction_detail", args=[instruction.pk]))
+        done, _outcome = submit_form(
+            request,
+            form,
+            services.instruction_answer,
+            instruction=instruction,
+            actor=request.user,
+            done_message=_("落实情况已答复。"),
+            done_url=reverse("tasks:instruction_detail", args=[instruction.pk]),
+        )
+        if done:
+            return done
     context = {"instruction": instruction, "task": instruction.task, "form": form, "can_answer": can_answer}
     return render(request, "tasks/instructions/detail.html", context)
