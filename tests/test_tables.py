@@ -19,7 +19,7 @@ from tasks.models import Task, Unit
 from tasks.progress.selectors import public_tasks
 from tasks.public import services as public_services
 from tasks.tables import MeetingOrderTable, PublicTaskTable, TaskSummaryTable, TaskTable, UnitTable
-from tests.world import build_world
+from tasks.tests.factories import build_world
 
 DJANGO_TABLES2 = "django_tables2/bootstrap5.html"
 
