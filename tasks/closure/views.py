@@ -6,6 +6,7 @@ progress/views.py a refusal re-renders the form with the service's message and a
 
 from functools import partial
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
