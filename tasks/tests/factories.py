@@ -350,7 +350,7 @@ def build_world(text=None):
         liaison=liaison,
         other_liaison=make_user("other_liaison", role=roles.LIAISON, unit=other_unit),
         leader=make_user("leader", role=roles.LEADER),
-        admin=get_user_model().objects.create_superuser("admin", "admin@example.org", PASSWORD),
+        admin=make_user("admin", email="admin@example.org", is_staff=True, is_superuser=True),
     )
 
     def submit(month, percent):
