@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.tables import BaseTable
 
-from .models import Task, TaskUnit, Unit
-from .templatetags.task_tags import fulldate, light_badge, percent_bar, status_badge
+from .models import ProgressReport, Task, TaskUnit, Unit
+from .templatetags.task_tags import fulldate, fullmonth, light_badge, percent_bar, status_badge
 
 # Most urgent first when sorted ascending.
 STATUS_RANK = [
@@ -195,6 +195,57 @@ class TaskTable(BaseTable):
     def order_light(self, queryset, is_descending):
         ordered = queryset.annotate(light_rank=rank("light", LIGHT_RANK))
         return ordered.order_by(("-" if is_descending else "") + "light_rank", "number"), True
+
+
+class UnitProgressColumn(tables.Column):
+    """One unit's own figure on each task, beside the task's (TaskTable.percent, its 主办 unit's): the
+    percent of its latest accepted report with that report's month, and the state of a later report
+    still waiting or returned. Rows annotated by selectors.with_unit_progress(); no query of its own.
+
+    Added to a TaskTable, right after the task's own percent, by `TaskTable(rows, **UnitProgressColumn.options(unit))`.
+    """
+
+    def __init__(self, unit: Unit, **kwargs):
+        kwargs.setdefault("verbose_name", gettext("%(unit)s进度") % {"unit": unit.short_name or unit.name})
+        kwargs.setdefault("accessor", "unit_percent")
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("attrs", {"th": {"class": "text-nowrap"}, "td": {"class": "unit-progress"}})
+        super().__init__(**kwargs)
+
+    @classmethod
+    def options(cls, unit: Unit) -> dict:
+        """TaskTable keyword arguments that add this column for `unit` beside the task's percent."""
+        sequence = list(TaskTable.Meta.sequence)
+        sequence.insert(sequence.index("percent") + 1, "unit_progress")
+        return {"extra_columns": [("unit_progress", cls(unit))], "sequence": sequence}
+
+    @staticmethod
+    def pending(record) -> str:
+        """ "待审核" / "已退回" when the unit's latest report is not the accepted one shown, else ""."""
+        state = getattr(record, "unit_report_state", None)
+        if state in (None, ProgressReport.State.ACCEPTED):
+            return ""
+        return gettext("%(month)s%(state)s") % {
+            "month": fullmonth(record.unit_report_period),
+            "state": ProgressReport.State(state).label,
+        }
+
+    def render(self, record, value):
+        pending = self.pending(record)
+        note = format_html('<br><small class="text-body-secondary">{}</small>', pending) if pending else ""
+        if value is None:
+            return format_html('<span class="text-body-secondary">{}</span>{}', gettext("未报送"), note)
+        return format_html(
+            '{}%<br><small class="text-body-secondary">{}</small>{}', value, fullmonth(record.unit_period), note
+        )
+
+    def value(self, record, value):
+        return "" if value is None else value
+
+    def order(self, queryset, is_descending):
+        return queryset.order_by(
+            F("unit_percent").desc(nulls_last=True) if is_descending else F("unit_percent").asc(nulls_first=True)
+        ), True
 
 
 class UnitTable(BaseTable):

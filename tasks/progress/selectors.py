@@ -29,7 +29,7 @@ from ..models import (
     UnitLiaison,
     UnitPlan,
 )
-from ..selectors import ordered_task_units
+from ..selectors import ordered_task_units, with_unit_progress
 from ..state import tasks_as_of
 from ..state.derive import end_of_day
 
@@ -127,6 +127,14 @@ def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
     as_of = as_of or timezone.localdate()
     owed = report_months.owed_month(as_of)
     duties = unit_duties(as_of, units=[unit])[unit.pk]
+    # The unit's own figure beside each task's (one query): what it last had accepted, and the task's percent.
+    listed = {task.pk: task for task in (*duties.to_report, *duties.overdue)}
+    figures = with_unit_progress(tasks_as_of(as_of).filter(pk__in=list(listed)), unit, as_of).values_list(
+        "pk", "unit_percent", "unit_period", "unit_report_state", "unit_report_period"
+    )
+    for pk, *figure in figures:
+        task = listed[pk]
+        task.unit_percent, task.unit_period, task.unit_report_state, task.unit_report_period = figure
     reports = ProgressReport.objects.filter(unit=unit).select_related("task__document", "reviewed_by")
     milestones = (
         Milestone.objects.filter(plan__unit=unit, removed_at__isnull=True, done_on__isnull=True)

@@ -570,7 +570,8 @@ def busy_world(w, numbers):
         ("office", "tasks:reminders", 12),
         ("office", "tasks:review_queue", 7),  # with the 办结 requests waiting
         # The navigation asks the user's permissions once; the unit's open leaders' instructions.
-        ("liaison", "tasks:todo", 18),
+        # Two more for the unit's own figures beside the tasks' (one to see the stored states hold).
+        ("liaison", "tasks:todo", 20),
         ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
         # Three for the lagging units (selectors.lagging); one to see the stored task states hold.
         ("office", "dashboard", 23),
