@@ -202,22 +202,23 @@ class UnitProgressColumn(tables.Column):
     percent of its latest accepted report with that report's month, and the state of a later report
     still waiting or returned. Rows annotated by selectors.with_unit_progress(); no query of its own.
 
-    Added to a TaskTable, right after the task's own percent, by `TaskTable(rows, **UnitProgressColumn.options(unit))`.
+    Added to a TaskTable, right after the task's own percent, by `TaskTable(rows, **UnitProgressColumn.options())`.
     """
 
-    def __init__(self, unit: Unit, **kwargs):
-        kwargs.setdefault("verbose_name", gettext("%(unit)s进度") % {"unit": unit.short_name or unit.name})
+    def __init__(self, **kwargs):
+        # Not the unit's name: a heading stays in the page's language (tests/test_i18n.py); the page names the unit.
+        kwargs.setdefault("verbose_name", _("该单位进度"))
         kwargs.setdefault("accessor", "unit_percent")
         kwargs.setdefault("empty_values", ())
         kwargs.setdefault("attrs", {"th": {"class": "text-nowrap"}, "td": {"class": "unit-progress"}})
         super().__init__(**kwargs)
 
     @classmethod
-    def options(cls, unit: Unit) -> dict:
-        """TaskTable keyword arguments that add this column for `unit` beside the task's percent."""
+    def options(cls) -> dict:
+        """TaskTable keyword arguments that add this column beside the task's percent."""
         sequence = list(TaskTable.Meta.sequence)
         sequence.insert(sequence.index("percent") + 1, "unit_progress")
-        return {"extra_columns": [("unit_progress", cls(unit))], "sequence": sequence}
+        return {"extra_columns": [("unit_progress", cls())], "sequence": sequence}
 
     @staticmethod
     def pending(record) -> str:

@@ -137,7 +137,7 @@ class TaskListView(ObjectListView):
 
     def get_table(self, queryset, params, paginate=True):
         unit = getattr(self, "progress_unit", None)
-        options = UnitProgressColumn.options(unit) if unit is not None else {}
+        options = UnitProgressColumn.options() if unit is not None else {}
         return self.table(queryset, **options).configure(self.request, params, paginate=paginate)
 
     def get_extra_context(self, params):
@@ -279,7 +279,7 @@ def unit_detail(request, pk):
         # Paged, each table on its own (?lead-page=2, ?lead-per_page=50): an overview of the three
         # roles, where a township of a province reaches hundreds of tasks; the task list has them all.
         # The unit's own figure beside the task's (its 主办 unit's).
-        table = TaskTable(queryset, prefix=f"{key}-", back=back, **UnitProgressColumn.options(unit))
+        table = TaskTable(queryset, prefix=f"{key}-", back=back, **UnitProgressColumn.options())
         tables[key] = table.configure(request, per_page=UNIT_PAGE_ROWS)
     return render(
         request,

@@ -69,7 +69,7 @@ def test_the_units_page_shows_its_own_figure_beside_the_tasks(w, client):
     client.force_login(w.office)
     response = client.get(reverse("tasks:unit_detail", args=[w.liyang.pk]))
     html = response.content.decode()
-    assert "丽阳镇进度" in html
+    assert "该单位进度" in html
     via = response.context["tables"]["via_collective"]
     (row,) = via.rows
     assert row.record.percent == 25
@@ -80,7 +80,7 @@ def test_the_units_page_shows_its_own_figure_beside_the_tasks(w, client):
 def test_the_task_list_filtered_by_a_unit_shows_its_own_figure_and_only_then(w, client):
     client.force_login(w.office)
     html = client.get(reverse("tasks:task_list"), {"unit": "丽阳镇"}).content.decode()
-    assert "丽阳镇进度" in html and 'class="unit-progress">5%' in html
+    assert "该单位进度" in html and 'class="unit-progress">5%' in html
     html = client.get(reverse("tasks:task_list")).content.decode()
     assert "unit-progress" not in html
 
