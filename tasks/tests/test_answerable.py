@@ -18,6 +18,7 @@ from tasks.closure import services
 from tasks.closure.selectors import unit_progress
 from tasks.models import MemberAssignment, TaskEvent, Unit
 from tasks.permissions import Action
+from tasks.progress.selectors import unit_duties
 from tasks.state import answerable_units, store, tasks_as_of, units_as_of
 from tasks.tests.factories import make_report, make_task, make_unit
 from tasks.tests.people import make_user
@@ -200,3 +201,14 @@ def test_the_unit_lists_overdue_count_links_to_the_tasks_it_answers_for(w, clien
     listed = client.get(reverse("tasks:task_list"), {"unit": "鲇鱼山镇", "role": "answerable", "overdue": "true"})
     assert sorted(listed.context["table"].data.data.values_list("number", flat=True)) == [1, 2]
     assert tally(w.nianyu)["overdue"] == 2
+
+
+def test_a_member_is_chased_for_a_collectives_overdue_task_only_once_named(w):
+    def overdue_of(unit):
+        return sorted(task.number for task in unit_duties(units=[unit])[unit.pk].overdue)
+
+    # 催办 and the to-do list's 逾期任务: its own overdue task only, not the collective's.
+    assert overdue_of(w.liyang) == [] and overdue_of(w.nianyu) == [2]
+    services.member_assign(task=w.task, actor=w.office, unit=w.liyang)
+    assert overdue_of(w.liyang) == [1]
+    assert overdue_of(w.lead) == [1]
