@@ -301,18 +301,19 @@ class UnitTable(BaseTable):
         return format_html('<a href="{}">{}</a>', task_list_url(**params), count) if count else "0"
 
     def render_done(self, record, value):
-        """done / total and the share, e.g. 3/10（30%）."""
-        share = round(value * 100 / record.total) if record.total else 0
-        return format_html('{}/{} <span class="text-body-secondary">({}%)</span>', value, record.total, share)
+        """done / the tasks it answers for, and the share, e.g. 3/10（30%）: a township's tasks through
+        各乡镇（街道） that the office did not name it for count in neither (state.answerable_units)."""
+        share = round(value * 100 / record.answerable) if record.answerable else 0
+        return format_html('{}/{} <span class="text-body-secondary">({}%)</span>', value, record.answerable, share)
 
     def value_done(self, record, value):
-        return f"{value}/{record.total}"
+        return f"{value}/{record.answerable}"
 
     def order_done(self, queryset, is_descending):
         """By completion rate, units with no task last."""
         ratio = Case(
-            When(total=0, then=Value(None)),
-            default=Cast(F("done"), FloatField()) / F("total"),
+            When(answerable=0, then=Value(None)),
+            default=Cast(F("done"), FloatField()) / F("answerable"),
             output_field=FloatField(),
         )
         ordering = ratio.desc(nulls_last=True) if is_descending else ratio.asc(nulls_last=True)
