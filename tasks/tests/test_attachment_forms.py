@@ -21,8 +21,7 @@ from django.utils import timezone
 from tasks import roles
 from tasks.models import Attachment, ExtensionRequest, ProgressReport, TaskEvent
 from tasks.report_months import first_of_month
-from tasks.tests.factories import make_document, make_report, make_task, make_unit
-from tasks.tests.people import make_user
+from tasks.tests.factories import make_document, make_report, make_task, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 

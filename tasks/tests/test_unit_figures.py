@@ -20,8 +20,7 @@ from tasks.models import ProgressReport, Unit
 from tasks.report_months import owed_month
 from tasks.selectors import with_unit_progress
 from tasks.state import tasks_as_of
-from tasks.tests.factories import make_document, make_report, make_task, make_unit
-from tasks.tests.people import make_user
+from tasks.tests.factories import make_document, make_report, make_task, make_unit, make_user
 from tasks.workbooks.fillin import write_fillin
 
 pytestmark = pytest.mark.django_db
