@@ -49,6 +49,27 @@ class Unit(models.Model):
         return self.kind == self.Kind.COLLECTIVE
 
 
+class LeaderPortfolio(models.Model):
+    """The units a leader (区领导) supervises (分管): their extension requests wait for this
+    leader's opinion where GOVTASKS_EXTENSION_LEADER_APPROVAL is on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio", verbose_name=_("领导")
+    )
+    # Collectives report through their members, so a leader supervises the members.
+    units = models.ManyToManyField(
+        "Unit", related_name="leaders", verbose_name=_("分管单位"), limit_choices_to=~Q(kind="collective")
+    )
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("分管领导")
+        verbose_name_plural = _("分管领导")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.username
+
+
 class UnitAlias(models.Model):
     """One spelling of a unit's name as seen in a document (the canonical name is one too)."""
 
@@ -442,9 +463,17 @@ class ExtensionRequest(models.Model):
     """A unit's request to move a task's deadline (延期申请), and the office's decision.
 
     An approved request does not rewrite `Task.deadline` (the date the document set): the
-    task's current deadline is the newest approved request's date (querysets.py), so a view
-    "as of" a day before the approval still shows the deadline that held then.
+    task's current deadline is the newest approved request's granted date (state/derive.py), so
+    a view "as of" a day before the approval still shows the deadline that held then.
+
+    The office may grant another date than the one asked for (`granted_deadline`, with its
+    reason); `new_deadline` stays what the unit asked. Where GOVTASKS_EXTENSION_LEADER_APPROVAL
+    is on, the unit's 分管领导 gives an opinion (`leader_opinion`) before the office decides.
     """
+
+    class Opinion(models.TextChoices):
+        AGREE = "agree", _("同意")
+        OPPOSE = "oppose", _("不同意")
 
     class State(models.TextChoices):
         PENDING = "pending", _("待审批")
@@ -466,23 +495,53 @@ class ExtensionRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_reason = models.TextField(_("审批意见"), blank=True)
+    # Null until approved (and on requests approved before the office could grant another date:
+    # those granted what was asked).
+    granted_deadline = models.DateField(_("批准完成时限"), null=True, blank=True)
+    leader_opinion = models.CharField(_("分管领导意见"), max_length=10, choices=Opinion.choices, blank=True)
+    leader_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("分管领导"),
+    )
+    leader_at = models.DateTimeField(_("分管领导审核时间"), null=True, blank=True)
+    leader_comment = models.TextField(_("分管领导批注"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
-        permissions = [("decide_extensionrequest", "Can approve or refuse extension requests")]
+        permissions = [
+            ("decide_extensionrequest", "Can approve or refuse extension requests"),
+            ("endorse_extensionrequest", "Can give a supervising leader's opinion on extension requests"),
+        ]
         constraints = [
             # A task has one deadline: two open requests for it would contradict each other.
             models.UniqueConstraint(fields=["task"], condition=Q(state="pending"), name="extension_one_pending"),
             models.CheckConstraint(condition=Q(new_deadline__gt=F("old_deadline")), name="extension_moves_later"),
+            models.CheckConstraint(
+                condition=Q(granted_deadline__isnull=True) | Q(granted_deadline__gt=F("old_deadline")),
+                name="extension_grant_moves_later",
+            ),
             models.CheckConstraint(condition=Q(percent__lte=100), name="extension_percent_max_100"),
         ]
         indexes = [models.Index(fields=["task", "state", "decided_at"])]
 
     def __str__(self):
         return f"{self.task_id} {self.unit} → {self.new_deadline}"
+
+    @property
+    def deadline_set(self):
+        """The deadline this request sets once approved: the office's date, or the one asked."""
+        return self.granted_deadline or self.new_deadline
+
+    @property
+    def granted_other_date(self):
+        return self.granted_deadline is not None and self.granted_deadline != self.new_deadline
 
 
 class ClosureRequest(models.Model):
@@ -714,6 +773,8 @@ class TaskEvent(models.Model):
         EXTENSION_REQUESTED = "extension_requested", _("申请延期")
         EXTENSION_APPROVED = "extension_approved", _("同意延期")
         EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+        EXTENSION_ENDORSED = "extension_endorsed", _("分管领导同意延期")
+        EXTENSION_OPPOSED = "extension_opposed", _("分管领导不同意延期")
         TASK_EDITED = "task_edited", _("修改任务")
         HOST_CHANGED = "host_changed", _("指定主办单位")
         CLOSURE_REQUESTED = "closure_requested", _("申请办结")

@@ -38,8 +38,9 @@ ROLE_PERMISSIONS = {
         "tasks.add_closurerequest",
         "tasks.answer_leaderinstruction",
     ],
-    # Leaders read everything and write instructions (领导批示), nothing else.
-    LEADER: ["tasks.add_leaderinstruction"],
+    # Leaders read everything and write instructions (领导批示); where the setting asks for it, a
+    # 分管领导 gives an opinion on extension requests before the office decides.
+    LEADER: ["tasks.add_leaderinstruction", "tasks.endorse_extensionrequest"],
 }
 
 
@@ -63,6 +64,7 @@ CUSTOM_NAMES = {
     "supervise_task": "督查所有任务（督查室）",
     "review_progressreport": "采纳或退回进展报告",
     "decide_extensionrequest": "同意或不同意延期申请",
+    "endorse_extensionrequest": "分管领导审核延期申请",
 }
 
 

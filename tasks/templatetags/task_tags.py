@@ -4,6 +4,7 @@ The tables call the same functions, so a task looks the same on every page.
 """
 
 from django import template
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
@@ -101,6 +102,18 @@ def percent_bar(percent, expected=None):
         title=title,
         p=percent,
         marker=marker,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def waits_for_leader(context):
+    """`{% waits_for_leader as show %}`: whether the user is a 分管领导 with a queue of extension
+    requests (GOVTASKS_EXTENSION_LEADER_APPROVAL on) — the navigation then links to it."""
+    user = context["request"].user
+    return (
+        bool(getattr(settings, "GOVTASKS_EXTENSION_LEADER_APPROVAL", False))
+        and permissions.is_endorsing_leader(user)
+        and not permissions.is_office(user)
     )
 
 

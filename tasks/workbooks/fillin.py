@@ -362,17 +362,17 @@ def check_fillin(sheet, unit, *, today=None):
         item.task = task
         if task.pk not in mine:
             item.problems.append(
-                _("第%(number)s项任务不是本单位的任务（a row of another unit）。") % {"number": task.number}
+                _("第%(number)s项任务不是本单位的任务（a row of another unit）。") % {"number": task.label}
             )
             continue
         if task.pk in seen:
-            item.problems.append(_("第%(number)s项任务重复出现。") % {"number": task.number})
+            item.problems.append(_("第%(number)s项任务重复出现。") % {"number": task.label})
             continue
         seen.add(task.pk)
         if values["text"].strip() != task.text.strip() or values["number"] != task.label:
             item.problems.append(
                 _("任务序号或内容被修改过，与系统中的第%(number)s项任务不一致（edited task text）。")
-                % {"number": task.number}
+                % {"number": task.label}
             )
         if not row.has_input():
             continue
@@ -430,6 +430,6 @@ def record_fillin(preview, actor):
                 messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                 raise ValidationError(
                     _("第%(line)s行（第%(number)s项）：%(message)s")
-                    % {"line": row.line, "number": row.task.number, "message": "；".join(messages)}
+                    % {"line": row.line, "number": row.task.label, "message": "；".join(messages)}
                 ) from error
     return reports
