@@ -15,7 +15,7 @@ from .. import permissions
 from ..attachments.files import CheckedFile
 from ..attachments.services import attach
 from ..models import ClosureRequest, Task, TaskEvent, TaskUnit, Unit
-from ..progress.services import Conflict, display_name, record, require_text, shown
+from ..progress.services import Conflict, display_name, record, require_text, shown, shown_time
 from ..state import tasks_as_of
 from .selectors import answering_unit, answers_for
 
@@ -114,7 +114,7 @@ def _decide(*, closure, actor, version, state, reason, closed_on=None):
             _("这份办结申请已由%(who)s于%(when)s处理（%(decision)s），您的核查未保存。")
             % {
                 "who": display_name(current.decided_by),
-                "when": timezone.localtime(current.decided_at).strftime("%Y-%m-%d %H:%M"),
+                "when": shown_time(current.decided_at),
                 "decision": current.get_state_display(),
             },
             current=current,

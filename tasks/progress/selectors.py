@@ -153,7 +153,7 @@ def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
         ),
         # Leaders' instructions the unit has still to answer (tasks/instructions/).
         "instructions": LeaderInstruction.objects.filter(unit=unit, replied_at__isnull=True)
-        .select_related("task")
+        .select_related("task__document")
         .order_by("written_at", "pk"),
         "as_of": as_of,
     }

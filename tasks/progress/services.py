@@ -97,6 +97,11 @@ def shown_month(value):
     return date_format(value, _("Y年n月")) if value else ""
 
 
+def shown_time(value):
+    """A moment as pages and messages show it: 2021年7月1日 10:05 in local time (the translation's own format)."""
+    return date_format(timezone.localtime(value), _("Y年n月j日 H:i")) if value else ""
+
+
 def plain(changes):
     """Changes with every value as plain text (translated labels are lazy objects JSON cannot store)."""
     return [{key: str(value) for key, value in change.items()} for change in changes]
@@ -167,12 +172,10 @@ def progress_report_submit(
     this_month = first_of_month(timezone.localdate())
     if period > this_month:
         raise ValidationError(
-            {"period": _("报告月份%(period)s还没有到，不能提前报送。") % {"period": period.strftime("%Y-%m")}}
+            {"period": _("报告月份%(period)s还没有到，不能提前报送。") % {"period": shown_month(period)}}
         )
     if period < first_of_month(task.document.issued_on):
-        raise ValidationError(
-            {"period": _("报告月份%(period)s早于任务下达的月份。") % {"period": period.strftime("%Y-%m")}}
-        )
+        raise ValidationError({"period": _("报告月份%(period)s早于任务下达的月份。") % {"period": shown_month(period)}})
     done = require_text(done, "done", _("请填写工作进展。"))
     percent = require_percent(percent)
     if claims_complete and percent != 100:
@@ -188,7 +191,7 @@ def progress_report_submit(
                 "period": _("%(unit)s%(period)s的报告已于%(day)s提交，目前%(state)s；每月只能有一份有效报告。")
                 % {
                     "unit": unit,
-                    "period": period.strftime("%Y-%m"),
+                    "period": shown_month(period),
                     "day": shown(timezone.localdate(live.submitted_at)),
                     "state": live.get_state_display(),
                 }
@@ -282,7 +285,7 @@ def _review(*, report, actor, version, state, comment):
         else:
             message = _("这份报告已由%(who)s于%(when)s%(decision)s，您的审核未保存。") % {
                 "who": display_name(current.reviewed_by),
-                "when": shown(timezone.localtime(current.reviewed_at).strftime("%Y-%m-%d %H:%M")),
+                "when": shown_time(current.reviewed_at),
                 "decision": _("采纳") if current.state == ProgressReport.State.ACCEPTED else _("退回"),
             }
             if current.review_comment:
@@ -400,7 +403,7 @@ def _plan_conflict(plan, version):
         % {
             "unit": plan.unit,
             "who": display_name(plan.updated_by),
-            "when": timezone.localtime(plan.updated_at).strftime("%Y-%m-%d %H:%M"),
+            "when": shown_time(plan.updated_at),
             "current": plan.version,
             "yours": version,
         },
@@ -642,7 +645,7 @@ def _stale(request: ExtensionRequest, what: str) -> Conflict:
         _("这份延期申请已由%(who)s于%(when)s审批（%(decision)s），您的%(what)s未保存。")
         % {
             "who": display_name(current.decided_by),
-            "when": timezone.localtime(current.decided_at).strftime("%Y-%m-%d %H:%M"),
+            "when": shown_time(current.decided_at),
             "decision": current.get_state_display(),
             "what": what,
         },
@@ -765,7 +768,7 @@ def extension_request_endorse(
                 _("%(who)s已于%(when)s审核这份延期申请（%(opinion)s），您的意见未保存。")
                 % {
                     "who": display_name(request.leader_by),
-                    "when": timezone.localtime(request.leader_at).strftime("%Y-%m-%d %H:%M"),
+                    "when": shown_time(request.leader_at),
                     "opinion": request.get_leader_opinion_display(),
                 },
                 current=request,
@@ -820,7 +823,7 @@ def reminder_send(*, unit: Unit, actor: User) -> Reminder:
         raise ValidationError(_("%(unit)s本期没有未报送或逾期的任务，无需催办。") % {"unit": unit})
     lines = [_("%(unit)s：") % {"unit": unit}]
     if duties.to_report:
-        lines.append(_("以下任务尚未报送%(period)s的进展：") % {"period": period.strftime("%Y-%m")})
+        lines.append(_("以下任务尚未报送%(period)s的进展：") % {"period": shown_month(period)})
         lines += [f"  {task.label}. {task.text}" for task in duties.to_report]
     if duties.overdue:
         lines.append(_("以下任务已逾期："))
