@@ -524,7 +524,11 @@ class ExtensionRequest(models.Model):
     # Null until approved (and on requests approved before the office could grant another date:
     # those granted what was asked).
     granted_deadline = models.DateField(_("批准完成时限"), null=True, blank=True)
-    leader_opinion = models.CharField(_("分管领导意见"), max_length=10, choices=Opinion.choices, blank=True)
+    # Empty in the database too (db_default): bulk writers that name only the older columns
+    # (generate_demo's COPY, a restore of an older backup) leave these out.
+    leader_opinion = models.CharField(
+        _("分管领导意见"), max_length=10, choices=Opinion.choices, blank=True, default="", db_default=""
+    )
     leader_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -534,7 +538,7 @@ class ExtensionRequest(models.Model):
         verbose_name=_("分管领导"),
     )
     leader_at = models.DateTimeField(_("分管领导审核时间"), null=True, blank=True)
-    leader_comment = models.TextField(_("分管领导批注"), blank=True)
+    leader_comment = models.TextField(_("分管领导批注"), blank=True, default="", db_default="")
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="extensionrequest",
             name="leader_comment",
-            field=models.TextField(blank=True, verbose_name="分管领导批注"),
+            field=models.TextField(blank=True, db_default="", default="", verbose_name="分管领导批注"),
         ),
         migrations.AddField(
             model_name="extensionrequest",
@@ -68,6 +68,8 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 choices=[("agree", "同意"), ("oppose", "不同意")],
+                db_default="",
+                default="",
                 max_length=10,
                 verbose_name="分管领导意见",
             ),
