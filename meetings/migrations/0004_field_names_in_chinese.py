@@ -9,7 +9,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('commendations', '0002_field_names_in_chinese'),
         ('meetings', '0003_order_numbers_carry_the_meeting'),
-        ('tasks', '0017_field_names_in_chinese'),
     ]
 
     operations = [
