@@ -27,7 +27,7 @@ class Enterprise(models.Model):
 class EnterpriseAlias(models.Model):
     """A short name (富祥) by which meeting records mention an enterprise."""
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="aliases")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("企业"))
     name = models.CharField(_("简称"), max_length=100, unique=True)
 
     class Meta:
@@ -42,7 +42,9 @@ class EnterpriseAlias(models.Model):
 class Decision(models.Model):
     """A commendation decision, e.g. 昌府字〔2021〕22号 for the year 2020."""
 
-    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="commendation_decision")
+    document = models.OneToOneField(
+        Document, on_delete=models.CASCADE, related_name="commendation_decision", verbose_name=_("文件")
+    )
     year = models.PositiveSmallIntegerField(_("表彰年度"))
 
     class Meta:
@@ -60,7 +62,7 @@ class Decision(models.Model):
 class HonourList(models.Model):
     """One ranked list of a decision (an attachment such as 附件1 工业十强)."""
 
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="lists")
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="lists", verbose_name=_("表彰决定"))
     position = models.PositiveSmallIntegerField(_("附件序号"))
     name = models.CharField(_("名称"), max_length=50, help_text=_("如“工业十强”"))
     title = models.CharField(_("原文标题"), max_length=200)
@@ -81,9 +83,11 @@ class HonourList(models.Model):
 class Honour(models.Model):
     """An enterprise's rank on one list."""
 
-    honour_list = models.ForeignKey(HonourList, on_delete=models.CASCADE, related_name="entries")
+    honour_list = models.ForeignKey(
+        HonourList, on_delete=models.CASCADE, related_name="entries", verbose_name=_("榜单")
+    )
     rank = models.PositiveSmallIntegerField(_("名次"))
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="honours")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="honours", verbose_name=_("企业"))
     name_as_written = models.CharField(_("原文写法"), max_length=200)
     source_line = models.PositiveIntegerField(_("原文行号"))
 

@@ -260,6 +260,10 @@ GOVTASKS_AS_OF_HORIZON_DAYS = env_int("GOVTASKS_AS_OF_HORIZON_DAYS", 366, minimu
 # The public information-disclosure page (信息公开, /public/): off unless switched on.
 GOVTASKS_PUBLIC_DISCLOSURE = env_bool("GOVTASKS_PUBLIC_DISCLOSURE")
 
+# Most offices have the unit's 分管领导 give an opinion on an extension request before the office
+# decides (tasks/progress/services.py); off by default, as the notice itself names no such step.
+GOVTASKS_EXTENSION_LEADER_APPROVAL = env_bool("GOVTASKS_EXTENSION_LEADER_APPROVAL")
+
 # Who issues the progress bulletin: the Word bulletin's masthead and 落款 (tasks/workbooks/bulletin_docx.py).
 GOVTASKS_OFFICE_NAME = os.environ.get("GOVTASKS_OFFICE_NAME", "区人民政府督查室")
 

@@ -19,7 +19,7 @@ class Meeting(models.Model):
         AFTERNOON = "下午", _("下午")
         EVENING = "晚上", _("晚上")
 
-    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="meeting")
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="meeting", verbose_name=_("文件"))
     body = models.CharField(_("召开机关"), max_length=100, help_text=_("如“区政府”"))
     number = models.PositiveIntegerField(_("届次"))
     held_on = models.DateField(_("日期"))
@@ -49,7 +49,7 @@ class AgendaItem(models.Model):
         APPROVE = "approve", _("审议通过")
         RESEARCH = "research", _("研究")
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("会议"))
     position = models.PositiveSmallIntegerField(_("序号"))
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     subject = models.CharField(_("事项"), max_length=300)
@@ -57,7 +57,12 @@ class AgendaItem(models.Model):
     source_line = models.PositiveIntegerField(_("原文行号"))
     # A document the meeting approved, when it is one we hold (the commendation decision).
     approved_document = models.ForeignKey(
-        Document, on_delete=models.SET_NULL, null=True, blank=True, related_name="approving_agenda_items"
+        Document,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approving_agenda_items",
+        verbose_name=_("通过的文件"),
     )
 
     class Meta:
@@ -73,9 +78,9 @@ class AgendaItem(models.Model):
 class MeetingOrder(models.Model):
     """A dated order of a meeting ("确保9月10日……完成"), tracked as a task."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="orders")
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="orders")
-    task = models.OneToOneField(Task, on_delete=models.PROTECT, related_name="meeting_order")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="orders", verbose_name=_("会议"))
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="orders", verbose_name=_("议题"))
+    task = models.OneToOneField(Task, on_delete=models.PROTECT, related_name="meeting_order", verbose_name=_("任务"))
     due_text = models.CharField(_("原文时限"), max_length=50)
 
     class Meta:
@@ -90,8 +95,12 @@ class MeetingOrder(models.Model):
 class EnterpriseMention(models.Model):
     """An agenda item that names a commended enterprise by its name or short name."""
 
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="mentions")
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="mentions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("议题")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("企业")
+    )
     name_as_written = models.CharField(_("原文写法"), max_length=200)
 
     class Meta:

@@ -9,6 +9,7 @@ from . import admin_tiers
 from .models import (
     Document,
     ExtensionRequest,
+    LeaderPortfolio,
     ProgressReport,
     Reminder,
     Section,
@@ -129,8 +130,17 @@ class UnitPlanAdmin(WorkflowRecordAdmin):
 
 @admin.register(ExtensionRequest)
 class ExtensionRequestAdmin(WorkflowRecordAdmin):
-    list_display = ["task", "unit", "old_deadline", "new_deadline", "state", "decided_at"]
-    list_filter = ["state"]
+    list_display = [
+        "task",
+        "unit",
+        "old_deadline",
+        "new_deadline",
+        "granted_deadline",
+        "leader_opinion",
+        "state",
+        "decided_at",
+    ]
+    list_filter = ["state", "leader_opinion"]
     list_select_related = ["task", "unit"]
 
 
@@ -156,13 +166,28 @@ class UnitLiaisonInline(admin.StackedInline):
     verbose_name = _("联络员所属单位")
 
 
+class LeaderPortfolioInline(admin.StackedInline):
+    """A leader's 分管单位: their extension requests wait for this leader's opinion
+    (GOVTASKS_EXTENSION_LEADER_APPROVAL). A unit no leader supervises goes to every leader."""
+
+    model = LeaderPortfolio
+    can_delete = True
+    filter_horizontal = ["units"]
+    verbose_name = _("分管单位")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "units":
+            kwargs["queryset"] = Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).in_office_order()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class GovtasksUserAdmin(UserAdmin):
-    inlines = [UnitLiaisonInline]
+    inlines = [UnitLiaisonInline, LeaderPortfolioInline]
     list_display = ["username", "first_name", "email", "roles", "liaison_unit", "is_active", "is_staff"]
     list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
     list_select_related = ["liaison__unit"]

@@ -49,6 +49,27 @@ class Unit(models.Model):
         return self.kind == self.Kind.COLLECTIVE
 
 
+class LeaderPortfolio(models.Model):
+    """The units a leader (区领导) supervises (分管): their extension requests wait for this
+    leader's opinion where GOVTASKS_EXTENSION_LEADER_APPROVAL is on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio", verbose_name=_("领导")
+    )
+    # Collectives report through their members, so a leader supervises the members.
+    units = models.ManyToManyField(
+        "Unit", related_name="leaders", verbose_name=_("分管单位"), limit_choices_to=~Q(kind="collective")
+    )
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = _("分管领导")
+        verbose_name_plural = _("分管领导")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.username
+
+
 class UnitAlias(models.Model):
     """One spelling of a unit's name as seen in a document (the canonical name is one too)."""
 
@@ -111,7 +132,7 @@ class Document(models.Model):
 class Section(models.Model):
     """A numbered part of a notice (一、二、…), with the item count it declares, if any."""
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections", verbose_name=_("文件"))
     number = models.PositiveSmallIntegerField(_("序号"))
     numbering = models.CharField(_("原文编号"), max_length=10, help_text=_("编号的原文写法，如“二、”或“1、”"))
     title = models.CharField(_("标题"), max_length=300)
@@ -131,7 +152,7 @@ class Section(models.Model):
 class Subsection(models.Model):
     """A numbered group of tasks inside a section: （一）（二）…"""
 
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="subsections")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="subsections", verbose_name=_("部分"))
     number = models.PositiveSmallIntegerField(_("序号"))
     numbering = models.CharField(_("原文编号"), max_length=10)
     title = models.CharField(_("标题"), max_length=300)
@@ -173,14 +194,18 @@ class Task(models.Model):
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("来源文件"))
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.NOTICE)
     number = models.PositiveIntegerField(_("序号"))
-    section = models.ForeignKey(Section, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks")
-    subsection = models.ForeignKey(Subsection, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks")
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("部分")
+    )
+    subsection = models.ForeignKey(
+        Subsection, on_delete=models.PROTECT, null=True, blank=True, related_name="tasks", verbose_name=_("小节")
+    )
     text = models.TextField(_("工作任务和要求"))
     deadline = models.DateField(_("完成时限"))
     is_livelihood = models.BooleanField(_("民生实事"), default=False)
     source_line = models.PositiveIntegerField(_("原文行号"))
     source_text = models.TextField(_("原文"), help_text=_("该任务在来源文件中的原始文字"))
-    units = models.ManyToManyField(Unit, through="TaskUnit", related_name="tasks")
+    units = models.ManyToManyField(Unit, through="TaskUnit", related_name="tasks", verbose_name=_("承办单位"))
     # The lead unit that answers for the task (主办): its reports are the task's figure and only
     # it may ask to close the task. Blank: the first lead unit, as the notice lists them.
     host_unit = models.ForeignKey(
@@ -259,8 +284,8 @@ class TaskUnit(models.Model):
         LEAD = "lead", _("牵头")
         RESPONSIBLE = "responsible", _("责任")
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_units")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="task_units")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="task_units", verbose_name=_("任务"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="task_units", verbose_name=_("单位"))
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
     position = models.PositiveSmallIntegerField(_("排序"))
     name_as_written = models.CharField(_("原文写法"), max_length=100, blank=True)
@@ -290,8 +315,8 @@ class ProgressReport(models.Model):
         ACCEPTED = "accepted", _("已采纳")
         RETURNED = "returned", _("已退回")
 
-    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="reports", verbose_name=_("任务"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("单位"))
     period = models.DateField(_("报告期"), help_text=_("所报月份的第一天"))
     done = models.TextField(_("工作进展"))
     problems = models.TextField(_("存在问题"), blank=True)
@@ -300,11 +325,21 @@ class ProgressReport(models.Model):
     claims_complete = models.BooleanField(_("申报完成"), default=False)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.SUBMITTED)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("提交人"),
     )
     submitted_at = models.DateTimeField(_("提交时间"))
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
@@ -388,7 +423,12 @@ class UnitPlan(models.Model):
     plan = models.TextField(_("实施方案"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("修改人"),
     )
     updated_at = models.DateTimeField(_("修改时间"))
 
@@ -410,7 +450,7 @@ class Milestone(models.Model):
     milestone keeps its row (`removed_at`) so a view "as of" an earlier day still sees it.
     """
 
-    plan = models.ForeignKey(UnitPlan, on_delete=models.PROTECT, related_name="milestones")
+    plan = models.ForeignKey(UnitPlan, on_delete=models.PROTECT, related_name="milestones", verbose_name=_("实施方案"))
     title = models.CharField(_("节点任务"), max_length=200)
     due_on = models.DateField(_("计划完成日期"))
     percent = models.PositiveSmallIntegerField(
@@ -442,47 +482,96 @@ class ExtensionRequest(models.Model):
     """A unit's request to move a task's deadline (延期申请), and the office's decision.
 
     An approved request does not rewrite `Task.deadline` (the date the document set): the
-    task's current deadline is the newest approved request's date (querysets.py), so a view
-    "as of" a day before the approval still shows the deadline that held then.
+    task's current deadline is the newest approved request's granted date (state/derive.py), so
+    a view "as of" a day before the approval still shows the deadline that held then.
+
+    The office may grant another date than the one asked for (`granted_deadline`, with its
+    reason); `new_deadline` stays what the unit asked. Where GOVTASKS_EXTENSION_LEADER_APPROVAL
+    is on, the unit's 分管领导 gives an opinion (`leader_opinion`) before the office decides.
     """
+
+    class Opinion(models.TextChoices):
+        AGREE = "agree", _("同意")
+        OPPOSE = "oppose", _("不同意")
 
     class State(models.TextChoices):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已同意")
         REFUSED = "refused", _("不同意")
 
-    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="extension_requests")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="extension_requests")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="extension_requests", verbose_name=_("任务"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="extension_requests", verbose_name=_("单位"))
     old_deadline = models.DateField(_("原完成时限"))
     new_deadline = models.DateField(_("申请完成时限"))
     reason = models.TextField(_("延期理由"))
     progress = models.TextField(_("目前进展"))
     percent = models.PositiveSmallIntegerField(_("目前完成百分比"), validators=[MaxValueValidator(100)])
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
     requested_at = models.DateTimeField(_("申请时间"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审批人"),
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_reason = models.TextField(_("审批意见"), blank=True)
+    # Null until approved (and on requests approved before the office could grant another date:
+    # those granted what was asked).
+    granted_deadline = models.DateField(_("批准完成时限"), null=True, blank=True)
+    # Empty in the database too (db_default): bulk writers that name only the older columns
+    # (generate_demo's COPY, a restore of an older backup) leave these out.
+    leader_opinion = models.CharField(
+        _("分管领导意见"), max_length=10, choices=Opinion.choices, blank=True, default="", db_default=""
+    )
+    leader_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("分管领导"),
+    )
+    leader_at = models.DateTimeField(_("分管领导审核时间"), null=True, blank=True)
+    leader_comment = models.TextField(_("分管领导批注"), blank=True, default="", db_default="")
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
-        permissions = [("decide_extensionrequest", "Can approve or refuse extension requests")]
+        permissions = [
+            ("decide_extensionrequest", "Can approve or refuse extension requests"),
+            ("endorse_extensionrequest", "Can give a supervising leader's opinion on extension requests"),
+        ]
         constraints = [
             # A task has one deadline: two open requests for it would contradict each other.
             models.UniqueConstraint(fields=["task"], condition=Q(state="pending"), name="extension_one_pending"),
             models.CheckConstraint(condition=Q(new_deadline__gt=F("old_deadline")), name="extension_moves_later"),
+            models.CheckConstraint(
+                condition=Q(granted_deadline__isnull=True) | Q(granted_deadline__gt=F("old_deadline")),
+                name="extension_grant_moves_later",
+            ),
             models.CheckConstraint(condition=Q(percent__lte=100), name="extension_percent_max_100"),
         ]
         indexes = [models.Index(fields=["task", "state", "decided_at"])]
 
     def __str__(self):
         return f"{self.task_id} {self.unit} → {self.new_deadline}"
+
+    @property
+    def deadline_set(self):
+        """The deadline this request sets once approved: the office's date, or the one asked."""
+        return self.granted_deadline or self.new_deadline
+
+    @property
+    def granted_other_date(self):
+        return self.granted_deadline is not None and self.granted_deadline != self.new_deadline
 
 
 class ClosureRequest(models.Model):
@@ -500,17 +589,27 @@ class ClosureRequest(models.Model):
         RETURNED = "returned", _("已退回")
         REOPENED = "reopened", _("已重新打开")
 
-    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="closure_requests")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="closure_requests")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="closure_requests", verbose_name=_("任务"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="closure_requests", verbose_name=_("单位"))
     summary = models.TextField(_("办结情况"))
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PENDING)
     # Null for requests made from a completion claim accepted before 办结销号 existed (migration 0009).
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申请人"),
     )
     requested_at = models.DateTimeField(_("申请时间"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审批人"),
     )
     decided_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
     decision_reason = models.TextField(_("核查意见"), blank=True)
@@ -518,7 +617,12 @@ class ClosureRequest(models.Model):
     # current deadline it is 逾期办结.
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("重新打开人"),
     )
     reopened_at = models.DateTimeField(_("重新打开时间"), null=True, blank=True)
     reopen_reason = models.TextField(_("重新打开理由"), blank=True)
@@ -606,11 +710,18 @@ class LeaderInstruction(models.Model):
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="instructions", verbose_name=_("落实单位"))
     text = models.TextField(_("批示内容"))
-    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("批示人")
+    )
     written_at = models.DateTimeField(_("批示时间"))
     reply = models.TextField(_("落实情况"), blank=True)
     replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("答复人"),
     )
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
 
@@ -638,7 +749,9 @@ class Publication(models.Model):
     text = models.TextField(_("公开稿"), blank=True)
     is_published = models.BooleanField(_("已公开"), default=False)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("修改人")
+    )
     updated_at = models.DateTimeField(_("修改时间"))
 
     class Meta:
@@ -671,22 +784,39 @@ class Attachment(models.Model):
     name the user's file had, for the download.
     """
 
-    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="attachments")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("任务"))
     report = models.ForeignKey(
-        ProgressReport, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+        ProgressReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("进展报告"),
     )
     extension = models.ForeignKey(
-        ExtensionRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+        ExtensionRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("延期申请"),
     )
     closure = models.ForeignKey(
-        ClosureRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+        ClosureRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("办结申请"),
     )
     file = models.FileField(_("文件"), storage=attachment_storage, max_length=200)
     original_name = models.CharField(_("文件名"), max_length=200)
     kind = models.CharField(_("类型"), max_length=10)
     size = models.PositiveBigIntegerField(_("大小"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
     uploaded_at = models.DateTimeField(_("上传时间"))
 
     class Meta:
@@ -719,7 +849,9 @@ class Reminder(models.Model):
     period = models.DateField(_("报告期"), help_text=_("所催报月份的第一天"))
     tasks = models.ManyToManyField(Task, related_name="reminders", verbose_name=_("任务"))
     message = models.TextField(_("催办内容"))
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("催办人")
+    )
     sent_at = models.DateTimeField(_("催办时间"))
     emailed_to = models.TextField(_("邮件收件人"), blank=True)
     email_error = models.TextField(_("邮件发送错误"), blank=True)
@@ -752,6 +884,8 @@ class TaskEvent(models.Model):
         EXTENSION_REQUESTED = "extension_requested", _("申请延期")
         EXTENSION_APPROVED = "extension_approved", _("同意延期")
         EXTENSION_REFUSED = "extension_refused", _("不同意延期")
+        EXTENSION_ENDORSED = "extension_endorsed", _("分管领导同意延期")
+        EXTENSION_OPPOSED = "extension_opposed", _("分管领导不同意延期")
         TASK_EDITED = "task_edited", _("修改任务")
         HOST_CHANGED = "host_changed", _("指定主办单位")
         CLOSURE_REQUESTED = "closure_requested", _("申请办结")
@@ -765,19 +899,49 @@ class TaskEvent(models.Model):
         MEMBER_ASSIGNED = "member_assigned", _("指定成员单位承办")
         MEMBER_WITHDRAWN = "member_withdrawn", _("撤销成员单位承办")
 
-    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events", verbose_name=_("任务"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("单位")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("操作人")
+    )
     at = models.DateTimeField(_("时间"))
     kind = models.CharField(_("事项"), max_length=24, choices=Kind.choices)
-    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    extension = models.ForeignKey(
-        ExtensionRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("进展报告"),
     )
-    reminder = models.ForeignKey(Reminder, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    closure = models.ForeignKey(ClosureRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    extension = models.ForeignKey(
+        ExtensionRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("延期申请"),
+    )
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name=_("催办")
+    )
+    closure = models.ForeignKey(
+        ClosureRequest,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("办结申请"),
+    )
     instruction = models.ForeignKey(
-        LeaderInstruction, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        LeaderInstruction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("领导批示"),
     )
     changes = models.JSONField(_("变更内容"), default=list, blank=True)
     note = models.TextField(_("说明"), blank=True)
@@ -804,7 +968,12 @@ class TaskStamp(models.Model):
 
     # No database foreign key: a task's delete cascades to rows whose triggers stamp it again.
     task = models.OneToOneField(
-        Task, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="stamp"
+        Task,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="stamp",
+        verbose_name=_("任务"),
     )
     # Bumped, not just inserted: the update locks the row until the writer commits, and a
     # refresh skips locked rows, so a change still in flight is never taken as stored.
@@ -838,7 +1007,12 @@ class TaskState(models.Model):
     """
 
     task = models.OneToOneField(
-        Task, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="state"
+        Task,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="state",
+        verbose_name=_("任务"),
     )
     current_deadline = models.DateField()
     percent = models.IntegerField()
@@ -873,8 +1047,12 @@ class TaskReach(models.Model):
 
     # One index, the key: rebuilding a province's 955,000 pairs took 11 s with four, 4 s with it.
     pk = models.CompositePrimaryKey("task", "unit")
-    task = models.ForeignKey(Task, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    task = models.ForeignKey(
+        Task, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+", verbose_name=_("任务")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+", verbose_name=_("单位")
+    )
     lead = models.PositiveSmallIntegerField()  # named as a lead unit
     responsible = models.PositiveSmallIntegerField()  # named as a responsible unit
     via = models.PositiveSmallIntegerField()  # not named: reached through a collective only
@@ -892,7 +1070,12 @@ class UnitTally(models.Model):
     state.units_as_of() derives, for the unit list and the dashboard's lagging units."""
 
     unit = models.OneToOneField(
-        Unit, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="tally"
+        Unit,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="tally",
+        verbose_name=_("单位"),
     )
     led = models.IntegerField()
     shared = models.IntegerField()
@@ -921,7 +1104,12 @@ class BulletinIssue(models.Model):
     number = models.PositiveSmallIntegerField(_("期号"))
     issued_at = models.DateTimeField(_("印发时间"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("签发人"),
     )
 
     class Meta:

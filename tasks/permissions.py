@@ -89,6 +89,7 @@ class Action(StrEnum):
     REQUEST_EXTENSION = "request_extension"  # (task: on it; unit: for that unit)
     REVIEW = "review"  # accept or return progress reports
     DECIDE = "decide"  # approve or refuse extension requests
+    ENDORSE_EXTENSION = "endorse_extension"  # a 分管领导's opinion on an extension request (unit: the requesting unit)
     REMIND = "remind"  # send reminders (催办)
     ASSIGN = "assign"  # assign units to a meeting's order (task)
     IMPORT_NOTICE = "import_notice"  # load a responsibility-split notice
@@ -137,6 +138,8 @@ def may(
         return user.is_active and user.has_perm("tasks.review_progressreport")
     if action is Action.DECIDE:
         return user.is_active and user.has_perm("tasks.decide_extensionrequest")
+    if action is Action.ENDORSE_EXTENSION:
+        return can_endorse_extensions_of(user, _given(unit, action))
     if action is Action.REMIND:
         return user.is_active and user.has_perm("tasks.add_reminder")
     if action is Action.ASSIGN:
@@ -184,6 +187,26 @@ def _may_act(user: AnyUser, permission: str, task: Task | None, unit: Unit | Non
         return can_act_for(user, unit) and user.has_perm(permission)
     own = liaison_unit(user)
     return user.has_perm(permission) and own is not None and unit_has_task(own, task)
+
+
+# --- the 分管领导 step of extension requests (GOVTASKS_EXTENSION_LEADER_APPROVAL) -----------------------------------
+
+
+def is_endorsing_leader(user: AnyUser) -> bool:
+    """A leader (领导) who gives opinions on extension requests where that step is on."""
+    return user.is_authenticated and user.is_active and user.has_perm("tasks.endorse_extensionrequest")
+
+
+def units_endorsed_by(user: AnyUser) -> UnitQuerySet:
+    """Units whose extension requests `user` gives the leader's opinion on: those the leader
+    supervises (LeaderPortfolio), and those no leader supervises — so no request waits for nobody."""
+    if not is_endorsing_leader(user) or user.pk is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(leaders__user__pk=user.pk) | Unit.objects.filter(leaders__isnull=True)
+
+
+def can_endorse_extensions_of(user: AnyUser, unit: Unit) -> bool:
+    return units_endorsed_by(user).filter(pk=unit.pk).exists()
 
 
 # --- the rules behind may()'s closure and attachment answers ----------------------------------------------------

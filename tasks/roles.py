@@ -38,8 +38,9 @@ ROLE_PERMISSIONS = {
         "tasks.add_closurerequest",
         "tasks.answer_leaderinstruction",
     ],
-    # Leaders read everything and write instructions (领导批示), nothing else.
-    LEADER: ["tasks.add_leaderinstruction"],
+    # Leaders read everything and write instructions (领导批示); where the setting asks for it, a
+    # 分管领导 gives an opinion on extension requests before the office decides.
+    LEADER: ["tasks.add_leaderinstruction", "tasks.endorse_extensionrequest"],
 }
 
 
@@ -63,14 +64,19 @@ CUSTOM_NAMES = {
     "supervise_task": "督查所有任务（督查室）",
     "review_progressreport": "采纳或退回进展报告",
     "decide_extensionrequest": "同意或不同意延期申请",
+    "endorse_extensionrequest": "分管领导审核延期申请",
+    "decide_closurerequest": "核查办结申请、办结销号",
+    "answer_leaderinstruction": "答复本单位的领导批示",
 }
 
 
 def name_permissions_in_chinese(using="default"):
-    """Give our apps' permissions Chinese names: 可以添加任务, 督查所有任务（督查室）…"""
-    for permission in (
-        Permission.objects.using(using).filter(content_type__app_label__in=READ_APPS).select_related("content_type")
-    ):
+    """Give every permission a Chinese name: 可以添加任务, 督查所有任务（督查室）, 可以修改用户…
+
+    All apps', not only ours: the admin's permission pickers list Django's and django-axes' too,
+    and a list half in English is one the office cannot read (model names come from the
+    catalogues, locale/zh_Hans for django-axes)."""
+    for permission in Permission.objects.using(using).select_related("content_type"):
         action, _sep, _model = permission.codename.partition("_")
         model = permission.content_type.model_class()
         if permission.codename in CUSTOM_NAMES:

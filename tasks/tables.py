@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 import django_tables2 as tables
 from django.db.models import Case, F, FloatField, IntegerField, Value, When
 from django.db.models.functions import Cast
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -279,7 +278,7 @@ class PublishedDateColumn(tables.Column):
     """The day the office published the task's wording (公开日期)."""
 
     def render(self, value):
-        return date_filter(value, "Y-m-d")
+        return fulldate(value)
 
 
 # Tables ----------------------------------------------------------------------------------------

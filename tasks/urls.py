@@ -29,6 +29,7 @@ urlpatterns = [
     path("reports/<int:pk>/", progress_views.report_detail, name="report_detail"),
     path("reports/<int:pk>/resubmit/", progress_views.report_resubmit, name="report_resubmit"),
     path("extensions/<int:pk>/", progress_views.extension_detail, name="extension_detail"),
+    path("extensions/leader/", progress_views.leader_queue, name="leader_queue"),
     path("reviews/", progress_views.review_queue, name="review_queue"),
     path("reminders/", progress_views.reminders, name="reminders"),
     path("todo/", progress_views.todo, name="todo"),

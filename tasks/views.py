@@ -27,6 +27,7 @@ from .instructions.selectors import open_instructions, task_instructions
 from .models import Document, Task, TaskUnit, Unit
 from .permissions import Action
 from .progress import selectors as progress_selectors
+from .progress import services as progress_services
 from .state import reads_store, units_as_of
 from .state.derive import read_as_of
 from .tables import TaskSummaryTable, TaskTable, UnitProgressColumn, UnitTable
@@ -192,6 +193,22 @@ def task_detail(request, pk):
         "source_last_line": task.source_line + len(lines) - 1,
         **closure_context(task, request.user, as_of),
     }
+    workflow = context["workflow"]
+    if workflow["can_request_extension"] and not workflow["pending_extension"]:
+        # Instead of the 申请延期 button, the words its URL would answer with (done, or deadline passed).
+        today = timezone.localdate()
+        if as_of in (None, today):
+            context["extension_refusal"] = progress_services.extension_refusal_words(
+                task, is_complete=task.is_complete, current_deadline=task.current_deadline, today=today
+            )
+        else:
+            context["extension_refusal"] = progress_services.extension_refusal(task, today)
+    pending = workflow["pending_extension"]
+    context["can_endorse_pending"] = (
+        pending is not None
+        and progress_services.extension_awaits_leader(pending)
+        and permissions.may(request.user, permissions.Action.ENDORSE_EXTENSION, unit=pending.unit)
+    )
     return render(request, "tasks/task_detail.html", context)
 
 
@@ -323,4 +340,8 @@ def dashboard(request):
         context["waiting"] = progress_selectors.office_counts()
     if permissions.is_office(request.user):
         context["open_instructions"] = list(open_instructions()[:DASHBOARD_INSTRUCTIONS])
+    if progress_selectors.leader_step_on() and permissions.is_endorsing_leader(request.user):
+        # Shown even at 0, so a leader learns where these requests would wait.
+        waiting = progress_selectors.extensions_awaiting_leader(request.user).count()
+        context["leader_waiting"] = waiting if waiting or not permissions.is_office(request.user) else None
     return render(request, "tasks/dashboard.html", context)

@@ -16,7 +16,7 @@ from ..attachments.files import CheckedFile
 from ..attachments.services import attach
 from ..models import ClosureRequest, MemberAssignment, Task, TaskEvent, TaskUnit, Unit
 from ..permissions import Action
-from ..progress.services import Conflict, display_name, record, require_text, shown
+from ..progress.services import Conflict, display_name, record, require_text, shown, shown_time
 from ..state import tasks_as_of
 from .selectors import answering_unit, answers_for
 
@@ -138,16 +138,16 @@ def closure_request_submit(*, task: Task, unit: Unit, actor, summary: str, files
     if not answers_for(unit, task):
         raise PermissionDenied(
             _("第%(number)s项任务由%(host)s主办，只有主办单位可以申请办结。")
-            % {"number": task.number, "host": answering_unit(task) or "—"}
+            % {"number": task.label, "host": answering_unit(task) or "—"}
         )
     summary = require_text(summary, "summary", _("请写明办结情况。"))
     if not files:
         raise ValidationError({"files": _("申请办结须上传至少一份佐证材料。")})
     state = _task_state(task)
     if state["is_complete"]:
-        raise ValidationError(_("第%(number)s项任务已办结销号，无需再申请。") % {"number": task.number})
+        raise ValidationError(_("第%(number)s项任务已办结销号，无需再申请。") % {"number": task.label})
     if ClosureRequest.objects.filter(task=task, state=ClosureRequest.State.PENDING).exists():
-        raise ValidationError(_("第%(number)s项任务已有一份待核查的办结申请。") % {"number": task.number})
+        raise ValidationError(_("第%(number)s项任务已有一份待核查的办结申请。") % {"number": task.label})
     try:
         with transaction.atomic():
             closure = ClosureRequest.objects.create(
@@ -155,7 +155,7 @@ def closure_request_submit(*, task: Task, unit: Unit, actor, summary: str, files
             )
     except IntegrityError as error:
         raise Conflict(
-            _("第%(number)s项任务刚刚已有人提交了办结申请，您的申请未保存。") % {"number": task.number}
+            _("第%(number)s项任务刚刚已有人提交了办结申请，您的申请未保存。") % {"number": task.label}
         ) from error
     attach(files=files, task=task, actor=actor, closure=closure)
     record(
@@ -189,7 +189,7 @@ def _decide(*, closure, actor, version, state, reason, closed_on=None):
             _("这份办结申请已由%(who)s于%(when)s处理（%(decision)s），您的核查未保存。")
             % {
                 "who": display_name(current.decided_by),
-                "when": timezone.localtime(current.decided_at).strftime("%Y-%m-%d %H:%M"),
+                "when": shown_time(current.decided_at),
                 "decision": current.get_state_display(),
             },
             current=current,
@@ -252,7 +252,7 @@ def task_reopen(*, task: Task, actor, reason: str) -> ClosureRequest:
     reason = require_text(reason, "reason", _("重新打开任务时请写明理由。"))
     closure = ClosureRequest.objects.select_for_update().filter(task=task, state=ClosureRequest.State.CLOSED).first()
     if closure is None:
-        raise ValidationError(_("第%(number)s项任务没有办结销号，无需重新打开。") % {"number": task.number})
+        raise ValidationError(_("第%(number)s项任务没有办结销号，无需重新打开。") % {"number": task.label})
     ClosureRequest.objects.filter(pk=closure.pk).update(
         state=ClosureRequest.State.REOPENED,
         reopened_by=actor,

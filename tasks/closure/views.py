@@ -29,7 +29,7 @@ def closure_request(request, pk):
     if not permissions.may(request.user, Action.REQUEST_CLOSURE, task):
         raise PermissionDenied(
             _("第%(number)s项任务由%(host)s主办，只有主办单位的联络员可以申请办结。")
-            % {"number": task.number, "host": answering_unit(task) or "—"}
+            % {"number": task.label, "host": answering_unit(task) or "—"}
         )
     unit = permissions.liaison_unit(request.user)
     form = ClosureRequestForm(request.POST or None, request.FILES or None)

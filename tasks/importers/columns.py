@@ -42,6 +42,12 @@ from .segments import Row, chinese_number
 from .unit_lists import TRAILING, entries, split_glued, take_notes
 from .unit_names import UnitName, looks_complete, unit_names_of_cell
 
+
+def day_words(day: datetime.date) -> str:
+    """A date in anomaly messages as the office reads it: 2021年12月31日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 # Header words per column role, most specific first; a header cell matches a role when it
 # equals one of its words or contains one ("牵头单位（责任人）"). Leaders before units:
 # "责任领导" is a person, not a 责任单位.
@@ -320,18 +326,18 @@ def task_deadline(task, cell, year, line, anomalies):
             Anomaly(
                 line,
                 code,
-                f"任务{task.number}的完成时限“{written}”{why}，按年底{default:%Y-%m-%d}登记，原文保留。",
+                f"任务{task.number}的完成时限“{written}”{why}，按年底{day_words(default)}登记，原文保留。",
             )
         )
         return default
     deadline = max(dates)
     if len(dates) > 1:
-        stages = "、".join(f"{day:%Y-%m-%d}" for day in dates)
+        stages = "、".join(f"{day_words(day)}" for day in dates)
         anomalies.append(
             Anomaly(
                 line,
                 "deadline-staged",
-                f"任务{task.number}的完成时限分阶段“{written}”（{stages}）：以最后的{deadline:%Y-%m-%d}为完成时限，"
+                f"任务{task.number}的完成时限分阶段“{written}”（{stages}）：以最后的{day_words(deadline)}为完成时限，"
                 "各阶段请在实施方案中登记为进度节点（staged deadline）。",
             )
         )
@@ -481,7 +487,7 @@ def parse_table(grid, given=None):
                         Anomaly(
                             line,
                             "deadline-before-issue",
-                            f"任务{task.number}的完成时限{task.deadline:%Y-%m-%d}早于发文日期{issued_on:%Y-%m-%d}，请核对。",
+                            f"任务{task.number}的完成时限{day_words(task.deadline)}早于发文日期{day_words(issued_on)}，请核对。",
                         )
                     )
                 if current is not None and not _unit_cells(cells, columns):

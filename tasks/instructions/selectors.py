@@ -8,7 +8,7 @@ def open_instructions(unit=None):
     instructions = LeaderInstruction.objects.filter(replied_at__isnull=True)
     if unit is not None:
         instructions = instructions.filter(unit=unit)
-    return instructions.select_related("task", "unit", "written_by").order_by("written_at", "pk")
+    return instructions.select_related("task__document", "unit", "written_by").order_by("written_at", "pk")
 
 
 def task_instructions(task):

@@ -23,7 +23,7 @@ def instruction_write(*, task: Task, actor, text: str, report: ProgressReport | 
         raise ValidationError(_("批示的报告不属于这项任务。"))
     unit = task.answering_unit
     if unit is None:
-        raise ValidationError(_("第%(number)s项任务还没有牵头单位，批示无人落实。") % {"number": task.number})
+        raise ValidationError(_("第%(number)s项任务还没有牵头单位，批示无人落实。") % {"number": task.label})
     instruction = LeaderInstruction.objects.create(
         task=task, report=report, unit=unit, text=text, written_by=actor, written_at=timezone.now()
     )

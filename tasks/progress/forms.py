@@ -129,8 +129,31 @@ class ExtensionDecisionForm(BootstrapForm):
 
     version = VersionField()
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.HiddenInput)
+    # Initially the date asked for; the office may grant another one, with its reason.
+    granted_deadline = forms.DateField(
+        label=_("批准完成时限"),
+        # type="date" reads and shows ISO dates whatever the language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+        help_text=_("默认为申请的时限；批准其他日期时请在审批意见中写明理由。"),
+    )
     reason = forms.CharField(
-        label=_("审批意见（不同意时必填）"), widget=forms.Textarea(attrs=TEXTAREA), required=False, max_length=2000
+        label=_("审批意见（不同意或批准其他日期时必填）"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        required=False,
+        max_length=2000,
+    )
+
+
+class ExtensionEndorseForm(BootstrapForm):
+    """A 分管领导's opinion on an extension request, before the office decides."""
+
+    OPINIONS = (("agree", _("同意")), ("oppose", _("不同意")))
+
+    version = VersionField()
+    decision = forms.ChoiceField(choices=OPINIONS, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("分管领导意见（不同意时必填）"), widget=forms.Textarea(attrs=TEXTAREA), required=False, max_length=2000
     )
 
 

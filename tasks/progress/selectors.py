@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -166,10 +167,38 @@ def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
         ),
         # Leaders' instructions the unit has still to answer (tasks/instructions/).
         "instructions": LeaderInstruction.objects.filter(unit=unit, replied_at__isnull=True)
-        .select_related("task")
+        .select_related("task__document")
         .order_by("written_at", "pk"),
         "as_of": as_of,
     }
+
+
+def leader_step_on() -> bool:
+    """Whether a 分管领导's opinion comes before the office's decision (GOVTASKS_EXTENSION_LEADER_APPROVAL)."""
+    return bool(getattr(settings, "GOVTASKS_EXTENSION_LEADER_APPROVAL", False))
+
+
+def extensions_for_office() -> QuerySet[ExtensionRequest]:
+    """Pending extension requests the office may decide now: all, or those the 分管领导 has seen."""
+    pending = ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
+    return pending.exclude(leader_opinion="") if leader_step_on() else pending
+
+
+def extensions_at_leaders() -> QuerySet[ExtensionRequest]:
+    """Pending extension requests still waiting for a 分管领导's opinion (none while that step is off)."""
+    if not leader_step_on():
+        return ExtensionRequest.objects.none()
+    return ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING, leader_opinion="")
+
+
+def extensions_awaiting_leader(user: permissions.AnyUser) -> QuerySet[ExtensionRequest]:
+    """What waits for `user` as 分管领导: requests of the units the leader supervises (oldest first)."""
+    return (
+        extensions_at_leaders()
+        .filter(unit__in=permissions.units_endorsed_by(user))
+        .select_related("task__document", "unit", "requested_by")
+        .order_by("requested_at", "pk")
+    )
 
 
 def review_queue() -> dict[str, QuerySet[Any, Any]]:
@@ -178,8 +207,12 @@ def review_queue() -> dict[str, QuerySet[Any, Any]]:
         "reports": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
         .select_related("task__document", "unit", "submitted_by", "resubmission_of")
         .order_by("submitted_at", "pk"),
-        "extensions": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING)
-        .select_related("task__document", "unit", "requested_by")
+        "extensions": extensions_for_office()
+        .select_related("task__document", "unit", "requested_by", "leader_by")
+        .order_by("requested_at", "pk"),
+        # Shown to the office without a decision button: the 分管领导 speaks first.
+        "extensions_at_leaders": extensions_at_leaders()
+        .select_related("task__document", "unit")
         .order_by("requested_at", "pk"),
         # 办结 requests waiting for the office's check (tasks/closure/).
         "closures": ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING)
@@ -192,7 +225,7 @@ def office_counts() -> dict[str, int]:
     """How many reports and extension requests wait for the office (for the dashboard)."""
     return {
         "reports_waiting": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED).count(),
-        "extensions_waiting": ExtensionRequest.objects.filter(state=ExtensionRequest.State.PENDING).count(),
+        "extensions_waiting": extensions_for_office().count(),
         "closures_waiting": ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING).count(),
     }
 

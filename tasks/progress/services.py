@@ -42,7 +42,7 @@ from ..models import (
 )
 from ..state import tasks_as_of
 from ..state.derive import first_of_month
-from .selectors import unit_duties
+from .selectors import leader_step_on, unit_duties
 
 Event = TaskEvent.Kind
 
@@ -99,6 +99,11 @@ def shown_month(value):
     return date_format(value, _("Y年n月")) if value else ""
 
 
+def shown_time(value):
+    """A moment as pages and messages show it: 2021年7月1日 10:05 in local time (the translation's own format)."""
+    return date_format(timezone.localtime(value), _("Y年n月j日 H:i")) if value else ""
+
+
 def plain(changes):
     """Changes with every value as plain text (translated labels are lazy objects JSON cannot store)."""
     return [{key: str(value) for key, value in change.items()} for change in changes]
@@ -131,7 +136,7 @@ def require_percent(value, field="percent"):
 def require_unit_has_task(unit: Unit, task: Task) -> None:
     if not permissions.unit_has_task(unit, task):
         raise ValidationError(
-            _("%(unit)s不承担第%(number)s项任务，不能就此报送。") % {"unit": unit, "number": task.number}
+            _("%(unit)s不承担第%(number)s项任务，不能就此报送。") % {"unit": unit, "number": task.label}
         )
 
 
@@ -175,12 +180,10 @@ def progress_report_submit(
     this_month = first_of_month(timezone.localdate())
     if period > this_month:
         raise ValidationError(
-            {"period": _("报告月份%(period)s还没有到，不能提前报送。") % {"period": period.strftime("%Y-%m")}}
+            {"period": _("报告月份%(period)s还没有到，不能提前报送。") % {"period": shown_month(period)}}
         )
     if period < first_of_month(task.document.issued_on):
-        raise ValidationError(
-            {"period": _("报告月份%(period)s早于任务下达的月份。") % {"period": period.strftime("%Y-%m")}}
-        )
+        raise ValidationError({"period": _("报告月份%(period)s早于任务下达的月份。") % {"period": shown_month(period)}})
     done = require_text(done, "done", _("请填写工作进展。"))
     percent = require_percent(percent)
     if claims_complete and percent != 100:
@@ -196,7 +199,7 @@ def progress_report_submit(
                 "period": _("%(unit)s%(period)s的报告已于%(day)s提交，目前%(state)s；每月只能有一份有效报告。")
                 % {
                     "unit": unit,
-                    "period": period.strftime("%Y-%m"),
+                    "period": shown_month(period),
                     "day": shown(timezone.localdate(live.submitted_at)),
                     "state": live.get_state_display(),
                 }
@@ -296,7 +299,7 @@ def _review(*, report, actor, version, state, comment):
         else:
             message = _("这份报告已由%(who)s于%(when)s%(decision)s，您的审核未保存。") % {
                 "who": display_name(current.reviewed_by),
-                "when": shown(timezone.localtime(current.reviewed_at).strftime("%Y-%m-%d %H:%M")),
+                "when": shown_time(current.reviewed_at),
                 "decision": _("采纳") if current.state == ProgressReport.State.ACCEPTED else _("退回"),
             }
             if current.review_comment:
@@ -414,7 +417,7 @@ def _plan_conflict(plan, version):
         % {
             "unit": plan.unit,
             "who": display_name(plan.updated_by),
-            "when": timezone.localtime(plan.updated_at).strftime("%Y-%m-%d %H:%M"),
+            "when": shown_time(plan.updated_at),
             "current": plan.version,
             "yours": version,
         },
@@ -443,7 +446,7 @@ def plan_update(
     """
     if not permissions.may(actor, permissions.Action.EDIT_PLAN, task, unit=unit):
         raise PermissionDenied(
-            _("您不能修改%(unit)s在第%(number)s项任务上的实施方案。") % {"unit": unit, "number": task.number}
+            _("您不能修改%(unit)s在第%(number)s项任务上的实施方案。") % {"unit": unit, "number": task.label}
         )
     values = {
         "responsible_name": (responsible_name or "").strip(),
@@ -562,12 +565,21 @@ def extension_refusal(task: Task, today: datetime.date | None = None) -> str | N
     """
     today = today or timezone.localdate()
     state = tasks_as_of(today).values("current_deadline", "is_complete").get(pk=task.pk)
-    if state["is_complete"]:
-        return _("第%(number)s项任务已完成，无需延期。") % {"number": task.number}
-    if today > state["current_deadline"]:
+    return extension_refusal_words(
+        task, is_complete=state["is_complete"], current_deadline=state["current_deadline"], today=today
+    )
+
+
+def extension_refusal_words(
+    task: Task, *, is_complete: bool, current_deadline: datetime.date, today: datetime.date
+) -> str | None:
+    """extension_refusal() for a task whose state today is at hand (the task page has it already)."""
+    if is_complete:
+        return _("第%(number)s项任务已完成，无需延期。") % {"number": task.label}
+    if today > current_deadline:
         return _("第%(number)s项任务的完成时限%(deadline)s已过，不再受理延期申请。") % {
-            "number": task.number,
-            "deadline": shown(state["current_deadline"]),
+            "number": task.label,
+            "deadline": shown(current_deadline),
         }
     return None
 
@@ -602,7 +614,7 @@ def extension_request_submit(
     progress = require_text(progress, "progress", _("请写明目前进展。"))
     percent = require_percent(percent)
     if ExtensionRequest.objects.filter(task=task, state=ExtensionRequest.State.PENDING).exists():
-        raise ValidationError(_("第%(number)s项任务已有一份待审批的延期申请。") % {"number": task.number})
+        raise ValidationError(_("第%(number)s项任务已有一份待审批的延期申请。") % {"number": task.label})
     try:
         with transaction.atomic():
             request = ExtensionRequest.objects.create(
@@ -618,7 +630,7 @@ def extension_request_submit(
             )
     except IntegrityError as error:
         raise Conflict(
-            _("第%(number)s项任务刚刚已有人提交了延期申请，您的申请未保存。") % {"number": task.number}
+            _("第%(number)s项任务刚刚已有人提交了延期申请，您的申请未保存。") % {"number": task.label}
         ) from error
     changes = [{"field": "deadline", "label": _("完成时限"), "old": shown(deadline), "new": shown(new_deadline)}]
     if files:
@@ -636,51 +648,80 @@ def extension_request_submit(
     return request
 
 
-def _decide(*, request, actor, version, state, reason):
+def extension_awaits_leader(request: ExtensionRequest) -> bool:
+    """Whether `request` waits for its 分管领导's opinion before the office may decide."""
+    return leader_step_on() and request.state == ExtensionRequest.State.PENDING and not request.leader_opinion
+
+
+def _stale(request: ExtensionRequest, what: str) -> Conflict:
+    """The conflict when `request` changed since the page was opened (`what`: the action not saved)."""
+    current = ExtensionRequest.objects.select_related("decided_by", "leader_by").get(pk=request.pk)
+    if current.state == ExtensionRequest.State.PENDING:
+        return Conflict(
+            _("这份延期申请在您打开后已有变动，您的%(what)s未保存。请刷新后重新审核。") % {"what": what},
+            current=current,
+        )
+    return Conflict(
+        _("这份延期申请已由%(who)s于%(when)s审批（%(decision)s），您的%(what)s未保存。")
+        % {
+            "who": display_name(current.decided_by),
+            "when": shown_time(current.decided_at),
+            "decision": current.get_state_display(),
+            "what": what,
+        },
+        current=current,
+        changes=[
+            {
+                "label": _("审批结果"),
+                "old": ExtensionRequest.State.PENDING.label,
+                "new": current.get_state_display(),
+            }
+        ],
+    )
+
+
+def _decide(*, request, actor, version, state, reason, granted=None):
     if not permissions.may(actor, permissions.Action.DECIDE):
         raise PermissionDenied(_("只有督查室可以审批延期申请。"))
+    request.refresh_from_db()
+    if extension_awaits_leader(request):
+        raise ValidationError(_("这份延期申请还在等待分管领导审核，督查室暂不能审批。"))
+    fields = {"state": state, "decided_by": actor, "decided_at": timezone.now(), "decision_reason": reason}
+    if granted is not None:
+        fields["granted_deadline"] = granted
     updated = ExtensionRequest.objects.filter(
         pk=request.pk, version=version, state=ExtensionRequest.State.PENDING
-    ).update(state=state, decided_by=actor, decided_at=timezone.now(), decision_reason=reason, version=F("version") + 1)
+    ).update(**fields, version=F("version") + 1)
     if not updated:
-        current = ExtensionRequest.objects.select_related("decided_by").get(pk=request.pk)
-        if current.state == ExtensionRequest.State.PENDING:
-            raise Conflict(_("这份延期申请在您打开后已有变动，您的审批未保存。请刷新后重新审批。"), current=current)
-        raise Conflict(
-            _("这份延期申请已由%(who)s于%(when)s审批（%(decision)s），您的审批未保存。")
-            % {
-                "who": display_name(current.decided_by),
-                "when": timezone.localtime(current.decided_at).strftime("%Y-%m-%d %H:%M"),
-                "decision": current.get_state_display(),
-            },
-            current=current,
-            changes=[
-                {
-                    "label": _("审批结果"),
-                    "old": ExtensionRequest.State.PENDING.label,
-                    "new": current.get_state_display(),
-                }
-            ],
-        )
+        raise _stale(request, _("审批"))
     request.refresh_from_db()
     approved = state == ExtensionRequest.State.APPROVED
+    changes = []
+    if approved:
+        changes.append(
+            {
+                "field": "deadline",
+                "label": _("完成时限"),
+                "old": shown(request.old_deadline),
+                "new": shown(request.deadline_set),
+            }
+        )
+        if request.granted_other_date:
+            # The timeline keeps what was asked next to what was granted.
+            changes.append(
+                {
+                    "field": "requested_deadline",
+                    "label": _("申请完成时限"),
+                    "old": "",
+                    "new": shown(request.new_deadline),
+                }
+            )
     record(
         task=request.task,
         unit=request.unit,
         actor=actor,
         kind=Event.EXTENSION_APPROVED if approved else Event.EXTENSION_REFUSED,
-        changes=(
-            [
-                {
-                    "field": "deadline",
-                    "label": _("完成时限"),
-                    "old": shown(request.old_deadline),
-                    "new": shown(request.new_deadline),
-                }
-            ]
-            if approved
-            else []
-        ),
+        changes=changes,
         note=reason,
         extension=request,
     )
@@ -689,15 +730,38 @@ def _decide(*, request, actor, version, state, reason):
 
 @transaction.atomic
 def extension_request_approve(
-    *, request: ExtensionRequest, actor: User, version: int, reason: str = ""
+    *,
+    request: ExtensionRequest,
+    actor: User,
+    version: int,
+    reason: str = "",
+    granted_deadline: datetime.date | None = None,
 ) -> ExtensionRequest:
-    """The office approves: from now on the task's deadline is the requested one (the old one stays on record)."""
+    """The office approves: from now on the task's deadline is the one granted (the old one stays on record).
+
+    The office grants the date asked for, or (`granted_deadline`) another one after the current
+    deadline, not in the past, with its reason.
+    """
+    reason = (reason or "").strip()
+    granted = granted_deadline or request.new_deadline
+    if granted != request.new_deadline:
+        if not isinstance(granted, datetime.date) or granted <= request.old_deadline:
+            raise ValidationError(
+                {
+                    "granted_deadline": _("批准的完成时限应晚于原完成时限%(deadline)s。")
+                    % {"deadline": shown(request.old_deadline)}
+                }
+            )
+        if granted < timezone.localdate():
+            raise ValidationError({"granted_deadline": _("批准的完成时限不能早于今天。")})
+        reason = require_text(reason, "reason", _("批准的完成时限与申请的不同时，请写明理由。"))
     return _decide(
         request=request,
         actor=actor,
         version=version,
         state=ExtensionRequest.State.APPROVED,
-        reason=(reason or "").strip(),
+        reason=reason,
+        granted=granted,
     )
 
 
@@ -708,6 +772,55 @@ def extension_request_refuse(*, request: ExtensionRequest, actor: User, version:
         raise PermissionDenied(_("只有督查室可以审批延期申请。"))
     reason = require_text(reason, "reason", _("不同意延期时请写明理由。"))
     return _decide(request=request, actor=actor, version=version, state=ExtensionRequest.State.REFUSED, reason=reason)
+
+
+@transaction.atomic
+def extension_request_endorse(
+    *, request: ExtensionRequest, actor: User, version: int, agree: bool, comment: str = ""
+) -> ExtensionRequest:
+    """The unit's 分管领导 agrees or disagrees (with a reason); the office then decides, seeing this opinion."""
+    if not permissions.may(actor, permissions.Action.ENDORSE_EXTENSION, unit=request.unit):
+        raise PermissionDenied(_("只有%(unit)s的分管领导可以审核这份延期申请。") % {"unit": request.unit})
+    request.refresh_from_db()
+    if not extension_awaits_leader(request):
+        if request.state == ExtensionRequest.State.PENDING and request.leader_opinion:
+            raise Conflict(
+                _("%(who)s已于%(when)s审核这份延期申请（%(opinion)s），您的意见未保存。")
+                % {
+                    "who": display_name(request.leader_by),
+                    "when": shown_time(request.leader_at),
+                    "opinion": request.get_leader_opinion_display(),
+                },
+                current=request,
+            )
+        if request.state != ExtensionRequest.State.PENDING:
+            raise _stale(request, _("意见"))
+        raise ValidationError(_("这份延期申请不需要分管领导审核。"))
+    comment = (comment or "").strip()
+    if not agree:
+        comment = require_text(comment, "comment", _("不同意延期时请写明理由。"))
+    opinion = ExtensionRequest.Opinion.AGREE if agree else ExtensionRequest.Opinion.OPPOSE
+    updated = ExtensionRequest.objects.filter(
+        pk=request.pk, version=version, state=ExtensionRequest.State.PENDING, leader_opinion=""
+    ).update(
+        leader_opinion=opinion,
+        leader_by=actor,
+        leader_at=timezone.now(),
+        leader_comment=comment,
+        version=F("version") + 1,
+    )
+    if not updated:
+        raise _stale(request, _("意见"))
+    request.refresh_from_db()
+    record(
+        task=request.task,
+        unit=request.unit,
+        actor=actor,
+        kind=Event.EXTENSION_ENDORSED if agree else Event.EXTENSION_OPPOSED,
+        note=comment,
+        extension=request,
+    )
+    return request
 
 
 # --- reminders ---------------------------------------------------------------------------------------------------
@@ -730,7 +843,7 @@ def reminder_send(*, unit: Unit, actor: User) -> Reminder:
         raise ValidationError(_("%(unit)s本期没有未报送或逾期的任务，无需催办。") % {"unit": unit})
     lines = [_("%(unit)s：") % {"unit": unit}]
     if duties.to_report:
-        lines.append(_("以下任务尚未报送%(period)s的进展：") % {"period": period.strftime("%Y-%m")})
+        lines.append(_("以下任务尚未报送%(period)s的进展：") % {"period": shown_month(period)})
         lines += [f"  {task.label}. {task.text}" for task in duties.to_report]
     if duties.overdue:
         lines.append(_("以下任务已逾期："))

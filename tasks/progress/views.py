@@ -18,12 +18,14 @@ from django.utils.translation import gettext as _
 from .. import permissions, report_months
 from ..attachments.uploads import limit_upload_size
 from ..models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
+from ..permissions import Action
 from ..state import tasks_as_of
 from ..state.derive import first_of_month
 from . import selectors, services
 from .forms import (
     AssignUnitsForm,
     ExtensionDecisionForm,
+    ExtensionEndorseForm,
     ExtensionRequestForm,
     MilestoneFormSet,
     PlanForm,
@@ -204,7 +206,7 @@ def report_detail(request, pk):
         "review": review_context(report) if can_review else None,
         # Files go with the record's access: the download view asks the same question.
         "attachments": report.attachments.all(),
-        "can_read_files": permissions.can_read_attachments(request.user, report.task),
+        "can_read_files": permissions.may(request.user, Action.READ_ATTACHMENTS, report.task),
     }
     return render(request, "tasks/progress/report_detail.html", context, status=page_status(outcome))
 
@@ -353,7 +355,9 @@ def extension_request(request, pk):
         task=task,
         unit=unit,
         actor=request.user,
-        done_message=_("延期申请已提交，等待督查室审批。"),
+        done_message=_("延期申请已提交，等待分管领导审核后由督查室审批。")
+        if services.leader_step_on()
+        else _("延期申请已提交，等待督查室审批。"),
         done_url=task_url(task),
     )
     if done:
@@ -363,41 +367,76 @@ def extension_request(request, pk):
 
 
 def extension_detail(request, pk):
-    """An extension request and, for the office, its decision: POST approves or refuses it."""
+    """An extension request; POST carries the 分管领导's opinion (where that step is on) or the office's decision."""
     extension = get_object_or_404(
-        ExtensionRequest.objects.select_related("task", "unit", "requested_by", "decided_by"), pk=pk
+        ExtensionRequest.objects.select_related("task", "unit", "requested_by", "decided_by", "leader_by"), pk=pk
     )
+    awaits_leader = services.extension_awaits_leader(extension)
     can_decide = permissions.may(request.user, permissions.Action.DECIDE)
-    form = ExtensionDecisionForm(request.POST or None, initial={"version": extension.version})
+    can_endorse = awaits_leader and permissions.may(
+        request.user, permissions.Action.ENDORSE_EXTENSION, unit=extension.unit
+    )
+    data = request.POST if request.method == "POST" else None
+    form = ExtensionDecisionForm(
+        data, initial={"version": extension.version, "granted_deadline": extension.new_deadline}
+    )
+    endorse_form = ExtensionEndorseForm(data, initial={"version": extension.version})
     outcome = None
     if request.method == "POST":
-        if not can_decide:
-            raise PermissionDenied(_("只有督查室可以审批延期申请。"))
-        if form.is_valid():
-            decisions = {
-                "approve": (
-                    partial(services.extension_request_approve, request=extension),
-                    "reason",
-                    _("已同意延期，任务的完成时限已调整。"),
-                ),
-                "refuse": (
-                    partial(services.extension_request_refuse, request=extension),
-                    "reason",
-                    _("已不同意延期。"),
-                ),
-            }
-            outcome = decide(request, form, extension, decisions)
-            if outcome.done:
-                return redirect(reverse("tasks:extension_detail", args=[extension.pk]))
+        if request.POST.get("decision") in ("agree", "oppose"):
+            if not can_endorse:
+                raise PermissionDenied(_("只有%(unit)s的分管领导可以审核这份延期申请。") % {"unit": extension.unit})
+            if endorse_form.is_valid():
+                endorse = partial(services.extension_request_endorse, request=extension)
+                decisions = {
+                    "agree": (partial(endorse, agree=True), "comment", _("已签署同意意见，转督查室审批。")),
+                    "oppose": (partial(endorse, agree=False), "comment", _("已签署不同意意见，转督查室审批。")),
+                }
+                outcome = decide(request, endorse_form, extension, decisions)
+        else:
+            if not can_decide:
+                raise PermissionDenied(_("只有督查室可以审批延期申请。"))
+            if form.is_valid():
+                approve = partial(
+                    services.extension_request_approve,
+                    request=extension,
+                    granted_deadline=form.cleaned_data["granted_deadline"],
+                )
+                decisions = {
+                    "approve": (approve, "reason", _("已同意延期，任务的完成时限已调整。")),
+                    "refuse": (
+                        partial(services.extension_request_refuse, request=extension),
+                        "reason",
+                        _("已不同意延期。"),
+                    ),
+                }
+                outcome = decide(request, form, extension, decisions)
+        if outcome and outcome.done:
+            return redirect(reverse("tasks:extension_detail", args=[extension.pk]))
+    pending = extension.state == ExtensionRequest.State.PENDING
     context = {
         "extension": extension,
         "form": form,
         "attachments": extension.attachments.all(),
-        "can_read_files": permissions.can_read_attachments(request.user, extension.task),
+        "can_read_files": permissions.may(request.user, Action.READ_ATTACHMENTS, extension.task),
+        "endorse_form": endorse_form,
         "conflict": outcome and outcome.conflict,
-        "can_decide": can_decide and extension.state == ExtensionRequest.State.PENDING,
+        "awaits_leader": services.extension_awaits_leader(extension),
+        "can_endorse": can_endorse and services.extension_awaits_leader(extension),
+        "can_decide": can_decide and pending and not services.extension_awaits_leader(extension),
     }
     return render(request, "tasks/progress/extension_detail.html", context, status=page_status(outcome))
+
+
+def leader_queue(request):
+    """What waits for a 分管领导: extension requests of the units the leader supervises."""
+    if not permissions.is_endorsing_leader(request.user):
+        raise PermissionDenied(_("只有分管领导可以查看待审核的延期申请。"))
+    context = {
+        "extensions": selectors.extensions_awaiting_leader(request.user),
+        "step_on": services.leader_step_on(),
+    }
+    return render(request, "tasks/progress/leader_queue.html", context)
 
 
 # --- reminders and the to-do list ----------------------------------------------------------------------------------------

@@ -174,7 +174,13 @@ def derivation(as_of: datetime.date) -> dict[str, Combinable]:
             Q(document__issued_on__lte=report_due_on) & Q(derived_period_report__isnull=True),
             output_field=models.BooleanField(),
         ),
-        "derived_current_deadline": Coalesce(Subquery(approved_extension.values("new_deadline")[:1]), F("deadline")),
+        # The office may have granted another date than the one asked for.
+        "derived_current_deadline": Coalesce(
+            Subquery(
+                approved_extension.annotate(set_to=Coalesce("granted_deadline", "new_deadline")).values("set_to")[:1]
+            ),
+            F("deadline"),
+        ),
         "derived_percent": Coalesce(Subquery(accepted.newest_first().values("percent")[:1]), Value(0)),
         "derived_closed_on": Subquery(closed.values("closed_on")[:1]),
         "derived_is_complete": ExpressionWrapper(

@@ -3,7 +3,12 @@
 The tables call the same functions, so a task looks the same on every page.
 """
 
+import datetime
+import re
+
 from django import template
+from django.conf import settings
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
@@ -14,13 +19,26 @@ from tasks.models import Task
 register = template.Library()
 
 
+# A date as the timeline stores it (services.shown): 2021年7月1日.
+STORED_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+
+
 @register.filter
 def translated(value):
     """A label or value stored as Chinese display text (a timeline's changes) in the reader's language.
 
-    Field names and choice labels are in the catalogue; free text is not, and stays as written.
+    Field names and choice labels are in the catalogue; a stored date is shown in the language's
+    own date format; free text is not in the catalogue, and stays as written.
     """
-    return gettext(value) if isinstance(value, str) and value else value
+    if not (isinstance(value, str) and value):
+        return value
+    day = STORED_DATE.match(value)
+    if day:
+        try:
+            return fulldate(datetime.date(*(int(part) for part in day.groups())))
+        except ValueError:
+            return value
+    return gettext(value)
 
 
 STATUS_CLASSES = {
@@ -41,6 +59,21 @@ def fulldate(value):
         return ""
     # Translators: a date format (Django's date filter syntax), e.g. "j F Y" for English.
     return date_format(value, gettext("Y年n月j日"))
+
+
+@register.filter
+def fulltime(value):
+    """2021年7月1日 10:05 in local time (or the translation's own format); empty for none."""
+    if not value:
+        return ""
+    # Translators: a date and time format (Django's date filter syntax), e.g. "j F Y H:i" for English.
+    return date_format(timezone.localtime(value), gettext("Y年n月j日 H:i"))
+
+
+@register.simple_tag
+def now_local():
+    """`{% now_local as now %}`: this moment, for a page's print header (then |fulldate or |fulltime)."""
+    return timezone.localtime()
 
 
 @register.filter
@@ -101,6 +134,18 @@ def percent_bar(percent, expected=None):
         title=title,
         p=percent,
         marker=marker,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def waits_for_leader(context):
+    """`{% waits_for_leader as show %}`: whether the user is a 分管领导 with a queue of extension
+    requests (GOVTASKS_EXTENSION_LEADER_APPROVAL on) — the navigation then links to it."""
+    user = context["request"].user
+    return (
+        bool(getattr(settings, "GOVTASKS_EXTENSION_LEADER_APPROVAL", False))
+        and permissions.is_endorsing_leader(user)
+        and not permissions.is_office(user)
     )
 
 

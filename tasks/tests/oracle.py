@@ -54,6 +54,7 @@ class Extension:
     new_deadline: datetime.date
     state: str
     decided_at: datetime.datetime | None
+    granted_deadline: datetime.date | None = None  # the office's own date, when it granted another
 
 
 @dataclasses.dataclass(frozen=True)
@@ -167,7 +168,7 @@ def state_of(task: TaskHistory, as_of: datetime.date, cutoff: datetime.datetime,
 
     approved = [e for e in task.extensions if e.state == APPROVED and by(e.decided_at, cutoff)]
     last_approved = max(approved, key=lambda e: (e.decided_at, e.id), default=None)
-    deadline = last_approved.new_deadline if last_approved else task.deadline
+    deadline = (last_approved.granted_deadline or last_approved.new_deadline) if last_approved else task.deadline
     days_left = (deadline - as_of).days
 
     standing = [m for m in task.milestones if by(m.created_at, cutoff) and not by(m.removed_at, cutoff)]

@@ -114,15 +114,73 @@ def test_issues_are_numbered_per_year_and_the_office_may_give_one(office):
     assert numbers == [1, 2, 7]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed on this machine")
-def test_libreoffice_renders_the_excel_bulletin_to_landscape_pages(office):
-    raw, _name = download(office, export="xlsx")
+# LibreOffice is big (Debian's libreoffice-calc and -writer); CI does not install it, so these
+# two tests run where a developer has it and say why they are skipped elsewhere.
+needs_soffice = pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed on this machine"
+)
+
+
+def libreoffice_module(library):
+    """Whether LibreOffice's Calc (sclo) or Writer (swlo) is installed beside soffice: Debian splits them."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return False
+    program = Path(soffice).resolve().parent
+    return any(program.glob(f"lib{library}.so")) or any(Path("/usr/lib/libreoffice/program").glob(f"lib{library}.so"))
+
+
+needs_writer = pytest.mark.skipif(
+    not libreoffice_module("swlo"),
+    reason="LibreOffice Writer (Debian's libreoffice-writer) is not installed on this machine",
+)
+A4_LONG, A4_SHORT = 842, 595  # points
+
+
+def rendered_pages(raw, suffix):
+    """The page sizes (width, height in points) of `raw` rendered to PDF by LibreOffice, in order."""
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "bulletin.xlsx"
+        source = Path(folder) / f"bulletin.{suffix}"
         source.write_bytes(raw)
+        # A profile of its own: a second soffice (another test run, a user's) would otherwise take the job.
+        profile = Path(folder, "profile").as_uri()
         subprocess.run(
-            ["soffice", "--headless", "--convert-to", "pdf", "--outdir", folder, str(source)], check=True, timeout=120
+            ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", folder]
+            + [str(source)],
+            check=True,
+            timeout=180,
+            capture_output=True,
         )
         pdf = (Path(folder) / "bulletin.pdf").read_bytes()
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
-    assert boxes and all(float(width) > float(height) for width, height in boxes)
+    # Each page's own box; the page tree's (/Type/Pages) is the union of them all, not a page.
+    boxes = re.findall(rb"/Type\s*/Page(?![s\w])[^>]*?/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    return [(round(float(width)), round(float(height))) for width, height in boxes]
+
+
+def is_a4(size, *, landscape):
+    width, height = size
+    expected = (A4_LONG, A4_SHORT) if landscape else (A4_SHORT, A4_LONG)
+    return abs(width - expected[0]) <= 2 and abs(height - expected[1]) <= 2
+
+
+@needs_soffice
+def test_libreoffice_renders_the_excel_bulletin_to_landscape_a4_pages(office):
+    raw, _name = download(office, export="xlsx")
+
+    pages = rendered_pages(raw, "xlsx")
+
+    assert pages and all(is_a4(page, landscape=True) for page in pages), pages
+
+
+@needs_soffice
+@needs_writer
+def test_libreoffice_renders_the_word_bulletin_portrait_then_its_table_landscape(office):
+    raw, _name = download(office, export="docx")
+
+    pages = rendered_pages(raw, "docx")
+
+    # The notice itself on portrait A4 (GB/T 9704), the attachment's wide table on landscape A4.
+    assert len(pages) >= 2, pages
+    assert is_a4(pages[0], landscape=False), pages
+    assert is_a4(pages[-1], landscape=True), pages
+    assert all(is_a4(page, landscape=False) or is_a4(page, landscape=True) for page in pages), pages

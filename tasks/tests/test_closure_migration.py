@@ -26,8 +26,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BACKUP = Path(__file__).parent / "files" / "backup-before-closure.jsonl.gz"
 # The migrations the backup was written at: tasks before 办结销号, and meetings before its order
-# numbers (issue 18's meetings 0003 needs a later tasks migration).
-BEFORE = [("tasks", "0008_unit_tallies"), ("meetings", "0002_meeting_body_is_the_convening_body")]
+# numbers (issue 18's meetings 0003 needs a later tasks migration), and commendations at its first.
+BEFORE = [
+    ("tasks", "0008_unit_tallies"),
+    ("meetings", "0002_meeting_body_is_the_convening_body"),
+    ("commendations", "0001_initial"),
+]
 
 
 def migrate(targets):

@@ -317,3 +317,38 @@ def test_users_without_a_unit_or_office_role_cannot_use_the_page(client, world):
     client.force_login(world.leader)
     assert client.get(reverse("tasks:fillin")).status_code == 403
     assert client.get(reverse("tasks:fillin_download")).status_code == 403
+
+
+def test_the_same_sheet_uploaded_again_says_its_rows_were_already_reported(client, world):
+    client.force_login(world.liaison)
+    raw = filled(sheet_bytes(world.dev), {FIRST_TASK_ROW: report_values()})
+    preview = upload(client, raw).context["preview"]
+    client.post(reverse("tasks:fillin"), {"confirm": "1", "sha256": preview.sha256})
+    assert ProgressReport.objects.count() == 1
+
+    again = upload(client, raw)
+
+    page = again.content.decode()
+    assert "填报表中有1项任务的" in page and "进展此前已经报送，内容相同，不再重复报送。" in page
+    assert "此前已报送，不重复报送" in page
+    assert "没有填写任何进展" not in page and "确认报送" not in page
+    assert ProgressReport.objects.count() == 1
+
+
+def test_a_changed_row_of_a_task_already_reported_is_a_problem_not_an_empty_sheet(client, world):
+    client.force_login(world.liaison)
+    progress_report_submit(
+        task=world.own_task,
+        unit=world.dev,
+        actor=world.liaison,
+        period=first_of_month(timezone.localdate()),
+        done="已报",
+        percent=10,
+    )
+    raw = filled(sheet_bytes(world.dev), {row_of_task(sheet_bytes(world.dev), world.own_task): report_values()})
+
+    page = upload(client, raw).content.decode()
+
+    assert "已报送过这项任务（待审核），不能重复报送" in page
+    assert "请改正标红的问题后重新上传" in page
+    assert "没有填写任何进展" not in page

@@ -510,7 +510,9 @@ def test_the_public_page_shows_only_what_the_office_published_in_its_own_words(w
         assert response.status_code == 200
         html = response.content.decode()
         assert "建设陶瓷产业园" in html and "区发改委" in html and "产业园一期道路已通车。" in html and "30%" in html
-        assert timezone.localdate().strftime("%Y-%m-%d") in html  # the publication date
+        today = timezone.localdate()
+        assert f"{today.year}年{today.month}月{today.day}日" in html  # the publication date, in the house style
+        assert today.isoformat() not in html
         for secret in (
             "单位报告的原文",
             "内部审核意见",

@@ -33,8 +33,9 @@ def test_each_role_holds_its_permissions():
     assert {"tasks.add_progressreport", "tasks.change_unitplan", "tasks.add_extensionrequest"} <= liaison
     assert "tasks.review_progressreport" not in liaison and "tasks.supervise_task" not in liaison
     # Leaders read; the one thing they write is an instruction (领导批示).
-    assert all(label.split(".")[1].startswith("view_") for label in leader - {"tasks.add_leaderinstruction"})
-    assert "tasks.add_leaderinstruction" in leader
+    writes = {"tasks.add_leaderinstruction", "tasks.endorse_extensionrequest"}
+    assert all(label.split(".")[1].startswith("view_") for label in leader - writes)
+    assert writes <= leader
     assert {"tasks.view_task", "meetings.view_meeting", "commendations.view_decision"} <= leader
     assert {"auth.add_user", "tasks.change_unit", "tasks.decide_extensionrequest"} <= admins
 
@@ -152,6 +153,11 @@ def test_an_administrator_links_a_user_to_its_unit_in_the_admin(admin_client):
         "liaison-MAX_NUM_FORMS": "1",
         "liaison-0-unit": str(unit.pk),
         "liaison-0-user": str(user.pk),
+        # The 分管单位 inline, left empty: a liaison supervises nothing.
+        "portfolio-TOTAL_FORMS": "0",
+        "portfolio-INITIAL_FORMS": "0",
+        "portfolio-MIN_NUM_FORMS": "0",
+        "portfolio-MAX_NUM_FORMS": "1",
     }
     response = admin_client.post(url, data)
     assert response.status_code == 302, (form.errors, response.context and response.context.get("errors"))

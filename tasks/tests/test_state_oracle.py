@@ -116,7 +116,11 @@ def task_histories(draw, ids):
             None if state == oracle.PENDING else moment(day_after(issued_on, draw(st.integers(0, 420))), draw(HOURS))
         )
         new_deadline = deadline + datetime.timedelta(days=draw(st.integers(1, 200)))
-        extensions.append(oracle.Extension(next(ids), new_deadline, state, decided_at))
+        # The office may grant another date than the one asked for, earlier or later.
+        granted = None
+        if state == oracle.APPROVED and draw(st.booleans()):
+            granted = deadline + datetime.timedelta(days=draw(st.integers(1, 200)))
+        extensions.append(oracle.Extension(next(ids), new_deadline, state, decided_at, granted))
 
     # The deadline that holds today: the newest approved extension's (by decision), else the document's.
     approved = [extension for extension in extensions if extension.state == oracle.APPROVED]
@@ -251,8 +255,9 @@ def store(history, unit, liaison):
         ExtensionRequest.objects.create(
             task=task,
             unit=unit[history.leads[0]] if history.leads[0] != "各乡镇" else unit["东镇"],
-            old_deadline=extension.new_deadline - datetime.timedelta(days=1),
+            old_deadline=history.deadline,
             new_deadline=extension.new_deadline,
+            granted_deadline=extension.granted_deadline,
             reason="需要延期",
             progress="正在推进",
             percent=50,

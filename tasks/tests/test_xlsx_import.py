@@ -203,7 +203,7 @@ def test_free_text_deadlines_kept_as_written_and_turned_into_dates():
     assert "6月底前完成主体；12月底前完成验收" in task2.source_text
     staged = next(anomaly for anomaly in anomalies if anomaly.code == "deadline-staged")
     assert staged.line == task2.line
-    assert "2022-06-30、2022-12-31" in staged.message
+    assert "2022年6月30日、2022年12月31日" in staged.message
     assert "deadline-open-ended" in codes(anomalies)
 
 

@@ -303,10 +303,12 @@ class PreviewRow:
     task: Task | None = None
     report: dict | None = None  # the values to record; None when the row records nothing
     problems: list = field(default_factory=list)
+    # The same words and figure as the unit's report of this month already sent: skipped, said so.
+    already_reported: bool = False
 
     @property
     def records(self):
-        return self.report is not None and not self.problems
+        return self.report is not None and not self.problems and not self.already_reported
 
 
 @dataclass
@@ -325,6 +327,15 @@ class Preview:
     @property
     def to_record(self):
         return [row for row in self.rows if row.records]
+
+    @property
+    def has_problems(self):
+        return bool(self.problems) or any(row.problems for row in self.rows)
+
+    @property
+    def already_reported(self):
+        """Rows sent before as they stand (a sheet uploaded a second time): nothing new in them."""
+        return [row for row in self.rows if row.already_reported]
 
 
 def parse_percent(text):
@@ -353,11 +364,12 @@ def check_fillin(sheet, unit, *, today=None):
         )
     }
     mine = set(Task.objects.for_unit(unit).filter(pk__in=list(known)).values_list("pk", flat=True))
-    reported = set(
-        ProgressReport.objects.filter(unit=unit, period=sheet.period, task__in=mine)
-        .exclude(state=ProgressReport.State.RETURNED)
-        .values_list("task_id", flat=True)
-    )
+    reported = {
+        report.task_id: report
+        for report in ProgressReport.objects.filter(unit=unit, period=sheet.period, task__in=mine).exclude(
+            state=ProgressReport.State.RETURNED
+        )
+    }
     seen = set()
     for row in sheet.rows:
         values = row.values
@@ -373,26 +385,43 @@ def check_fillin(sheet, unit, *, today=None):
         item.task = task
         if task.pk not in mine:
             item.problems.append(
-                _("第%(number)s项任务不是本单位的任务（a row of another unit）。") % {"number": task.number}
+                _("第%(number)s项任务不是本单位的任务（a row of another unit）。") % {"number": task.label}
             )
             continue
         if task.pk in seen:
-            item.problems.append(_("第%(number)s项任务重复出现。") % {"number": task.number})
+            item.problems.append(_("第%(number)s项任务重复出现。") % {"number": task.label})
             continue
         seen.add(task.pk)
         if values["text"].strip() != task.text.strip() or values["number"] != task.label:
             item.problems.append(
                 _("任务序号或内容被修改过，与系统中的第%(number)s项任务不一致（edited task text）。")
-                % {"number": task.number}
+                % {"number": task.label}
             )
         if not row.has_input():
             continue
         _check_report(item, values)
-        if task.pk in reported:
+        earlier = reported.get(task.pk)
+        if earlier is None:
+            continue
+        if not item.problems and _same_report(item.report, earlier):
+            item.already_reported = True
+        else:
             item.problems.append(
-                _("本单位%(month)s已报送过这项任务，不能重复报送。") % {"month": month_words(sheet.period)}
+                _("本单位%(month)s已报送过这项任务（%(state)s），不能重复报送；要更正请等督查室退回后修改。")
+                % {"month": month_words(sheet.period), "state": earlier.get_state_display()}
             )
     return preview
+
+
+def _same_report(values, report):
+    """Whether a row says what `report` already says (the sheet uploaded again after confirming)."""
+    return (
+        values["done"] == report.done.strip()
+        and values["problems"] == report.problems.strip()
+        and values["next_steps"] == report.next_steps.strip()
+        and values["percent"] == report.percent
+        and values["claims_complete"] == report.claims_complete
+    )
 
 
 def _check_report(item, values):
@@ -441,6 +470,6 @@ def record_fillin(preview, actor):
                 messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                 raise ValidationError(
                     _("第%(line)s行（第%(number)s项）：%(message)s")
-                    % {"line": row.line, "number": row.task.number, "message": "；".join(messages)}
+                    % {"line": row.line, "number": row.task.label, "message": "；".join(messages)}
                 ) from error
     return reports

@@ -88,6 +88,11 @@ RULES = {
     "tasks:report_resubmit": {"GET": TASK_UNIT_LIAISON, "POST": TASK_UNIT_LIAISON},
     "tasks:extension_detail": READ_OFFICE_ACTS,
     "tasks:review_queue": {"GET": OFFICE, "POST": OFFICE},
+    # What waits for a 分管领导 (GOVTASKS_EXTENSION_LEADER_APPROVAL): leaders only (and the superuser).
+    "tasks:leader_queue": {
+        "GET": row(office=403, liaison=403, other_liaison=403),
+        "POST": row(office=403, liaison=403, other_liaison=403),
+    },
     # Who answers for a task, and closing it: the office names the 主办 and checks, the 主办 unit's
     # liaison asks (the world's liaison is of task 1's first lead unit).
     "tasks:task_host": {"GET": OFFICE, "POST": OFFICE},
