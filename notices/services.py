@@ -56,6 +56,11 @@ class NoticeResult:
 
     notices: list[Notice]
 
+    @classmethod
+    def for_source(cls, source: str) -> "NoticeResult":
+        """The notices one event wrote (its `source`), as they are now."""
+        return cls(list(Notice.objects.filter(source=source).select_related("recipient", "unit").order_by("pk")))
+
     def refresh(self) -> "NoticeResult":
         """The same notices as they are now (the worker may have sent or failed their mail)."""
         current = {n.pk: n for n in Notice.objects.filter(pk__in=[n.pk for n in self.notices])}

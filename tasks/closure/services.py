@@ -15,6 +15,7 @@ from .. import permissions
 from ..attachments.files import CheckedFile
 from ..attachments.services import attach
 from ..models import ClosureRequest, Task, TaskEvent, TaskUnit, Unit
+from ..progress import noticing
 from ..progress.services import Conflict, display_name, record, require_text, shown
 from ..state import tasks_as_of
 from .selectors import answering_unit, answers_for
@@ -155,6 +156,7 @@ def closure_close(*, closure: ClosureRequest, actor, version: int, comment: str 
         note=closure.decision_reason,
         closure=closure,
     )
+    noticing.closure_decided_noticed(closure)
     return closure
 
 
@@ -166,6 +168,7 @@ def closure_return(*, closure: ClosureRequest, actor, version: int, reason: str)
     reason = require_text(reason, "reason", _("退回办结申请时请写明理由。"))
     closure = _decide(closure=closure, actor=actor, version=version, state=ClosureRequest.State.RETURNED, reason=reason)
     record(task=closure.task, unit=closure.unit, actor=actor, kind=Event.CLOSURE_RETURNED, note=reason, closure=closure)
+    noticing.closure_decided_noticed(closure)
     return closure
 
 
@@ -195,4 +198,5 @@ def task_reopen(*, task: Task, actor, reason: str) -> ClosureRequest:
         note=reason,
         closure=closure,
     )
+    noticing.closure_decided_noticed(closure)
     return closure

@@ -15,10 +15,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -40,6 +38,7 @@ from ..models import (
 )
 from ..state import tasks_as_of
 from ..state.derive import first_of_month
+from . import noticing
 from .selectors import unit_duties
 
 Event = TaskEvent.Kind
@@ -320,6 +319,8 @@ def _review(*, report, actor, version, state, comment):
         note=comment,
         report=report,
     )
+    if state == ProgressReport.State.RETURNED:
+        noticing.report_returned_noticed(report)
     return report
 
 
@@ -664,6 +665,7 @@ def _decide(*, request, actor, version, state, reason):
         note=reason,
         extension=request,
     )
+    noticing.extension_decided_noticed(request)
     return request
 
 
@@ -697,8 +699,10 @@ def extension_request_refuse(*, request: ExtensionRequest, actor: User, version:
 def reminder_send(*, unit: Unit, actor: User) -> Reminder:
     """Remind a unit of what it has not reported this period and what is overdue; returns the Reminder.
 
-    The reminder is recorded (and on each task's timeline) whether or not the e-mail goes
-    out; a failed e-mail is kept on the record so the office knows to phone instead.
+    The reminder is recorded (and on each task's timeline) and noticed to the unit's liaisons
+    (notices.services.notify_unit): in the app, and by mail from the background worker where a
+    liaison has an address. What became of each mail is on the notices; a unit without liaison
+    is listed for the office to phone.
     """
     if not permissions.may(actor, permissions.Action.REMIND):
         raise PermissionDenied(_("只有督查室可以催办。"))
@@ -739,12 +743,9 @@ def reminder_send(*, unit: Unit, actor: User) -> Reminder:
             for task in tasks.values()
         ]
     )
-    if recipients:
-        try:
-            send_mail(_("重点工作任务催办"), message, settings.DEFAULT_FROM_EMAIL, recipients)
-        except OSError as error:  # smtplib.SMTPException is an OSError
-            reminder.email_error = str(error)
-            reminder.save(update_fields=["email_error"])
+    # In the app for every liaison, by mail from the worker where there is an address; the page
+    # reads what became of it from the notices (NoticeResult.for_source), never from here.
+    noticing.reminder_noticed(reminder)
     return reminder
 
 

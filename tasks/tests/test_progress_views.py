@@ -566,20 +566,20 @@ def busy_world(w, numbers):
         # Measured; each includes the session, the user and the user's permissions, and one query
         # for each read of task states to see the stored ones hold (two on a task page: the
         # task and its neighbours in the list, which take three: the task's sort keys, the
-        # row before and the row after).
-        ("office", "tasks:reminders", 12),
-        ("office", "tasks:review_queue", 7),  # with the 办结 requests waiting
+        # row before and the row after), and one for the navigation's unread notices.
+        ("office", "tasks:reminders", 13),
+        ("office", "tasks:review_queue", 8),  # with the 办结 requests waiting
         # The navigation asks the user's permissions once; the unit's open leaders' instructions.
-        ("liaison", "tasks:todo", 18),
+        ("liaison", "tasks:todo", 19),
         ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
         # Three for the lagging units (selectors.lagging); one to see the stored task states hold.
         ("office", "dashboard", 23),
-        ("office", "tasks:task_list", 9),  # the page's keys, then its rows (BaseTable.two_step_pages)
+        ("office", "tasks:task_list", 10),  # the page's keys, then its rows (BaseTable.two_step_pages)
         # Three more for the units' matrix, the 办结 request (tasks/closure/) and the leaders'
         # instructions; a liaison's two more ask whether its unit holds the task (evidence
         # files) and answers for it.
-        ("office", "tasks:task_detail", 22),
-        ("liaison", "tasks:task_detail", 25),
+        ("office", "tasks:task_detail", 23),
+        ("liaison", "tasks:task_detail", 26),
     ],
 )
 def test_workflow_pages_cost_the_same_for_many_rows(w, role, url_name, ceiling):
