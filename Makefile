@@ -97,6 +97,7 @@ fixtures: setup
 	DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) import_documents $(DOCUMENTS) > /dev/null
 	DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) dumpdata tasks commendations meetings \
 	  --exclude tasks.progressreport --exclude tasks.taskstamp --exclude tasks.taskstate \
+	  --exclude tasks.handover --exclude tasks.taskevent \
 	  --indent 1 -o $(basename $(DOCUMENTS)).json
 	rm -f $(FIXTURE_DB)
 

@@ -93,6 +93,7 @@ class Action(StrEnum):
     ASSIGN = "assign"  # assign units to a meeting's order (task)
     IMPORT_NOTICE = "import_notice"  # load a responsibility-split notice
     UPLOAD_FILLIN = "upload_fillin"  # upload a unit's filled-in progress sheet
+    ACKNOWLEDGE = "acknowledge"  # acknowledge (签收) the tasks handed to a unit (unit)
 
 
 def may(
@@ -137,6 +138,9 @@ def may(
         return task is None or task.source == Task.Source.MEETING
     if action is Action.IMPORT_NOTICE:
         return user.has_perm("tasks.add_document")
+    if action is Action.ACKNOWLEDGE:
+        # The unit's own liaison, who reports for it; the office hands tasks over, it does not acknowledge.
+        return can_act_for(user, unit) and user.has_perm("tasks.add_progressreport")
     if action is Action.UPLOAD_FILLIN:
         return liaison_unit(user) is not None and user.has_perm("tasks.add_progressreport")
     raise ValueError(action)  # pragma: no cover — every Action is answered above

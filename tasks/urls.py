@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .attachments import views as attachment_views
 from .closure import views as closure_views
+from .handover import views as handover_views
 from .importers import views as importer_views
 from .instructions import views as instruction_views
 from .progress import views as progress_views
@@ -32,6 +33,7 @@ urlpatterns = [
     path("reviews/", progress_views.review_queue, name="review_queue"),
     path("reminders/", progress_views.reminders, name="reminders"),
     path("todo/", progress_views.todo, name="todo"),
+    path("handovers/", handover_views.handovers, name="handovers"),
     # Who answers for a task, and closing it (办结销号).
     path("tasks/<int:pk>/host/", closure_views.task_host, name="task_host"),
     path("tasks/<int:pk>/closure/", closure_views.closure_request, name="closure_request"),

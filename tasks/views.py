@@ -23,6 +23,7 @@ from core.generic import Exporter, ObjectListView
 from . import permissions, selectors
 from .closure import selectors as closure_selectors
 from .filtersets import TaskFilterSet, UnitFilterSet
+from .handover import selectors as handover_selectors
 from .instructions.selectors import open_instructions, task_instructions
 from .models import Document, Task, TaskUnit, Unit
 from .progress import selectors as progress_selectors
@@ -293,4 +294,7 @@ def dashboard(request):
         context["waiting"] = progress_selectors.office_counts()
     if permissions.is_office(request.user):
         context["open_instructions"] = list(open_instructions()[:DASHBOARD_INSTRUCTIONS])
+    if permissions.may(request.user, permissions.Action.REMIND):
+        # Who has not acknowledged (签收) what was handed to it (交办): today's, whatever the as-of day.
+        context["handovers"] = handover_selectors.unacknowledged_totals()
     return render(request, "tasks/dashboard.html", context)

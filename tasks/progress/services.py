@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import permissions, report_months
+from ..handover.services import handovers_create
 from ..models import (
     ExtensionRequest,
     Milestone,
@@ -826,6 +827,8 @@ def task_units_assign(
         ]
     )
     record(task=task, actor=actor, kind=Event.UNITS_ASSIGNED, changes=changes)
+    # 交办: the units newly given the order receive it, to acknowledge (签收).
+    handovers_create(tasks=[task], actor=actor)
     return task
 
 

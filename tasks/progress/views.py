@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from notices.services import NoticeResult, source_of
 
 from .. import permissions, report_months
+from ..handover import selectors as handover_selectors
 from ..models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
 from ..state import tasks_as_of
 from ..state.derive import first_of_month
@@ -380,7 +381,13 @@ def reminders(request):
                 level(request, _("已催办%(unit)s：%(what)s") % {"unit": unit, "what": result.summary()})
         return redirect(reverse("tasks:reminders") + f"#unit-{request.POST.get('unit', '')}")
     owed, duties = selectors.reminder_overview()
-    context = {"period": owed.period, "due_on": owed.due_on, "duties": duties}
+    context = {
+        "period": owed.period,
+        "due_on": owed.due_on,
+        "duties": duties,
+        # Units that have not acknowledged (签收) tasks handed to them (交办).
+        "handovers": handover_selectors.unacknowledged_units(),
+    }
     return render(request, "tasks/progress/reminders.html", context)
 
 

@@ -567,10 +567,10 @@ def busy_world(w, numbers):
         # for each read of task states to see the stored ones hold (two on a task page: the
         # task and its neighbours in the list, which take three: the task's sort keys, the
         # row before and the row after), and one for the navigation's unread notices.
-        ("office", "tasks:reminders", 13),
+        ("office", "tasks:reminders", 14),  # and the units that have not acknowledged (签收)
         ("office", "tasks:review_queue", 8),  # with the 办结 requests waiting
         # The navigation asks the user's permissions once; the unit's open leaders' instructions.
-        ("liaison", "tasks:todo", 19),
+        ("liaison", "tasks:todo", 20),  # and its tasks to acknowledge (签收)
         ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
         # Three for the lagging units (selectors.lagging); one to see the stored task states hold.
         ("office", "dashboard", 23),
