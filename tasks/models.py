@@ -920,3 +920,46 @@ class BulletinIssue(models.Model):
 
     def __str__(self):
         return f"{self.year}年第{self.number}期"
+
+
+class BulletinExport(models.Model):
+    """A bulletin export too large for the request (督查通报 of a big filter), written by the background worker.
+
+    Holds what the user asked for (the task list's query string, as of which day) so the worker
+    builds exactly the rows the list showed that user, its progress, and the finished file — in the
+    attachments' private storage, served only to the user who asked (tasks/workbooks/background.py).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("正在生成")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("生成失败")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"))
+    params = models.TextField(_("筛选条件"), blank=True)
+    as_of = models.DateField(_("截至"))
+    scope = models.CharField(_("范围"), max_length=200, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("任务数"), default=0)
+    written = models.PositiveIntegerField(_("已写入"), default=0)
+    file = models.FileField(_("文件"), storage=attachment_storage, max_length=200, blank=True)
+    filename = models.CharField(_("文件名"), max_length=200)
+    error = models.TextField(_("错误"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("后台导出")
+        verbose_name_plural = _("后台导出")
+
+    def __str__(self):
+        return self.filename
+
+    def get_absolute_url(self):
+        return reverse("tasks:export_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.written / self.total)) if self.total else 0

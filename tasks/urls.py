@@ -22,6 +22,8 @@ urlpatterns = [
     path("manage/notices/import/", importer_views.notice_import, name="notice_import"),
     path("fillin/", workbook_views.fillin, name="fillin"),
     path("fillin/download/", workbook_views.fillin_download, name="fillin_download"),
+    path("exports/<int:pk>/", workbook_views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", workbook_views.export_download, name="export_download"),
     # The progress workflow.
     path("tasks/<int:pk>/report/", progress_views.report_submit, name="report_submit"),
     path("tasks/<int:pk>/plan/", progress_views.plan_edit, name="plan_edit"),

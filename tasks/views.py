@@ -7,10 +7,11 @@ import re
 import tempfile
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -30,6 +31,7 @@ from .progress import selectors as progress_selectors
 from .state import reads_store, units_as_of
 from .state.derive import read_as_of
 from .tables import TaskTable, UnitTable
+from .workbooks.background import bulletin_export_queue
 from .workbooks.bulletin import scope_words, write_bulletin
 from .workbooks.bulletin_docx import DOCX_CONTENT_TYPE, issue_number, write_bulletin_docx
 from .workbooks.cells import XLSX_CONTENT_TYPE
@@ -63,10 +65,24 @@ def bulletin_response(request, table):
     """?export=xlsx: the progress bulletin (督查通报) of exactly the rows the list shows, as of its ?as_of=.
 
     Written to a temporary file and streamed from there, so a large export holds neither
-    the workbook nor the response in memory.
+    the workbook nor the response in memory. More than GOVTASKS_EXPORT_BACKGROUND_ROWS tasks are
+    written by the background worker instead (workbooks/background.py): the user is sent to a page
+    that follows the export and then offers the file.
     """
     as_of = read_as_of(request.GET.get("as_of"))[0] or timezone.localdate()
     scope = bulletin_scope(request)
+    total = table.data.data.count()
+    if total > settings.GOVTASKS_EXPORT_BACKGROUND_ROWS:
+        # Too big to write while the user waits on the request: the worker writes it; a page follows it.
+        export = bulletin_export_queue(
+            user=request.user,
+            params=request.GET,
+            as_of=as_of,
+            scope=scope,
+            filename=bulletin_filename(scope, as_of, "xlsx"),
+            total=total,
+        )
+        return redirect(export)
     out = tempfile.TemporaryFile()
     write_bulletin(table.data.data, out, as_of=as_of, scope=scope)
     out.seek(0)
