@@ -15,11 +15,12 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -708,21 +709,28 @@ def reminder_send(*, unit: Unit, actor: User) -> Reminder:
     if not permissions.may(actor, permissions.Action.REMIND):
         raise PermissionDenied(_("只有督查室可以催办。"))
     today = timezone.localdate()
-    period = report_months.owed_month(today).period
+    owed = report_months.owed_month(today)
+    period = owed.period
     duties = unit_duties(today, units=[unit])[unit.pk]
     tasks = {task.pk: task for task in [*duties.to_report, *duties.overdue]}
     if not tasks:
         raise ValidationError(_("%(unit)s本期没有未报送或逾期的任务，无需催办。") % {"unit": unit})
-    lines = [_("%(unit)s：") % {"unit": unit}]
-    if duties.to_report:
-        lines.append(_("以下任务尚未报送%(period)s的进展：") % {"period": period.strftime("%Y-%m")})
-        lines += [f"  {task.label}. {task.text}" for task in duties.to_report]
-    if duties.overdue:
-        lines.append(_("以下任务已逾期："))
-        lines += [
-            f"  {task.label}. {task.text}（{_('时限')}{shown(task.current_deadline)}）" for task in duties.overdue
-        ]
-    lines.append(_("请尽快报送。——区政府督查室"))
+    # The unit reads it (in the app and its mailbox): in Chinese whatever the office's page language,
+    # dates as 2026年11月25日.
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [_("%(unit)s：") % {"unit": unit}]
+        if duties.to_report:
+            lines.append(
+                _("以下任务尚未报送%(period)s的进展（应于%(due)s前报送）：")
+                % {"period": shown_month(period), "due": shown(owed.due_on)}
+            )
+            lines += [f"  {task.label}. {task.text}" for task in duties.to_report]
+        if duties.overdue:
+            lines.append(_("以下任务已逾期："))
+            lines += [
+                f"  {task.label}. {task.text}（{_('时限')}{shown(task.current_deadline)}）" for task in duties.overdue
+            ]
+        lines.append(_("请尽快报送。——区政府督查室"))
     message = "\n".join(lines)
     recipients = sorted(
         email

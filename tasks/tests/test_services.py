@@ -407,6 +407,9 @@ def test_a_reminder_is_recorded_on_each_task_and_mailed_to_the_liaison(w):
     assert sorted(message.to for message in mail.outbox) == [["dev@example.org"], ["second@example.org"]]
     message = mail.outbox[0]
     assert message.subject.startswith("【催办】重点工作任务催办")
+    owed = report_months.owed_month(w.today)
+    due = f"{owed.due_on.year}年{owed.due_on.month}月{owed.due_on.day}日"
+    assert f"以下任务尚未报送{owed.period.year}年{owed.period.month}月的进展（应于{due}前报送）" in message.body
     assert "建设陶瓷产业园" in message.body and reminder.message in message.body
     notices = Notice.objects.filter(source=f"tasks.reminder:{reminder.pk}")
     assert {n.recipient.username for n in notices} == {"dev_liaison", "dev_second"}
