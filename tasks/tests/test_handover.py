@@ -199,3 +199,12 @@ def test_existing_task_unit_pairs_get_their_handover_counted_as_acknowledged():
         assert not Notice.objects.exists()  # nothing to notice: they are in work already
     finally:
         call_command("flush", "--no-input", verbosity=0)
+
+
+def test_the_task_page_shows_the_handover_and_its_acknowledgement_on_the_timeline(w):
+    handovers_create(tasks=[w.own_task], actor=w.office)
+    handovers_acknowledge(unit=w.dev, actor=w.liaison)
+    office = Client()
+    office.force_login(w.office)
+    page = office.get(reverse("tasks:task_detail", args=[w.own_task.pk])).content.decode()
+    assert 'data-kind="handed_over"' in page and 'data-kind="acknowledged"' in page
