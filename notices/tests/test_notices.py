@@ -215,3 +215,11 @@ def test_the_retry_command_queues_what_is_not_sent_yet(world, settings, tmp_path
     assert Notice.objects.get(recipient__username="wang").mail == Notice.Mail.SENT
     call_command("retry_notice_mail", stdout=out)
     assert len(list(tmp_path.glob("*.eml"))) == 1
+
+
+def test_the_source_may_be_the_record_itself(world):
+    dev, lonely, *_ = world
+    services.notify_unit(dev, Notice.Kind.OTHER, "a", "", "/tasks/1/", source=lonely)
+    assert Notice.objects.filter(source=f"tasks.unit:{lonely.pk}").count() == 2
+    result = services.NoticeResult.for_source(lonely)
+    assert {n.recipient.username for n in result.notices} == {"wang", "li"}
