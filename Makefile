@@ -13,6 +13,9 @@ MANAGE := $(BIN)/python manage.py
 ADDRESS ?= 127.0.0.1:8000
 DOCUMENTS ?= fixtures/changjiang-2021.txt
 ADMIN_USERNAME ?= admin
+# The background worker `make run` starts beside the web server (mail of notices, big exports):
+# the database queue's by default; `WORKER="rqworker default"` with GOVTASKS_TASKS_BACKEND=rq.
+WORKER ?= db_worker
 PYTEST_ARGS ?=
 # pytest-xdist workers: one per core (PYTEST_WORKERS=0 runs in one process, e.g. to debug).
 PYTEST_WORKERS ?= auto
@@ -50,6 +53,9 @@ run: run-packages setup messages
 	$(MANAGE) migrate --no-input
 	$(MANAGE) import_documents $(DOCUMENTS)
 	$(MANAGE) create_admin --username $(ADMIN_USERNAME) --address $(ADDRESS)
+	@echo "Starting the background worker ($(WORKER)) beside the web server; Ctrl-C stops both."
+	$(MANAGE) $(WORKER) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
 	$(MANAGE) runserver $(ADDRESS)
 
 # pytest exits 5 when it collected no test: a suite that ran nothing must not pass.
@@ -91,6 +97,7 @@ fixtures: setup
 	DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) import_documents $(DOCUMENTS) > /dev/null
 	DATABASE_URL=sqlite:///$(FIXTURE_DB) $(MANAGE) dumpdata tasks commendations meetings \
 	  --exclude tasks.progressreport --exclude tasks.taskstamp --exclude tasks.taskstate \
+	  --exclude tasks.handover --exclude tasks.taskevent \
 	  --indent 1 -o $(basename $(DOCUMENTS)).json
 	rm -f $(FIXTURE_DB)
 

@@ -309,6 +309,12 @@ if GOVTASKS_TASKS_BACKEND == "rq":
 # in all; after the last the notice says 邮件发送失败，请电话通知.
 GOVTASKS_MAIL_RETRY_MINUTES = env_int("GOVTASKS_MAIL_RETRY_MINUTES", 10, minimum=0)
 GOVTASKS_MAIL_ATTEMPTS = env_int("GOVTASKS_MAIL_ATTEMPTS", 5, minimum=1)
+# A bulletin export of more than this many tasks is written by the background worker, with a page
+# that follows it and then offers the file; smaller ones are written in the request.
+GOVTASKS_EXPORT_BACKGROUND_ROWS = env_int("GOVTASKS_EXPORT_BACKGROUND_ROWS", 5000, minimum=0)
+# 交办 and 签收: a unit acknowledges a task handed to it within this many working days (Monday to
+# Friday; the State Council's yearly holiday calendar is not kept).
+GOVTASKS_ACK_WORKING_DAYS = env_int("GOVTASKS_ACK_WORKING_DAYS", 3, minimum=1)
 # The app's address as users reach it (https://duban.example.gov.cn): mails link to the record.
 # Empty: mails say to log in and look.
 GOVTASKS_SITE_URL = os.environ.get("GOVTASKS_SITE_URL", "")

@@ -1,7 +1,10 @@
 """The notices API: tell a unit or some users about an event, in the app and by mail.
 
-    notify_unit(unit, kind, title, body, link, *, source="") -> NoticeResult
-    notify_users(users, kind, title, body, link, *, source="", unit=None) -> NoticeResult
+    notify_unit(unit, kind, title, body, link, *, source=None) -> NoticeResult
+    notify_users(users, kind, title, body, link, *, source=None, unit=None) -> NoticeResult
+
+`source` is the record that caused the notice — a model instance, kept as "app_label.model:pk"
+(`source_of()`), or such a string — so `NoticeResult.for_source()` finds its notices again.
 
 Every recipient gets a Notice in the app (the inbox, the unread count in the navigation). A
 recipient with an e-mail address also gets a mail when mail is configured (`mail_configured()`):
@@ -23,6 +26,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -32,6 +36,9 @@ from tasks.models import Unit, UnitLiaison
 
 from .background import enqueue
 from .models import Notice
+
+# What caused a notice: a model instance, its "app_label.model:pk" string, or nothing.
+Source = Model | str | None
 
 # Backends that deliver nothing: with them a notice is 仅站内通知, and no page may say a mail went.
 UNDELIVERED_MAIL_BACKENDS = {
@@ -55,6 +62,12 @@ class NoticeResult:
     """The notices one call wrote, and what became of their mail, for the page to say exactly that."""
 
     notices: list[Notice]
+
+    @classmethod
+    def for_source(cls, source: "Source") -> "NoticeResult":
+        """The notices one event wrote (its `source`: the record or its string), as they are now."""
+        notices = Notice.objects.filter(source=_source_text(source)).select_related("recipient", "unit")
+        return cls(list(notices.order_by("pk")))
 
     def refresh(self) -> "NoticeResult":
         """The same notices as they are now (the worker may have sent or failed their mail)."""
@@ -114,13 +127,14 @@ def notify_users(
     body: str,
     link: str,
     *,
-    source: str = "",
+    source: Source = None,
     unit: Unit | None = None,
 ) -> NoticeResult:
     """A notice to each active user of `users` (once each), with mail where they have an address."""
     from .tasks import send_notice_mail  # noqa: PLC0415 — the task module imports this one
 
     link = _safe_link(link)
+    source = _source_text(source)
     kind = Notice.Kind(kind)
     now = timezone.now()
     mail = mail_configured()
@@ -159,13 +173,14 @@ def notify_unit(
     body: str,
     link: str,
     *,
-    source: str = "",
+    source: Source = None,
 ) -> NoticeResult:
     """A notice to the active liaisons of `unit` — of each member, for a collective such as 各乡镇（街道）.
 
     A unit with no active liaison gets one notice without recipient, marked 需电话通知: the
     office sees it (`office_phone_list()`) and phones; nothing is lost.
     """
+    source = _source_text(source)
     units = list(unit.members.all()) if unit.is_collective else [unit]
     liaisons: dict[int, list[User]] = {u.pk: [] for u in units}
     for link_row in UnitLiaison.objects.filter(unit__in=units, user__is_active=True).select_related("user"):
@@ -204,6 +219,12 @@ def notice_mark_read(*, notice: Notice, user: User) -> Notice:
 def notices_mark_all_read(*, user: User) -> int:
     """Mark every unread notice of `user` read; returns how many."""
     return Notice.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def _source_text(source: "Source") -> str:
+    if source is None:
+        return ""
+    return source if isinstance(source, str) else source_of(source)
 
 
 def source_of(record: object) -> str:

@@ -865,6 +865,36 @@ class Reminder(models.Model):
         return f"{self.unit} {self.sent_at:%Y-%m-%d}"
 
 
+class Handover(models.Model):
+    """交办: a task handed to a unit that holds it (named on it, or a member of a collective named
+    on it), which the unit acknowledges (签收) in the app within GOVTASKS_ACK_WORKING_DAYS working days.
+
+    Written by tasks/handover/services.py when a notice is imported or a meeting order assigned.
+    Pairs that existed before 交办 was kept (migration 0016) count as acknowledged: `migrated`.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="handovers", verbose_name=_("任务"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="handovers", verbose_name=_("单位"))
+    handed_at = models.DateTimeField(_("交办时间"))
+    due_on = models.DateField(_("应签收日期"))
+    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    migrated = models.BooleanField(_("迁移时视为已签收"), default=False)
+
+    class Meta:
+        ordering = ["-handed_at", "task", "unit"]
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="handover_one_per_task_and_unit")]
+        # The office's "not acknowledged" counts and a unit's list: the open ones by unit.
+        indexes = [models.Index(fields=["unit", "acknowledged_at"], name="handover_open_by_unit")]
+
+    def __str__(self):
+        return f"{self.task_id} → {self.unit}"
+
+
 class TaskEvent(models.Model):
     """One entry of a task's history (留痕): who did what and when, with values before and after.
 
@@ -875,6 +905,8 @@ class TaskEvent(models.Model):
 
     class Kind(models.TextChoices):
         UNITS_ASSIGNED = "units_assigned", _("分配承办单位")
+        HANDED_OVER = "handed_over", _("交办")
+        ACKNOWLEDGED = "acknowledged", _("签收")
         PLAN_CHANGED = "plan_changed", _("修改实施方案")
         REPORT_SUBMITTED = "report_submitted", _("提交进展报告")
         REPORT_RESUBMITTED = "report_resubmitted", _("修改后重新提交")
@@ -1120,3 +1152,46 @@ class BulletinIssue(models.Model):
 
     def __str__(self):
         return f"{self.year}年第{self.number}期"
+
+
+class BulletinExport(models.Model):
+    """A bulletin export too large for the request (督查通报 of a big filter), written by the background worker.
+
+    Holds what the user asked for (the task list's query string, as of which day) so the worker
+    builds exactly the rows the list showed that user, its progress, and the finished file — in the
+    attachments' private storage, served only to the user who asked (tasks/workbooks/background.py).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("正在生成")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("生成失败")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"))
+    params = models.TextField(_("筛选条件"), blank=True)
+    as_of = models.DateField(_("截至"))
+    scope = models.CharField(_("范围"), max_length=200, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(_("任务数"), default=0)
+    written = models.PositiveIntegerField(_("已写入"), default=0)
+    file = models.FileField(_("文件"), storage=attachment_storage, max_length=200, blank=True)
+    filename = models.CharField(_("文件名"), max_length=200)
+    error = models.TextField(_("错误"), blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("后台导出")
+        verbose_name_plural = _("后台导出")
+
+    def __str__(self):
+        return self.filename
+
+    def get_absolute_url(self):
+        return reverse("tasks:export_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.written / self.total)) if self.total else 0

@@ -102,6 +102,7 @@ class Action(StrEnum):
     INSTRUCT = "instruct"  # write a leader's instruction (领导批示)
     ANSWER_INSTRUCTION = "answer_instruction"  # answer an instruction for its unit (instruction)
     PUBLISH = "publish"  # decide what the public disclosure page says (信息公开)
+    ACKNOWLEDGE = "acknowledge"  # acknowledge (签收) the tasks handed to a unit (unit)
 
 
 def may(
@@ -149,6 +150,9 @@ def may(
         return task is None or task.source == Task.Source.MEETING
     if action is Action.IMPORT_NOTICE:
         return user.has_perm("tasks.add_document")
+    if action is Action.ACKNOWLEDGE:
+        # The unit's own liaison, who reports for it; the office hands tasks over, it does not acknowledge.
+        return can_act_for(user, unit) and user.has_perm("tasks.add_progressreport")
     if action is Action.UPLOAD_FILLIN:
         return liaison_unit(user) is not None and user.has_perm("tasks.add_progressreport")
     if action in (Action.ISSUE_BULLETIN, Action.NAME_HOST, Action.PUBLISH):

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .attachments import views as attachment_views
 from .closure import views as closure_views
+from .handover import views as handover_views
 from .importers import views as importer_views
 from .instructions import views as instruction_views
 from .progress import views as progress_views
@@ -21,6 +22,8 @@ urlpatterns = [
     path("manage/notices/import/", importer_views.notice_import, name="notice_import"),
     path("fillin/", workbook_views.fillin, name="fillin"),
     path("fillin/download/", workbook_views.fillin_download, name="fillin_download"),
+    path("exports/<int:pk>/", workbook_views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", workbook_views.export_download, name="export_download"),
     # The progress workflow.
     path("tasks/<int:pk>/report/", progress_views.report_submit, name="report_submit"),
     path("tasks/<int:pk>/plan/", progress_views.plan_edit, name="plan_edit"),
@@ -33,6 +36,7 @@ urlpatterns = [
     path("reviews/", progress_views.review_queue, name="review_queue"),
     path("reminders/", progress_views.reminders, name="reminders"),
     path("todo/", progress_views.todo, name="todo"),
+    path("handovers/", handover_views.handovers, name="handovers"),
     # Who answers for a task, and closing it (办结销号).
     path("tasks/<int:pk>/host/", closure_views.task_host, name="task_host"),
     path("tasks/<int:pk>/members/", closure_views.task_members, name="task_members"),

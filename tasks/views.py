@@ -7,10 +7,11 @@ import re
 import tempfile
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -23,6 +24,7 @@ from core.generic import Exporter, ObjectListView
 from . import permissions, selectors
 from .closure import selectors as closure_selectors
 from .filtersets import TaskFilterSet, UnitFilterSet
+from .handover import selectors as handover_selectors
 from .instructions.selectors import open_instructions, task_instructions
 from .models import Document, Task, TaskUnit, Unit
 from .permissions import Action
@@ -31,6 +33,7 @@ from .progress import services as progress_services
 from .state import reads_store, units_as_of
 from .state.derive import read_as_of
 from .tables import TaskSummaryTable, TaskTable, UnitProgressColumn, UnitTable
+from .workbooks.background import bulletin_export_queue
 from .workbooks.bulletin import scope_words, write_bulletin
 from .workbooks.bulletin_docx import DOCX_CONTENT_TYPE, issue_number, write_bulletin_docx
 from .workbooks.cells import XLSX_CONTENT_TYPE
@@ -64,10 +67,24 @@ def bulletin_response(request, table):
     """?export=xlsx: the progress bulletin (督查通报) of exactly the rows the list shows, as of its ?as_of=.
 
     Written to a temporary file and streamed from there, so a large export holds neither
-    the workbook nor the response in memory.
+    the workbook nor the response in memory. More than GOVTASKS_EXPORT_BACKGROUND_ROWS tasks are
+    written by the background worker instead (workbooks/background.py): the user is sent to a page
+    that follows the export and then offers the file.
     """
     as_of = read_as_of(request.GET.get("as_of"))[0] or timezone.localdate()
     scope = bulletin_scope(request)
+    total = table.data.data.count()
+    if total > settings.GOVTASKS_EXPORT_BACKGROUND_ROWS:
+        # Too big to write while the user waits on the request: the worker writes it; a page follows it.
+        export = bulletin_export_queue(
+            user=request.user,
+            params=request.GET,
+            as_of=as_of,
+            scope=scope,
+            filename=bulletin_filename(scope, as_of, "xlsx"),
+            total=total,
+        )
+        return redirect(export)
     out = tempfile.TemporaryFile()
     write_bulletin(table.data.data, out, as_of=as_of, scope=scope)
     out.seek(0)
@@ -344,4 +361,7 @@ def dashboard(request):
         # Shown even at 0, so a leader learns where these requests would wait.
         waiting = progress_selectors.extensions_awaiting_leader(request.user).count()
         context["leader_waiting"] = waiting if waiting or not permissions.is_office(request.user) else None
+    if permissions.may(request.user, permissions.Action.REMIND):
+        # Who has not acknowledged (签收) what was handed to it (交办): today's, whatever the as-of day.
+        context["handovers"] = handover_selectors.unacknowledged_totals()
     return render(request, "tasks/dashboard.html", context)

@@ -83,7 +83,7 @@ def test_decision_list_shows_number_title_date_year_and_list_count(staff_client,
 def test_decision_list_query_count_does_not_grow_with_decisions(staff_client, django_assert_max_num_queries):
     make_decision([("工业十强", ["甲公司"])], number="C0")
     # +2: the navigation reads the user's permissions (which workflow pages to offer).
-    with django_assert_max_num_queries(6) as few:
+    with django_assert_max_num_queries(7) as few:
         staff_client.get(reverse("commendations:decision_list"))
     for number in range(1, 30):
         make_decision([("工业十强", ["甲公司"]), ("纳税十强", ["乙公司"])], number=f"C{number}", year=2000 + number)
@@ -173,7 +173,7 @@ def test_decision_detail_query_count_does_not_grow_with_entries(staff_client, dj
         )
     for decision in (small, large):
         # session, user, decision, approving items with meetings, lists, entries with enterprises
-        with django_assert_max_num_queries(8):  # 2 of them: the navigation's permissions
+        with django_assert_max_num_queries(9):  # 3 of them: the navigation's permissions and unread notices
             assert staff_client.get(reverse("commendations:decision_detail", args=[decision.pk])).status_code == 200
 
 
@@ -246,7 +246,7 @@ def test_enterprise_detail_query_count_does_not_grow_with_mentions(staff_client,
         )
 
     # session, user, enterprise, aliases, honours (with decision), mentions (with meeting)
-    with django_assert_max_num_queries(8):  # 2 of them: the navigation's permissions
+    with django_assert_max_num_queries(9):  # 3 of them: the navigation's permissions and unread notices
         response = staff_client.get(reverse("commendations:enterprise_detail", args=[enterprise.pk]))
     page = response.content.decode()
     assert all(f"区政府第{number}次常务会议" in page for number in range(1, 11))

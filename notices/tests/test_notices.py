@@ -1,6 +1,7 @@
 """The notices API (notify_unit, notify_users), its mail off the request, and the inbox pages."""
 
 import datetime
+import io
 import logging
 
 import pytest
@@ -195,3 +196,29 @@ def test_the_unread_count_costs_one_query(world, django_assert_num_queries):
     counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "notice" in q["sql"]]
     # One for the navigation's badge (shared by the heading), one for the paginator.
     assert len(counts) == 2
+
+
+def test_the_retry_command_queues_what_is_not_sent_yet(world, settings, tmp_path):
+    from django.core.management import call_command  # noqa: PLC0415
+
+    settings.EMAIL_BACKEND = DOWN
+    settings.FLAKY_MAIL_DIR = str(tmp_path)
+    (tmp_path / "down").touch()
+    dev, *_ = world
+    services.notify_unit(dev, Notice.Kind.REMINDER, "催办", "正文", "/tasks/1/")
+    assert Notice.objects.get(recipient__username="wang").mail == Notice.Mail.RETRYING
+    (tmp_path / "down").unlink()
+    out = io.StringIO()
+    call_command("retry_notice_mail", stdout=out)
+    assert "1 notice mail(s) queued" in out.getvalue()
+    assert Notice.objects.get(recipient__username="wang").mail == Notice.Mail.SENT
+    call_command("retry_notice_mail", stdout=out)
+    assert len(list(tmp_path.glob("*.eml"))) == 1
+
+
+def test_the_source_may_be_the_record_itself(world):
+    dev, lonely, *_ = world
+    services.notify_unit(dev, Notice.Kind.OTHER, "a", "", "/tasks/1/", source=lonely)
+    assert Notice.objects.filter(source=f"tasks.unit:{lonely.pk}").count() == 2
+    result = services.NoticeResult.for_source(lonely)
+    assert {n.recipient.username for n in result.notices} == {"wang", "li"}

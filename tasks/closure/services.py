@@ -16,6 +16,7 @@ from ..attachments.files import CheckedFile
 from ..attachments.services import attach
 from ..models import ClosureRequest, MemberAssignment, Task, TaskEvent, TaskUnit, Unit
 from ..permissions import Action
+from ..progress import noticing
 from ..progress.services import Conflict, display_name, record, require_text, shown, shown_time
 from ..state import tasks_as_of
 from .selectors import answering_unit, answers_for
@@ -230,6 +231,7 @@ def closure_close(*, closure: ClosureRequest, actor, version: int, comment: str 
         note=closure.decision_reason,
         closure=closure,
     )
+    noticing.closure_decided_noticed(closure)
     return closure
 
 
@@ -241,6 +243,7 @@ def closure_return(*, closure: ClosureRequest, actor, version: int, reason: str)
     reason = require_text(reason, "reason", _("退回办结申请时请写明理由。"))
     closure = _decide(closure=closure, actor=actor, version=version, state=ClosureRequest.State.RETURNED, reason=reason)
     record(task=closure.task, unit=closure.unit, actor=actor, kind=Event.CLOSURE_RETURNED, note=reason, closure=closure)
+    noticing.closure_decided_noticed(closure)
     return closure
 
 
@@ -270,4 +273,5 @@ def task_reopen(*, task: Task, actor, reason: str) -> ClosureRequest:
         note=reason,
         closure=closure,
     )
+    noticing.closure_decided_noticed(closure)
     return closure

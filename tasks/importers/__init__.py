@@ -70,6 +70,15 @@ def parse_text(text):
     return parsed, sorted(anomalies, key=lambda anomaly: anomaly.line)
 
 
+def hand_over(documents):
+    """交办: each unit holding a task of `documents` receives it, to acknowledge (签收). A re-import
+    of the same notice hands over only what it newly gives a unit. Inside the import's transaction."""
+    from ..handover.services import handovers_create  # noqa: PLC0415 — the parsers stay free of models
+    from ..models import Task  # noqa: PLC0415
+
+    handovers_create(tasks=Task.objects.filter(document__in=documents).select_related("document"))
+
+
 class DryRunRollback(Exception):
     """Raised inside the transaction to undo a dry run."""
 
@@ -108,6 +117,7 @@ def import_sources(sources, *, dry_run=False):
             result.anomalies.sort(key=lambda item: (item[0], item[1].line))
             if dry_run:
                 raise DryRunRollback
+            hand_over(result.documents)
     except DryRunRollback:
         pass
     return result

@@ -18,7 +18,7 @@ import hashlib
 
 from django.db import transaction
 
-from . import HANDLERS, DryRunRollback, ImportResult, parse_text
+from . import HANDLERS, DryRunRollback, ImportResult, hand_over, parse_text
 from .columns import DocumentFacts, parse_table
 from .facts import notice_facts
 from .files import read_file
@@ -168,6 +168,7 @@ def import_files(
             result.anomalies.sort(key=lambda item: (item[0], item[1].line))
             if dry_run:
                 raise DryRunRollback
+            hand_over(result.documents)
     except DryRunRollback:
         pass
     return result

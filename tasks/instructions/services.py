@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..models import LeaderInstruction, ProgressReport, Task, TaskEvent
 from ..permissions import Action
+from ..progress import noticing
 from ..progress.services import record, require_text
 
 Event = TaskEvent.Kind
@@ -28,6 +29,7 @@ def instruction_write(*, task: Task, actor, text: str, report: ProgressReport | 
         task=task, report=report, unit=unit, text=text, written_by=actor, written_at=timezone.now()
     )
     record(task=task, unit=unit, actor=actor, kind=Event.INSTRUCTED, note=text, instruction=instruction, report=report)
+    noticing.instruction_noticed(instruction)
     return instruction
 
 

@@ -16,6 +16,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from .. import permissions, report_months
+from ..handover.selectors import open_handovers
 from ..models import (
     ClosureRequest,
     ExtensionRequest,
@@ -165,6 +166,8 @@ def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
         "extensions": ExtensionRequest.objects.filter(unit=unit, state=ExtensionRequest.State.PENDING).select_related(
             "task__document"
         ),
+        # Tasks handed to the unit (交办) it has not acknowledged yet (签收, tasks/handover/).
+        "handovers": open_handovers(unit),
         # Leaders' instructions the unit has still to answer (tasks/instructions/).
         "instructions": LeaderInstruction.objects.filter(unit=unit, replied_at__isnull=True)
         .select_related("task__document")

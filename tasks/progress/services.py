@@ -18,16 +18,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import permissions, report_months
 from ..attachments.files import CheckedFile
 from ..attachments.services import attach
+from ..handover.services import handovers_create
 from ..models import (
     ExtensionRequest,
     Milestone,
@@ -42,6 +42,7 @@ from ..models import (
 )
 from ..state import tasks_as_of
 from ..state.derive import first_of_month
+from . import noticing
 from .selectors import leader_step_on, unit_duties
 
 Event = TaskEvent.Kind
@@ -337,6 +338,8 @@ def _review(*, report, actor, version, state, comment):
         note=comment,
         report=report,
     )
+    if state == ProgressReport.State.RETURNED:
+        noticing.report_returned_noticed(report)
     return report
 
 
@@ -725,6 +728,7 @@ def _decide(*, request, actor, version, state, reason, granted=None):
         note=reason,
         extension=request,
     )
+    noticing.extension_decided_noticed(request)
     return request
 
 
@@ -830,27 +834,36 @@ def extension_request_endorse(
 def reminder_send(*, unit: Unit, actor: User) -> Reminder:
     """Remind a unit of what it has not reported this period and what is overdue; returns the Reminder.
 
-    The reminder is recorded (and on each task's timeline) whether or not the e-mail goes
-    out; a failed e-mail is kept on the record so the office knows to phone instead.
+    The reminder is recorded (and on each task's timeline) and noticed to the unit's liaisons
+    (notices.services.notify_unit): in the app, and by mail from the background worker where a
+    liaison has an address. What became of each mail is on the notices; a unit without liaison
+    is listed for the office to phone.
     """
     if not permissions.may(actor, permissions.Action.REMIND):
         raise PermissionDenied(_("只有督查室可以催办。"))
     today = timezone.localdate()
-    period = report_months.owed_month(today).period
+    owed = report_months.owed_month(today)
+    period = owed.period
     duties = unit_duties(today, units=[unit])[unit.pk]
     tasks = {task.pk: task for task in [*duties.to_report, *duties.overdue]}
     if not tasks:
         raise ValidationError(_("%(unit)s本期没有未报送或逾期的任务，无需催办。") % {"unit": unit})
-    lines = [_("%(unit)s：") % {"unit": unit}]
-    if duties.to_report:
-        lines.append(_("以下任务尚未报送%(period)s的进展：") % {"period": shown_month(period)})
-        lines += [f"  {task.label}. {task.text}" for task in duties.to_report]
-    if duties.overdue:
-        lines.append(_("以下任务已逾期："))
-        lines += [
-            f"  {task.label}. {task.text}（{_('时限')}{shown(task.current_deadline)}）" for task in duties.overdue
-        ]
-    lines.append(_("请尽快报送。——区政府督查室"))
+    # The unit reads it (in the app and its mailbox): in Chinese whatever the office's page language,
+    # dates as 2026年11月25日.
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [_("%(unit)s：") % {"unit": unit}]
+        if duties.to_report:
+            lines.append(
+                _("以下任务尚未报送%(period)s的进展（应于%(due)s前报送）：")
+                % {"period": shown_month(period), "due": shown(owed.due_on)}
+            )
+            lines += [f"  {task.label}. {task.text}" for task in duties.to_report]
+        if duties.overdue:
+            lines.append(_("以下任务已逾期："))
+            lines += [
+                f"  {task.label}. {task.text}（{_('时限')}{shown(task.current_deadline)}）" for task in duties.overdue
+            ]
+        lines.append(_("请尽快报送。——区政府督查室"))
     message = "\n".join(lines)
     recipients = sorted(
         email
@@ -872,12 +885,9 @@ def reminder_send(*, unit: Unit, actor: User) -> Reminder:
             for task in tasks.values()
         ]
     )
-    if recipients:
-        try:
-            send_mail(_("重点工作任务催办"), message, settings.DEFAULT_FROM_EMAIL, recipients)
-        except OSError as error:  # smtplib.SMTPException is an OSError
-            reminder.email_error = str(error)
-            reminder.save(update_fields=["email_error"])
+    # In the app for every liaison, by mail from the worker where there is an address; the page
+    # reads what became of it from the notices (NoticeResult.for_source), never from here.
+    noticing.reminder_noticed(reminder)
     return reminder
 
 
@@ -958,6 +968,8 @@ def task_units_assign(
         ]
     )
     record(task=task, actor=actor, kind=Event.UNITS_ASSIGNED, changes=changes)
+    # 交办: the units newly given the order receive it, to acknowledge (签收).
+    handovers_create(tasks=[task], actor=actor)
     return task
 
 

@@ -15,8 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notices.services import NoticeResult, source_of
+
 from .. import permissions, report_months
 from ..attachments.uploads import limit_upload_size
+from ..handover import selectors as handover_selectors
 from ..models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
 from ..permissions import Action
 from ..state import tasks_as_of
@@ -457,22 +460,19 @@ def reminders(request):
             except ValidationError as error:
                 messages.warning(request, " ".join(error.messages))
             else:
-                if reminder.email_error:
-                    messages.warning(
-                        request, _("已记录对%(unit)s的催办，但邮件发送失败，请电话通知。") % {"unit": unit}
-                    )
-                elif reminder.emailed_to:
-                    messages.success(
-                        request,
-                        _("已催办%(unit)s，邮件已发送至 %(to)s。") % {"unit": unit, "to": reminder.emailed_to},
-                    )
-                else:
-                    messages.success(
-                        request, _("已记录对%(unit)s的催办；该单位没有联络员邮箱，请电话通知。") % {"unit": unit}
-                    )
+                # What really happened: notices written, mails sent, queued or failed, units to phone.
+                result = NoticeResult.for_source(source_of(reminder))
+                level = messages.warning if result.needs_phone else messages.success
+                level(request, _("已催办%(unit)s：%(what)s") % {"unit": unit, "what": result.summary()})
         return redirect(reverse("tasks:reminders") + f"#unit-{request.POST.get('unit', '')}")
     owed, duties = selectors.reminder_overview()
-    context = {"period": owed.period, "due_on": owed.due_on, "duties": duties}
+    context = {
+        "period": owed.period,
+        "due_on": owed.due_on,
+        "duties": duties,
+        # Units that have not acknowledged (签收) tasks handed to them (交办).
+        "handovers": handover_selectors.unacknowledged_units(),
+    }
     return render(request, "tasks/progress/reminders.html", context)
 
 

@@ -306,7 +306,8 @@ def test_importing_the_source_gives_exactly_the_committed_fixture():
         "tasks",
         "commendations",
         "meetings",
-        exclude=["tasks.progressreport", "tasks.taskstamp", "tasks.taskstate"],
+        # 交办 rows and their timeline lines are dated when the import ran, not by the document.
+        exclude=["tasks.progressreport", "tasks.taskstamp", "tasks.taskstate", "tasks.handover", "tasks.taskevent"],
         indent=1,
         stdout=out,
     )

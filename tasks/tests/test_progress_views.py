@@ -567,17 +567,17 @@ def busy_world(w, numbers):
         # Measured; each includes the session, the user and the user's permissions, and one query
         # for each read of task states to see the stored ones hold (two on a task page: the
         # task and its neighbours in the list, which take three: the task's sort keys, the
-        # row before and the row after).
+        # row before and the row after), and one for the navigation's unread notices.
         # One each on reminders and the to-do for the members the office named (state.answerable_units).
-        ("office", "tasks:reminders", 13),
-        ("office", "tasks:review_queue", 7),  # with the 办结 requests waiting
+        ("office", "tasks:reminders", 15),  # and the units that have not acknowledged (签收)
+        ("office", "tasks:review_queue", 8),  # with the 办结 requests waiting
         # The navigation asks the user's permissions once; the unit's open leaders' instructions.
         # Two more for the unit's own figures beside the tasks' (one to see the stored states hold).
-        ("liaison", "tasks:todo", 21),
+        ("liaison", "tasks:todo", 23),  # and its tasks to acknowledge (签收)
         ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
         # Three for the lagging units (selectors.lagging); one to see the stored task states hold.
         ("office", "dashboard", 23),
-        ("office", "tasks:task_list", 9),  # the page's keys, then its rows (BaseTable.two_step_pages)
+        ("office", "tasks:task_list", 10),  # the page's keys, then its rows (BaseTable.two_step_pages)
         # Three more for the units' matrix, the 办结 request (tasks/closure/) and the leaders'
         # instructions; a liaison's two more ask whether its unit holds the task (evidence
         # files) and answers for it; one for the members the office named (closure/selectors.unit_progress).

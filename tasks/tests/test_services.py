@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from notices.models import Notice
 from tasks import report_months
 from tasks.models import ExtensionRequest, Milestone, ProgressReport, Reminder, TaskEvent, TaskUnit, UnitPlan
 from tasks.progress import services
@@ -401,16 +402,26 @@ def test_a_reminder_is_recorded_on_each_task_and_mailed_to_the_liaison(w):
     assert list(reminder.tasks.all()) == [w.own_task]
     assert TaskEvent.objects.get(kind=Event.REMINDED).reminder == reminder
     assert reminder.emailed_to == "dev@example.org, second@example.org"
-    (message,) = mail.outbox
-    assert message.to == ["dev@example.org", "second@example.org"]
-    assert "建设陶瓷产业园" in message.body and reminder.message == message.body
+    # A notice, and a mail, for each liaison: one's address is never shown to another.
+    assert sorted(message.to for message in mail.outbox) == [["dev@example.org"], ["second@example.org"]]
+    message = mail.outbox[0]
+    assert message.subject.startswith("【催办】重点工作任务催办")
+    owed = report_months.owed_month(w.today)
+    due = f"{owed.due_on.year}年{owed.due_on.month}月{owed.due_on.day}日"
+    assert f"以下任务尚未报送{owed.period.year}年{owed.period.month}月的进展（应于{due}前报送）" in message.body
+    assert "建设陶瓷产业园" in message.body and reminder.message in message.body
+    notices = Notice.objects.filter(source=f"tasks.reminder:{reminder.pk}")
+    assert {n.recipient.username for n in notices} == {"dev_liaison", "dev_second"}
+    assert {n.mail for n in notices} == {Notice.Mail.SENT}
 
 
-def test_a_failed_email_still_records_the_reminder(w, settings):
+def test_a_failed_email_still_records_the_reminder_and_its_notices(w, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     reminder = services.reminder_send(unit=w.dev, actor=w.office)
-    assert reminder.email_error and Reminder.objects.get().email_error == reminder.email_error
+    assert Reminder.objects.get() == reminder
+    (notice,) = Notice.objects.filter(source=f"tasks.reminder:{reminder.pk}")
+    assert notice.mail == Notice.Mail.RETRYING and notice.mail_error
 
 
 def test_no_reminder_when_nothing_is_owed(w):

@@ -363,10 +363,11 @@ def titled(title, scope):
     return f"{title}{bracketed(scope)}" if scope else title
 
 
-def write_bulletin(tasks, out, *, as_of=None, title=None, scope=""):
+def write_bulletin(tasks, out, *, as_of=None, title=None, scope="", progress=None):
     """Write the bulletin of `tasks` (a `state.tasks_as_of(as_of)` queryset, units prefetched) to `out`.
 
     `out` is a path or a binary file object. Returns the number of task rows written.
+    `progress(rows_written)`, when given, is called after every CHUNK_SIZE rows (the background export's page).
     """
     as_of = as_of or timezone.localdate()
     documents = list(
@@ -399,6 +400,8 @@ def write_bulletin(tasks, out, *, as_of=None, title=None, scope=""):
         row_number += 1
         append_fitted(sheet, row_number, _task_row(cells, task), WIDTHS)
         written += 1
+        if progress is not None and written % CHUNK_SIZE == 0:
+            progress(written)
         section_label = _section_label(task)
         if several_documents:
             section_label = f"{task.document} {section_label}"

@@ -10,7 +10,7 @@ import tempfile
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from ..importers.forms import FillinUploadForm
 from ..importers.report import SourceError
 from ..importers.sandbox import run_parser
 from ..importers.views import stash, unstash, with_size_limit
-from ..models import Unit
+from ..models import BulletinExport, Unit
 from ..progress import selectors as progress_selectors
 from ..querysets import UnknownUnit
 from ..state.derive import first_of_month
@@ -151,3 +151,20 @@ def _confirm_fillin(request, unit):
 
 def _messages_of(error):
     return [error.message] if isinstance(error, SourceError) else error.messages
+
+
+# --- bulletin exports written in the background (background.py) -----------------------------------------------
+
+
+def export_detail(request, pk):
+    """The page that follows a background export: its progress, then the file. Only the user who asked."""
+    export = get_object_or_404(BulletinExport, pk=pk, requested_by=request.user)
+    return render(request, "tasks/export_detail.html", {"export": export})
+
+
+def export_download(request, pk):
+    """The finished file, to the user who asked only (it holds the tasks that user may see)."""
+    export = get_object_or_404(BulletinExport, pk=pk, requested_by=request.user, state=BulletinExport.State.DONE)
+    return FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=export.filename, content_type=XLSX_CONTENT_TYPE
+    )

@@ -117,6 +117,35 @@ RULES = {
         "POST": row(admin=REDIRECT, office=REDIRECT, leader=403, liaison=403, other_liaison=403),
     },
     "tasks:todo": {"GET": ANY_LIAISON, "POST": ANY_LIAISON},
+    # 签收: a liaison acknowledges its unit's tasks (POST: nothing ticked, told so, back to the page);
+    # the office sees who has not acknowledged; leaders have nothing to do there.
+    "tasks:handovers": {
+        "GET": row(leader=403),
+        "POST": row(leader=403, liaison=REDIRECT, other_liaison=REDIRECT),
+    },
+    # A background export's page and file: the user who asked only (the office here); others are told
+    # it does not exist.
+    "tasks:export_detail": {
+        "GET": row(leader=404, liaison=404, other_liaison=404, admin=404),
+        "POST": row(leader=404, liaison=404, other_liaison=404, admin=404),
+    },
+    "tasks:export_download": {
+        "GET": row(leader=404, liaison=404, other_liaison=404, admin=404),
+        "POST": row(leader=404, liaison=404, other_liaison=404, admin=404),
+    },
+    # Notices: everyone's own inbox; one's own notice only (another's does not exist for you).
+    "notices:inbox": READ_ANY_METHOD,
+    "notices:notice_detail": {
+        "GET": row(admin=404, office=404, leader=404, other_liaison=404),
+        "POST": row(admin=404, office=404, leader=404, other_liaison=404),
+    },
+    "notices:notice_read": {
+        "GET": same(405),
+        "POST": row(admin=404, office=404, leader=404, other_liaison=404, liaison=REDIRECT),
+    },
+    "notices:read_all": {"GET": same(405), "POST": same(REDIRECT)},
+    # The units to phone: the office's.
+    "notices:phone_list": {"GET": OFFICE, "POST": OFFICE},
     # The public disclosure pages do not exist unless GOVTASKS_PUBLIC_DISCLOSURE is on (see below).
     "tasks:public_task_list": {"GET": same(404, anonymous=404), "POST": same(404, anonymous=404)},
     "tasks:public_task_detail": {"GET": same(404, anonymous=404), "POST": same(404, anonymous=404)},
@@ -160,6 +189,12 @@ def admin_rule(model, action, world):
     if action == "old-style link":
         return {"GET": STAFF | {"admin": REDIRECT}, "POST": STAFF | {"admin": REDIRECT}}
     if action in ("change", "delete", "history") and obj is None:
+        # Where the ModelAdmin refuses the action outright (the task queue's admin, django_tasks_db,
+        # lets nobody change or delete a result), it says so before it looks for the record.
+        if action == "delete" and not model_admin.has_delete_permission(request):
+            return {"GET": STAFF | {"admin": 403}, "POST": STAFF | {"admin": 403}}
+        if action == "change" and not model_admin.has_change_permission(request):
+            return {"GET": STAFF | {"admin": REDIRECT}, "POST": STAFF | {"admin": 403}}
         return {"GET": STAFF | {"admin": REDIRECT}, "POST": STAFF | {"admin": REDIRECT}}
     allowed = {
         "changelist": model_admin.has_view_or_change_permission(request),

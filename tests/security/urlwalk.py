@@ -91,6 +91,12 @@ def path_values(world):
         "commendations:decision_detail": {"pk": Decision.objects.first().pk},
         "commendations:enterprise_detail": {"pk": Enterprise.objects.first().pk},
         "meetings:meeting_detail": {"pk": Meeting.objects.first().pk},
+        # The liaison's own notice (the world's returned report noticed its unit); others get a 404.
+        "notices:notice_detail": {"pk": liaison_notice(world).pk},
+        "notices:notice_read": {"pk": liaison_notice(world).pk},
+        # The office's own background export of the bulletin; others get a 404.
+        "tasks:export_detail": {"pk": office_export(world).pk},
+        "tasks:export_download": {"pk": office_export(world).pk},
         "admin:view_on_site": {
             "content_type_id": ContentType.objects.get_for_model(type(world.task)).pk,
             "object_id": world.task.pk,
@@ -99,6 +105,34 @@ def path_values(world):
         "admin:auth_user_password_change": {"id": world.liaison.pk},
         "admin:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
     }
+
+
+def liaison_notice(world):
+    from notices.models import Notice  # noqa: PLC0415
+
+    return Notice.objects.filter(recipient=world.liaison).order_by("pk").first()
+
+
+def office_export(world):
+    """A finished background export of the office's (a small workbook in the attachments' storage)."""
+    import datetime  # noqa: PLC0415
+
+    from django.core.files.base import ContentFile  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+
+    from tasks.models import BulletinExport  # noqa: PLC0415
+
+    export = BulletinExport.objects.filter(requested_by=world.office).first()
+    if export is None:
+        export = BulletinExport(
+            requested_by=world.office,
+            requested_at=timezone.now(),
+            as_of=datetime.date(2021, 9, 30),
+            state=BulletinExport.State.DONE,
+            filename="督查通报-2021-09-30.xlsx",
+        )
+        export.file.save("exports/world.xlsx", ContentFile(b"PK\x03\x04 not really a workbook"), save=True)
+    return export
 
 
 def fill(route, world):
