@@ -7,6 +7,7 @@ shows what the other person changed.
 
 from functools import partial
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.paging import parse_cursor
 
 from .. import permissions, report_months
 from ..models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
@@ -30,6 +33,7 @@ from .forms import (
     ReminderForm,
     ResubmitForm,
     ReviewForm,
+    ReviewQueueFilterForm,
 )
 from .review_context import review_context
 from .services import Conflict, MilestoneInput
@@ -203,7 +207,25 @@ def review_queue(request):
         or permissions.may(request.user, permissions.Action.DECIDE)
     ):
         raise PermissionDenied(_("只有督查室可以查看待审核事项。"))
-    return render(request, "tasks/progress/review_queue.html", selectors.review_queue())
+    form = ReviewQueueFilterForm(request.GET or None)
+    # A bad filter (an unknown unit, a month that is not one) shows its message and no rows, never
+    # the whole queue as if it had been applied.
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound and valid else {}
+    chosen = selectors.ReviewQueueFilter(
+        unit=data.get("unit"),
+        month=data.get("month"),
+        kinds=(data["kind"],) if data.get("kind") else selectors.REVIEW_KINDS,
+    )
+    cursors = {
+        kind: (parse_cursor(request.GET.get(f"{kind}-after")), parse_cursor(request.GET.get(f"{kind}-before")))
+        for kind in selectors.REVIEW_KINDS
+    }
+    pages = selectors.review_queue(chosen, cursors) if valid else dict.fromkeys(selectors.REVIEW_KINDS)
+    # The filters a paging link carries (its own cursor is added by the template).
+    filters = urlencode({name: request.GET[name] for name in ("unit", "month", "kind") if request.GET.get(name)})
+    context = {"form": form, "valid": valid, "filters": filters, **pages}
+    return render(request, "tasks/progress/review_queue.html", context)
 
 
 # --- plans -----------------------------------------------------------------------------------------------------------

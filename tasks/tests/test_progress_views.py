@@ -568,7 +568,8 @@ def busy_world(w, numbers):
         # task and its neighbours in the list, which take three: the task's sort keys, the
         # row before and the row after).
         ("office", "tasks:reminders", 12),
-        ("office", "tasks:review_queue", 7),  # with the 办结 requests waiting
+        # A page and its count for each of reports, 办结 requests and extension requests (keyset pages).
+        ("office", "tasks:review_queue", 10),
         # The navigation asks the user's permissions once; the unit's open leaders' instructions.
         ("liaison", "tasks:todo", 18),
         ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
