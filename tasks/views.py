@@ -128,6 +128,12 @@ class TaskListView(ObjectListView):
         # Access first, filters after: a filter only ever narrows what the user may see.
         return selectors.tasks_for_display(as_of, permissions.tasks_visible_to(self.request.user))
 
+    def get_table(self, queryset, params, paginate=True):
+        table = self.table(queryset)
+        # A keyword search finds its matches once, for the page's keys and the count together.
+        table.keys_with_count = bool(params.get("q", "").strip())
+        return table.configure(self.request, params, paginate=paginate)
+
     def get_extra_context(self, params):
         return {"as_of": as_of_from(self.request, params)}
 

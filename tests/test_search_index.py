@@ -74,3 +74,33 @@ def test_the_search_page_costs_the_same_for_ten_matches_and_a_thousand(reader):
     shown = list(dict.fromkeys(int(pk) for pk in re.findall(r'href="/tasks/(\d+)/"', html)))
     assert shown == first
     assert "共 1000 项" in html
+
+
+def test_a_keyword_search_on_the_task_list_reads_keys_and_count_once(reader):
+    document = make_document()
+    unit = make_unit("区发改委")
+    url = reverse("tasks:task_list")
+    counts = []
+    for numbers in (range(1, 11), range(11, 1001)):
+        add_tasks(document, [unit], numbers)
+        Task.objects.filter(number__in=numbers, number__gt=1).update(text="加快陶瓷产业园建设")
+        reader.get(url, {"q": "陶瓷产业园"})  # the task states stored once
+        with CaptureQueriesContext(connection) as queries:
+            html = reader.get(url, {"q": "陶瓷产业园", "per_page": "100"}).content.decode()
+        counts.append(len(queries))
+        # One query finds the matches: the page's keys with their count, no second COUNT(*) over them
+        # (the rows are then read by their keys).
+        sqls = [q["sql"] for q in queries.captured_queries]
+        assert len([sql for sql in sqls if "LIKE" in sql and "OVER ()" in sql]) == 1
+        assert not [sql for sql in sqls if "__count" in sql], sqls
+    assert counts[0] == counts[1], counts
+    assert "999" in html
+    # Every page, the last included (and one past it), shows the matches in the list's order.
+    matches = list(Task.objects.filter(number__gt=1).order_by("number").values_list("pk", flat=True))
+    shown = []
+    for page in range(1, 12):
+        html = reader.get(url, {"q": "陶瓷产业园", "per_page": "100", "page": page}).content.decode()
+        shown += list(dict.fromkeys(int(pk) for pk in re.findall(r'href="/tasks/(\d+)/\?', html)))
+    past_the_end = reader.get(url, {"q": "陶瓷产业园", "per_page": "100", "page": 11}).content.decode()
+    assert "没有第11页" in past_the_end
+    assert shown[: len(matches)] == matches
