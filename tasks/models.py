@@ -766,8 +766,10 @@ class TaskStamp(models.Model):
     task = models.OneToOneField(
         Task, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="stamp"
     )
-    # Bumped, not just inserted: the update locks the row until the writer commits, and a
-    # refresh skips locked rows, so a change still in flight is never taken as stored.
+    # Upserted, not just inserted: the upsert locks an existing row until the writer commits, and
+    # a refresh skips locked rows, so a change still in flight is never taken as stored. On
+    # PostgreSQL a trigger then skips the update itself (migration 0017): the lock without a dead
+    # row version, so `n` stays 1 there.
     n = models.PositiveBigIntegerField(default=0)
 
     # Derived, not data: backups leave it out (govtasks/backup.py).
