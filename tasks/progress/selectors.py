@@ -85,7 +85,11 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
         links[unit_id].append((task_id, role))
     tasks = {
         task.pk: task
-        for task in tasks_as_of(as_of).select_related("document").order_by("document__issued_on", "number", "pk")
+        # Only what the duties show and test: 100,000 tasks are loaded here.
+        for task in tasks_as_of(as_of)
+        .select_related("document")
+        .only("pk", "number", "source", "text", "document__issued_on", "document__task_prefix")
+        .order_by("document__issued_on", "number", "pk")
     }
     position = {task_id: index for index, task_id in enumerate(tasks)}
     # A link to a task outside the list (none today) would have no position: leave it out.

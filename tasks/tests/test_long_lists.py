@@ -136,3 +136,26 @@ def test_the_reminders_page_costs_the_same_for_ten_tasks_and_a_thousand(db):
     assert [len(duties[unit.pk].overdue) for unit in units] == [200] * 5
     assert all(task.task_units.get().unit_id == unit.pk for unit in units for task in duties[unit.pk].overdue[:3])
     assert "区测试局4" in html
+
+
+def test_the_reminders_page_shows_each_units_first_tasks_and_the_units_a_page_at_a_time(db):
+    from tasks.progress.views import REMINDER_TASKS, REMINDER_UNITS
+
+    office = make_user("office", role=roles.OFFICE)
+    client = Client()
+    client.force_login(office)
+    today = timezone.localdate()
+    document = make_document(issued_on=today - datetime.timedelta(days=120))
+    units = [make_unit(f"区测试局{n:02d}") for n in range(REMINDER_UNITS + 5)]
+    # The first unit owes the most: 25 overdue tasks; every other unit one.
+    add_tasks(document, units[:1], range(1, 26), deadline=today - datetime.timedelta(days=1))
+    add_tasks(document, units[1:], range(26, 26 + len(units) - 1), deadline=today - datetime.timedelta(days=1))
+    html = client.get(reverse("tasks:reminders")).content.decode()
+    first = html.split('id="unit-')[1]
+    assert "区测试局00" in first
+    assert len(re.findall(r'href="/tasks/\d+/"', first)) == 2 * REMINDER_TASKS  # to report and overdue, ten each
+    assert "在任务列表中查看全部 25 项" in first and "status=overdue" in first
+    assert html.count('class="card mb-3 unit-duties"') == REMINDER_UNITS
+    second = client.get(reverse("tasks:reminders"), {"page": 2}).content.decode()
+    assert second.count('class="card mb-3 unit-duties"') == 5
+    assert client.get(reverse("tasks:reminders"), {"page": "<script>"}).status_code == 200
