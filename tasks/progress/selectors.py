@@ -72,6 +72,7 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
     as_of = as_of or timezone.localdate()
     owed = report_months.owed_month(as_of)
     period, due_on = owed.period, owed.due_on
+    every_unit = units is None
     if units is None:
         units = list(Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).in_office_order())
     unit_ids = {unit.pk for unit in units}
@@ -80,13 +81,21 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
         "from_unit_id", "to_unit_id"
     ):
         collectives_of[member_id].add(collective_id)
+    held = TaskUnit.objects.all()
+    rows = tasks_as_of(as_of)
+    if not every_unit:
+        # A few units (a liaison's to-do list, its fill-in sheet): only the tasks they hold, directly
+        # or through a collective — not every task of a city for one unit's sheet.
+        holders = unit_ids | {collective for ids in collectives_of.values() for collective in ids}
+        held = held.filter(unit__in=holders)
+        rows = rows.filter(pk__in=TaskUnit.objects.filter(unit__in=holders).values("task"))
     links = defaultdict(list)  # unit id → [(task id, role)]
-    for task_id, unit_id, role in TaskUnit.objects.values_list("task_id", "unit_id", "role"):
+    for task_id, unit_id, role in held.values_list("task_id", "unit_id", "role"):
         links[unit_id].append((task_id, role))
     tasks = {
         task.pk: task
-        # Only what the duties show and test: 100,000 tasks are loaded here.
-        for task in tasks_as_of(as_of)
+        # Only what the duties show and test: every task of a city is loaded here for the reminders page.
+        for task in rows
         .select_related("document")
         .only("pk", "number", "source", "text", "document__issued_on", "document__task_prefix")
         .order_by("document__issued_on", "number", "pk")
