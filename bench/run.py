@@ -310,24 +310,19 @@ def pages(per_page):
 # --- the export, in a child process -----------------------------------------------------------------------------
 
 
-class Counted:
-    """A binary file that only counts what is written to it (the floor's output)."""
+class Counted(io.RawIOBase):
+    """A binary stream that only counts what is written to it (a command's output)."""
 
     def __init__(self):
+        super().__init__()
         self.size = 0
+
+    def writable(self):
+        return True
 
     def write(self, data):
         self.size += len(data)
         return len(data)
-
-    def flush(self):
-        pass
-
-    def tell(self):
-        return self.size
-
-    def seek(self, *args):
-        return self.size
 
 
 def floor_of(url):
@@ -356,7 +351,9 @@ def export_child(url):
         response = type("Floor", (), {"status_code": 200, "streaming": streamed})
     elif url.startswith("manage.py "):
         counted = Counted()
-        call_command(*url.split()[1:], stdout=io.TextIOWrapper(counted, encoding="utf-8", write_through=True))
+        out = io.TextIOWrapper(io.BufferedWriter(counted), encoding="utf-8")
+        call_command(*url.split()[1:], stdout=out)
+        out.flush()
         size = counted.size
         response = type("Command", (), {"status_code": 200, "streaming": True})
     else:
