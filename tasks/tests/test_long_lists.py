@@ -159,3 +159,25 @@ def test_the_reminders_page_shows_each_units_first_tasks_and_the_units_a_page_at
     second = client.get(reverse("tasks:reminders"), {"page": 2}).content.decode()
     assert second.count('class="card mb-3 unit-duties"') == 5
     assert client.get(reverse("tasks:reminders"), {"page": "<script>"}).status_code == 200
+
+
+def test_the_owed_counts_are_the_lengths_of_every_units_duties(db):
+    """owed_counts() (the reminders page's order) counts what unit_duties() lists, for every unit."""
+    call_command_demo()
+    counts = selectors.owed_counts()
+    duties = selectors.unit_duties()
+    expected = [
+        (d.unit.pk, len(d.to_report), len(d.overdue))
+        for d in sorted((d for d in duties.values() if d.outstanding), key=lambda d: -len(d.overdue) - len(d.to_report))
+    ]
+    assert [(c.unit.pk, c.to_report, c.overdue) for c in counts] == expected
+    assert len(counts) > 5 and any(c.to_report for c in counts) and any(c.overdue for c in counts)
+
+
+def call_command_demo():
+    """A demo district whose units hold tasks directly and through collectives, reported and not."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("generate_demo", tasks=300, units=30, reports_per_task=2, seed=7, stdout=io.StringIO())

@@ -567,7 +567,8 @@ def busy_world(w, numbers):
         # for each read of task states to see the stored ones hold (two on a task page: the
         # task and its neighbours in the list, which take three: the task's sort keys, the
         # row before and the row after).
-        ("office", "tasks:reminders", 12),
+        # Every unit counted (selectors.owed_counts), then the lists of the page's units (unit_duties).
+        ("office", "tasks:reminders", 17),
         # A page and its count for each of reports, 办结 requests and extension requests (keyset pages).
         ("office", "tasks:review_queue", 10),
         # The navigation asks the user's permissions once; the unit's open leaders' instructions.
