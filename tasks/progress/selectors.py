@@ -90,7 +90,7 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
         held = held.filter(unit__in=holders)
         rows = rows.filter(pk__in=TaskUnit.objects.filter(unit__in=holders).values("task"))
     links = defaultdict(list)  # unit id → [(task id, role)]
-    for task_id, unit_id, role in held.values_list("task_id", "unit_id", "role"):
+    for task_id, unit_id, role in held.order_by().values_list("task_id", "unit_id", "role"):
         links[unit_id].append((task_id, role))
     tasks = {
         task.pk: task
@@ -167,7 +167,7 @@ def owed_counts(as_of: datetime.date | None = None) -> list[OwedCount]:
         if status == Task.Status.OVERDUE:
             overdue.add(pk)
     leads, overdue_held = defaultdict(set), defaultdict(set)  # holder id → task ids
-    for task_id, unit_id, role in TaskUnit.objects.values_list("task_id", "unit_id", "role"):
+    for task_id, unit_id, role in TaskUnit.objects.order_by().values_list("task_id", "unit_id", "role"):
         if role == TaskUnit.Role.LEAD and task_id in eligible:
             leads[unit_id].add(task_id)
         if task_id in overdue:
