@@ -186,17 +186,6 @@ def owed_counts(as_of: datetime.date | None = None) -> list[OwedCount]:
     return counts
 
 
-def reminder_overview(as_of: datetime.date | None = None) -> tuple[report_months.ReportMonth, list[Duties]]:
-    """(the month owed, [Duties]) of every unit that owes something, most owed first (for a few
-    units' lists use owed_counts() and unit_duties(units=…): this builds every unit's)."""
-    as_of = as_of or timezone.localdate()
-    owed = report_months.owed_month(as_of)
-    # Most owed first; among equals the office's order of units (unit_duties gives them so; the sort is stable).
-    duties = [d for d in unit_duties(as_of).values() if d.outstanding]
-    duties.sort(key=lambda d: -len(d.overdue) - len(d.to_report))
-    return owed, duties
-
-
 def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
     """A liaison's to-do list for its unit: what to report, to correct, to finish, and what waits for the office."""
     as_of = as_of or timezone.localdate()
