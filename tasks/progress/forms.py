@@ -157,3 +157,11 @@ class ReviewQueueFilterForm(BootstrapForm):
     unit = UnitNameField(label=_("单位"), required=False)
     month = MonthField(label=_("月份"), required=False)
     kind = forms.ChoiceField(label=_("类别"), choices=KIND_CHOICES, required=False)
+
+    def clean_month(self):
+        month = self.cleaned_data.get("month")
+        # A month is compared with times of day in the project's time zone: year 1 or 9999 would
+        # leave the calendar when converted.
+        if month is not None and not 1900 <= month.year <= 2999:
+            raise ValidationError(_("月份超出范围，请按“年-月”填写，如2021-07。"))
+        return month

@@ -129,6 +129,8 @@ def test_filter_by_kind_lists_only_that_kind(world):
         ({"unit": "不存在的局"}, "没有名为“不存在的局”的单位"),
         ({"month": "2021-13"}, "请按“年-月”填写月份"),
         ({"kind": "everything"}, "选择一个有效的选项"),
+        ({"month": "0001-01"}, "月份超出范围"),
+        ({"month": "9999-12"}, "月份超出范围"),
     ],
 )
 def test_a_bad_filter_says_why_and_lists_nothing(world, params, message):
