@@ -21,6 +21,7 @@ the figures, because other processes share the CPU.
 """
 
 import argparse
+import io
 import json
 import math
 import os
@@ -28,6 +29,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -37,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govtasks.settings")
 # Measure what production runs: no debug toolbar of queries, templates compiled once.
 os.environ["DJANGO_DEBUG"] = "0"
+# The public list is measured too: the pages exist only with disclosure on.
+os.environ.setdefault("GOVTASKS_PUBLIC_DISCLOSURE", "1")
 
 import warnings  # noqa: E402
 
@@ -56,11 +60,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from meetings.models import Meeting  # noqa: E402
 from tasks.admin import TaskAdmin  # noqa: E402
 from tasks.filtersets import TaskFilterSet  # noqa: E402
-from tasks.models import ProgressReport, Task, TaskUnit, Unit, UnitAlias  # noqa: E402
+from tasks.models import ProgressReport, Publication, Task, TaskUnit, Unit, UnitAlias  # noqa: E402
 from tasks.state import tasks_as_of  # noqa: E402
-from tasks.views import TaskListView  # noqa: E402
 
 BENCH_USER = "bench-superuser"
 TARGET_MS = 150
@@ -200,6 +204,44 @@ def thousand_task_filter():
     return best
 
 
+def keyword_examples():
+    """(a word of three characters or more that many task texts hold, a fragment of a unit's name)."""
+    texts = list(Task.objects.order_by("pk").values_list("text", flat=True)[:200])
+    counts = {}
+    for text in texts:
+        for start in range(0, max(0, len(text) - 3)):
+            word = text[start : start + 4]
+            if word.isalpha():
+                counts[word] = counts.get(word, 0) + 1
+    word = max(counts, key=counts.get) if counts else "推进"
+    return word
+
+
+def ensure_published():
+    """The public list shows published tasks only; generate_demo publishes none. Publish every task
+    once (in bulk, on this scratch database) so its first and last pages are the whole list's."""
+    if Publication.objects.exists():
+        return
+    user = get_user_model().objects.get(username=BENCH_USER)
+    now = timezone.now()
+    ids = list(Task.objects.values_list("pk", flat=True))
+    for start in range(0, len(ids), 5000):
+        Publication.objects.bulk_create(
+            [
+                Publication(
+                    task_id=pk,
+                    text="按计划推进。",
+                    is_published=True,
+                    published_at=now,
+                    updated_by=user,
+                    updated_at=now,
+                )
+                for pk in ids[start : start + 5000]
+            ]
+        )
+    print(f"Published all {len(ids):,} tasks for the public list (generate_demo publishes none).")
+
+
 def pages(per_page):
     alias, township, task = pick_examples()
     total = Task.objects.count()
@@ -208,20 +250,25 @@ def pages(per_page):
     ours_last = max(1, math.ceil(total / per_page))
     admin_last = max(1, math.ceil(total / TaskAdmin.list_per_page))
     common = {"per_page": per_page}
+    word = keyword_examples()
+    fragment = alias.unit.name[1:3]
+    meeting = Meeting.objects.order_by("-held_on", "-pk").first()
+    waiting_admin = f"{reverse('admin:tasks_progressreport_changelist')}?{urlencode({'state__exact': 'submitted'})}"
     return [
-        # (name, our url, admin url or None, note)
+        # (name, our url, admin url or None, note). Names stay the same from one data set to the
+        # next (--compare matches them); what each one stands for is in the note.
         ("task list", task_list(**common), admin_list(), ""),
         (
-            f"by unit alias “{alias.name}”",
+            "by unit alias",
             task_list(unit=alias.name, **common),
             admin_list(q=alias.name),
-            "admin: search ?q= (text, unit names, aliases)",
+            f"“{alias.name}”; admin: search ?q= (text, unit names, aliases)",
         ),
         (
-            f"by township via collective “{township.name}”",
+            "by township via collective",
             task_list(unit=township.name, **common),
             admin_list(q=township.name),
-            "admin cannot follow collectives: it finds only the tasks naming the township",
+            f"“{township.name}”; admin cannot follow collectives: it finds only the tasks naming the township",
         ),
         (
             "by status overdue",
@@ -231,10 +278,31 @@ def pages(per_page):
         ),
         ("sorted by deadline", task_list(sort="deadline", **common), admin_list(o=deadline_column), ""),
         ("last page", task_list(page=ours_last, **common), admin_list(p=admin_last), ""),
+        ("task list by keyword", task_list(q=word, **common), admin_list(q=word), f"“{word}”"),
+        ("search by keyword", f"{reverse('search')}?{urlencode({'q': word})}", None, f"“{word}”"),
+        ("search by unit fragment", f"{reverse('search')}?{urlencode({'q': fragment})}", None, f"“{fragment}”"),
+        ("review queue", reverse("tasks:review_queue"), waiting_admin, "admin: reports with state submitted"),
+        (
+            "review queue by unit",
+            f"{reverse('tasks:review_queue')}?{urlencode({'unit': alias.unit.name})}",
+            None,
+            alias.unit.name,
+        ),
+        ("reminders (催办)", reverse("tasks:reminders"), None, ""),
+        ("public list", reverse("tasks:public_task_list"), None, "every task published"),
+        ("public list last page", f"{reverse('tasks:public_task_list')}?page=999999", None, ""),
         ("task page", reverse("tasks:task_detail", args=[task.pk]), None, f"task {task.pk}"),
         ("unit page (department)", reverse("tasks:unit_detail", args=[alias.unit_id]), None, alias.unit.name),
         ("unit page (township)", reverse("tasks:unit_detail", args=[township.pk]), None, township.name),
         ("unit list", reverse("tasks:unit_list"), None, ""),
+        ("meeting list", reverse("meetings:meeting_list"), None, ""),
+        ("meeting page", reverse("meetings:meeting_detail", args=[meeting.pk]), None, str(meeting)),
+        (
+            "fill-in sheet download",
+            f"{reverse('tasks:fillin_download')}?{urlencode({'unit': alias.unit.name})}",
+            None,
+            f"{alias.unit.name}'s unfinished tasks (.xlsx)",
+        ),
         ("dashboard", reverse("dashboard"), None, ""),
     ]
 
@@ -242,26 +310,82 @@ def pages(per_page):
 # --- the export, in a child process -----------------------------------------------------------------------------
 
 
+class Counted(io.RawIOBase):
+    """A binary stream that only counts what is written to it (a command's output)."""
+
+    def __init__(self):
+        super().__init__()
+        self.size = 0
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.size += len(data)
+        return len(data)
+
+
+def floor_of(url):
+    """Write the tasks of the task list at `url` (its filters) as the openpyxl floor; returns (bytes, streamed)."""
+    from django.http import QueryDict  # noqa: PLC0415
+
+    from bench.export_floor import write_floor  # noqa: PLC0415
+
+    params = QueryDict(url.partition("?")[2])
+    filterset = TaskFilterSet(params, queryset=tasks_as_of())
+    assert filterset.is_valid(), filterset.errors
+    with tempfile.TemporaryFile() as out:
+        write_floor(filterset.qs, out, as_of=timezone.localdate())
+        return out.tell(), False
+
+
+def peak_rss_mb():
+    """This process's peak resident memory in MB: VmHWM, which starts again at exec. (ru_maxrss would
+    carry over the high-water mark of the parent the child was forked from: 355 MB at 100k.)"""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def export_child(url):
-    """Run in the child: one export request; print its time, size and the process's peak RSS as JSON."""
+    """Run in the child: one export request (or with --floor the openpyxl floor of the same tasks, or
+    with a "manage.py …" url that command); print its time, size and the process's peak RSS as JSON."""
     browser = client()
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = peak_rss_mb()
     started = time.perf_counter()
-    response = browser.get(url)
-    size = 0
-    for chunk in response.streaming_content if response.streaming else [response.content]:
-        size += len(chunk)
+    cpu_started = time.process_time()
+    if url.startswith("floor:"):
+        size, streamed = floor_of(url.removeprefix("floor:"))
+        response = type("Floor", (), {"status_code": 200, "streaming": streamed})
+    elif url.startswith("manage.py "):
+        counted = Counted()
+        out = io.TextIOWrapper(io.BufferedWriter(counted), encoding="utf-8")
+        call_command(*url.split()[1:], stdout=out)
+        out.flush()
+        size = counted.size
+        response = type("Command", (), {"status_code": 200, "streaming": True})
+    else:
+        response = browser.get(url)
+        size = 0
+        for chunk in response.streaming_content if response.streaming else [response.content]:
+            size += len(chunk)
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu = time.process_time() - cpu_started
+    peak = peak_rss_mb()
     print(
         json.dumps(
             {
                 "status": response.status_code,
                 "streamed": response.streaming,
                 "seconds": elapsed,
+                "cpu_seconds": cpu,
                 "bytes": size,
-                "rss_before_mb": before / 1024,
-                "peak_rss_mb": peak / 1024,
+                "rss_before_mb": before,
+                "peak_rss_mb": peak,
             }
         )
     )
@@ -280,6 +404,31 @@ def export_runs(url, times):
 
 
 # --- the run -----------------------------------------------------------------------------------------------------
+
+
+def growth(rows, exports, before):
+    """Each page's and export's median now ÷ its median in `before` (bench/run.py --json of another data set)."""
+    then = {row["page"]: row for row in before.get("pages", [])}
+    print(f"\nGrowth against {before.get('tasks', '?'):,} tasks (median now ÷ median then; SQL then → now):")
+    for row in rows:
+        old = then.get(row["page"])
+        if old and "median_ms" in old and "median_ms" in row:
+            print(
+                f"  {row['page']:<32} {old['median_ms']:>8.0f} → {row['median_ms']:>8.0f} ms  "
+                f"{row['median_ms'] / old['median_ms']:>5.2f}×   SQL {old['queries']} → {row['queries']}"
+            )
+    old_exports = {
+        entry["export"].split(",")[0] + entry["export"].split(",")[1].split()[0]: entry
+        for entry in before.get("exports", [])
+    }
+    for entry in exports:
+        key = entry["export"].split(",")[0] + entry["export"].split(",")[1].split()[0]
+        old = old_exports.get(key)
+        if old:
+            print(
+                f"  {entry['export']:<48} {old['seconds']:>7.1f} → {entry['seconds']:>7.1f} s "
+                f"{entry['seconds'] / old['seconds']:>6.2f}×   peak RSS {old['peak_rss_mb']:.0f} → {entry['peak_rss_mb']:.0f} MB"
+            )
 
 
 def load():
@@ -320,6 +469,7 @@ def main():
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each page's slowest query")
     parser.add_argument("--no-export", action="store_true", help="skip the bulletin export")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--compare", help="a --json file of another data set: print each page's growth against it")
     parser.add_argument("--export-child", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.export_child:
@@ -336,6 +486,7 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('statement_timeout', %s, false)", [f"{arguments.timeout * 1000:.0f}"])
     browser = client()
+    ensure_published()
     rows = []
     header = (
         f"{'page':<44} {'median':>8} {'p95':>8} {'n':>3} {'SQL':>4}  {'admin med':>9} {'p95':>8} {'n':>3} {'SQL':>4} "
@@ -373,34 +524,58 @@ def main():
             flush=True,
         )
         if arguments.json:
-            Path(arguments.json).write_text(json.dumps({"pages": rows}, indent=2, ensure_ascii=False))
+            Path(arguments.json).write_text(
+                json.dumps({"tasks": Task.objects.count(), "pages": rows}, indent=2, ensure_ascii=False)
+            )
         if arguments.explain:
             sql, took = slowest_query(browser, ours)
             print(f"\n  slowest query of {name} ({took:.0f} ms):\n  {sql}\n{explain(sql)}\n", flush=True)
 
     exports = []
     if not arguments.no_export and (not arguments.only or arguments.only in "export"):
-        if "xlsx" not in TaskListView.exporters:
-            print("\nExport: the task list has no ?export=xlsx (not built yet) — skipped.")
-        else:
-            params, count = thousand_task_filter()
-            for label, url, times in (
-                (f"export {count:,} tasks ({urlencode(params)})", task_list(export="xlsx", **params), 3),
-                (f"export all {Task.objects.count():,} tasks", task_list(export="xlsx"), 1),
-            ):
-                results = export_runs(url, times)
-                seconds = statistics.median(result["seconds"] for result in results)
-                peak = max(result["peak_rss_mb"] for result in results)
-                baseline = min(result["rss_before_mb"] for result in results)
-                exports.append({"export": label, "url": url, "runs": results, "seconds": seconds, "peak_rss_mb": peak})
-                print(
-                    f"{label}: {seconds:.1f} s (median of {times}), {results[0]['bytes'] / 1e3:,.0f} kB, "
-                    f"peak RSS {peak:.0f} MB (process before the request: {baseline:.0f} MB), "
-                    f"streamed: {results[0]['streamed']}, load {load()}",
-                    flush=True,
-                )
+        params, count = thousand_task_filter()
+        total = Task.objects.count()
+        few = urlencode(params)
+        for label, url, times in (
+            (f"bulletin .xlsx, {count:,} tasks ({few})", task_list(export="xlsx", **params), 3),
+            (f"openpyxl floor, {count:,} tasks", f"floor:{task_list(**params)}", 3),
+            (f"bulletin .docx, {count:,} tasks", task_list(export="docx", **params), 1),
+            (f"bulletin .xlsx, all {total:,} tasks", task_list(export="xlsx"), 1),
+            (f"openpyxl floor, all {total:,} tasks", f"floor:{task_list()}", 1),
+            (f"export_tasks --format json, all {total:,} tasks", "manage.py export_tasks --format json", 1),
+        ):
+            results = export_runs(url, times)
+            seconds = statistics.median(result["seconds"] for result in results)
+            cpu = statistics.median(result["cpu_seconds"] for result in results)
+            peak = max(result["peak_rss_mb"] for result in results)
+            baseline = min(result["rss_before_mb"] for result in results)
+            exports.append(
+                {
+                    "export": label,
+                    "url": url,
+                    "runs": results,
+                    "seconds": seconds,
+                    "cpu_seconds": cpu,
+                    "peak_rss_mb": peak,
+                }
+            )
+            print(
+                f"{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU (median of {times}), "
+                f"{results[0]['bytes'] / 1e3:,.0f} kB, peak RSS {peak:.0f} MB (before: {baseline:.0f} MB), "
+                f"load {load()}",
+                flush=True,
+            )
+        for bulletin, floor in ((exports[0], exports[1]), (exports[3], exports[4])):
+            print(
+                f"  {bulletin['export']} ÷ floor: {bulletin['seconds'] / floor['seconds']:.2f}× wall, "
+                f"{bulletin['cpu_seconds'] / floor['cpu_seconds']:.2f}× CPU"
+            )
+    if arguments.compare:
+        growth(rows, exports, json.loads(Path(arguments.compare).read_text()))
     if arguments.json:
-        Path(arguments.json).write_text(json.dumps({"pages": rows, "exports": exports}, indent=2, ensure_ascii=False))
+        Path(arguments.json).write_text(
+            json.dumps({"tasks": Task.objects.count(), "pages": rows, "exports": exports}, indent=2, ensure_ascii=False)
+        )
     return None
 
 

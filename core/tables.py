@@ -10,7 +10,7 @@ import django_tables2 as tables
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -25,6 +25,9 @@ class BaseTable(tables.Table):
     # Tables whose rows carry costly derived columns fetch a page by primary keys first
     # (fetch_page_in_two_steps); a plain table would only pay one query more.
     two_step_pages = False
+    # With two-step pages: read a page's keys and the count in one query (read_keys_with_count);
+    # the list view switches it on for keyword searches.
+    keys_with_count = False
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}
@@ -80,6 +83,11 @@ class BaseTable(tables.Table):
             settings.GOVTASKS_MAX_PER_PAGE,
         )
         self.paginator = CountedPaginator(self.rows, self.per_page, counted=unordered)
+        self.page_keys = None
+        if self.two_step_pages and self.keys_with_count:
+            if self.read_keys_with_count(params.get(self.prefixed_page_field)):
+                self.fetch_page_in_two_steps()
+                return self
         try:
             self.page = self.paginator.page(params.get(self.prefixed_page_field) or 1)
         except PageNotAnInteger:
@@ -90,6 +98,31 @@ class BaseTable(tables.Table):
         if self.two_step_pages:
             self.fetch_page_in_two_steps()
         return self
+
+    def read_keys_with_count(self, asked):
+        """Read the asked page's keys and the count of all rows in one query (a window count);
+        False when that page is empty (past the end, or no rows), which the usual path handles.
+
+        For lists whose matches are few and costly to find (a keyword search: the count and the keys
+        would look for the same matches twice). A plain list counts through an index instead and
+        walks only a page of keys: the window would make it produce every row.
+        """
+        queryset = self.data.data
+        if not isinstance(queryset, QuerySet):
+            return False
+        number = bounded_int(asked, 1, 1, 10**6)
+        start = (number - 1) * self.per_page
+        keys = list(
+            queryset.annotate(listed_count=Window(Count("pk"))).values_list("pk", "listed_count")[
+                start : start + self.per_page
+            ]
+        )
+        if not keys:
+            return False
+        self.paginator.__dict__["count"] = keys[0][1]  # the cached_property, already known
+        self.page = self.paginator.page(number)
+        self.page_keys = [pk for pk, _count in keys]
+        return True
 
     def fetch_page_in_two_steps(self):
         """Find the page's primary keys first, then load only those rows with everything they show.
@@ -105,7 +138,9 @@ class BaseTable(tables.Table):
         count = self.paginator.count
         start = self.page.start_index() - 1 if count else 0
         end = min(start + self.per_page, count)
-        if start > count - end:
+        if getattr(self, "page_keys", None) is not None:
+            pks = self.page_keys
+        elif start > count - end:
             pks = list(queryset.reverse().values_list("pk", flat=True)[count - end : count - start])[::-1]
         else:
             pks = list(queryset.values_list("pk", flat=True)[start:end])

@@ -13,7 +13,7 @@ import dataclasses
 import functools
 import operator
 
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 
 from commendations.models import Enterprise, EnterpriseAlias
 from meetings.models import Meeting
@@ -73,14 +73,22 @@ def search_everything(query: str, tasks=None) -> SearchResults:
         in_text |= Q(text__icontains=name)
     if units:
         in_text |= Q(pk__in=TaskUnit.objects.filter(unit__in=units).values("task"))
-    found = tasks_for_display(None, tasks).filter(in_text).order_by("document__issued_on", "document", "number", "pk")
+    found = tasks_for_display(None, tasks).filter(in_text)
+    # The first rows' keys and the count in one pass over the matches (a trigram index finds them on
+    # PostgreSQL, migration 0016), then only those rows with their state and units.
+    keys = list(
+        found.annotate(found_count=Window(Count("pk")))
+        .order_by("document__issued_on", "document", "number", "pk")
+        .values_list("pk", "found_count")[:TASK_ROWS]
+    )
+    by_pk = found.in_bulk([pk for pk, _count in keys])
     return SearchResults(
         query=query,
         units=units,
         enterprises=enterprises,
         meetings=meetings_about(query),
-        tasks=list(found[:TASK_ROWS]),
-        task_count=found.count(),
+        tasks=[by_pk[pk] for pk, _count in keys if pk in by_pk],
+        task_count=keys[0][1] if keys else 0,
     )
 
 

@@ -46,6 +46,35 @@ def ordered_task_units() -> Prefetch:
     return Prefetch("task_units", queryset=TaskUnit.objects.select_related("unit").order_by("role", "position"))
 
 
+def unit_names_of(task_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """{task id: ([lead unit names], [responsible unit names])}, each in document order, in one query.
+
+    For exports that stream many tasks: plain names a chunk at a time instead of a TaskUnit and a
+    Unit instance for every link (a task without units is missing: use .get()).
+    """
+    names: dict[int, tuple[list[str], list[str]]] = {}
+    links = (
+        TaskUnit.objects.filter(task__in=task_ids)
+        .order_by("task_id", "role", "position")
+        .values_list("task_id", "role", "unit__name")
+    )
+    for task_id, role, name in links:
+        names.setdefault(task_id, ([], []))[0 if role == TaskUnit.Role.LEAD else 1].append(name)
+    return names
+
+
+def in_chunks(rows: Any, size: int) -> Any:
+    """Lists of up to `size` items of the iterable `rows`, in order."""
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def tasks_for_display(as_of: datetime.date | None = None, tasks: TaskQuerySet | None = None) -> TaskQuerySet:
     """Tasks with derived progress and their units prefetched: what every task table shows.
 

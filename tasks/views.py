@@ -157,7 +157,10 @@ class TaskListView(ObjectListView):
     def get_table(self, queryset, params, paginate=True):
         unit = getattr(self, "progress_unit", None)
         options = UnitProgressColumn.options() if unit is not None else {}
-        return self.table(queryset, **options).configure(self.request, params, paginate=paginate)
+        table = self.table(queryset, **options)
+        # A keyword search finds its matches once, for the page's keys and the count together.
+        table.keys_with_count = bool(params.get("q", "").strip())
+        return table.configure(self.request, params, paginate=paginate)
 
     def get_extra_context(self, params):
         return {"as_of": as_of_from(self.request, params)}

@@ -152,6 +152,7 @@ def parse_notice(block):
     default_deadline = datetime.date(year, 12, 31)
     section = subsection = task = None
     pending = None  # unit cells of a task row that a blank line cut short
+    numbers = set()  # the task numbers read so far: a repeated one is refused
     for row in rows:
         first = row.cells[0].text
         is_continuation = not (TASK_NUMBER.match(first) or SECTION.match(first) or SUBSECTION.match(first))
@@ -170,7 +171,8 @@ def parse_notice(block):
         if TASK_NUMBER.match(first):
             if section is None:
                 raise SourceError(row.line, f"任务{first}出现在第一个部分标题之前。")
-            task = _task_from_row(row, section, subsection, notice, anomalies)
+            task = _task_from_row(row, section, subsection, notice, anomalies, numbers=numbers)
+            numbers.add(task.number)
             stated = deadline_in_text(task.text, year)
             task.deadline, task.deadline_stated = stated or default_deadline, stated is not None
             task.is_livelihood = bool(subsection and subsection.is_livelihood)
@@ -210,10 +212,11 @@ def parse_notice(block):
     return notice, anomalies
 
 
-def _task_from_row(row, section, subsection, notice, anomalies):
+def _task_from_row(row, section, subsection, notice, anomalies, *, numbers):
     number = int(row.cells[0].text)
     previous = notice.tasks[-1].number if notice.tasks else 0
-    if any(task.number == number for task in notice.tasks):
+    # A set, not a walk of the tasks read so far: that was 35 million comparisons for 8,400 tasks.
+    if number in numbers:
         raise SourceError(row.line, f"任务序号{number}重复（repeated task number）。")
     if number != previous + 1:
         anomalies.append(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BootstrapForm
 
 from ..attachments.fields import EvidenceFilesField
+from ..forms import UnitNameField
 from ..models import Unit
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
@@ -170,3 +171,27 @@ class AssignUnitsForm(BootstrapForm):
 
 class ReminderForm(forms.Form):
     unit = UnitChoiceField(queryset=Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE), widget=forms.HiddenInput)
+
+
+class ReviewQueueFilterForm(BootstrapForm):
+    """The review queue's filter bar: a unit by any spelling, a month, one kind of item."""
+
+    compact = True
+    KIND_CHOICES = [
+        ("", _("全部")),
+        ("reports", _("进展报告")),
+        ("closures", _("办结申请")),
+        ("extensions", _("延期申请")),
+    ]
+
+    unit = UnitNameField(label=_("单位"), required=False)
+    month = MonthField(label=_("月份"), required=False)
+    kind = forms.ChoiceField(label=_("类别"), choices=KIND_CHOICES, required=False)
+
+    def clean_month(self):
+        month = self.cleaned_data.get("month")
+        # A month is compared with times of day in the project's time zone: year 1 or 9999 would
+        # leave the calendar when converted.
+        if month is not None and not 1900 <= month.year <= 2999:
+            raise ValidationError(_("月份超出范围，请按“年-月”填写，如2021-07。"))
+        return month

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
+
+from core.paging import KeysetPage, keyset_page
 
 from .. import permissions, report_months
 from ..handover.selectors import open_handovers
@@ -74,6 +76,7 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
     as_of = as_of or timezone.localdate()
     owed = report_months.owed_month(as_of)
     period, due_on = owed.period, owed.due_on
+    every_unit = units is None
     if units is None:
         units = list(Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).in_office_order())
     unit_ids = {unit.pk for unit in units}
@@ -82,13 +85,28 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
         "from_unit_id", "to_unit_id"
     ):
         collectives_of[member_id].add(collective_id)
+    held = TaskUnit.objects.all()
+    rows = tasks_as_of(as_of)
+    if not every_unit:
+        # A few units (a liaison's to-do list, its fill-in sheet): only the tasks they hold, directly
+        # or through a collective — not every task of a city for one unit's sheet.
+        holders = unit_ids | {collective for ids in collectives_of.values() for collective in ids}
+        held = held.filter(unit__in=holders)
+        rows = rows.filter(pk__in=TaskUnit.objects.filter(unit__in=holders).values("task"))
     links = defaultdict(list)  # unit id → [(task id, role)]
-    for task_id, unit_id, role in TaskUnit.objects.values_list("task_id", "unit_id", "role"):
+    for task_id, unit_id, role in held.order_by().values_list("task_id", "unit_id", "role"):
         links[unit_id].append((task_id, role))
     tasks = {
         task.pk: task
-        for task in tasks_as_of(as_of).select_related("document").order_by("document__issued_on", "number", "pk")
+        # Only what the duties show and test: every task of a city is loaded here for the reminders page.
+        for task in rows.select_related("document")
+        .only("pk", "number", "source", "text", "document__issued_on", "document__task_prefix")
+        .order_by("document__issued_on", "number", "pk")
     }
+    position = {task_id: index for index, task_id in enumerate(tasks)}
+    # A link to a task outside the list (none today) would have no position: leave it out.
+    for unit_links in links.values():
+        unit_links[:] = [(task_id, role) for task_id, role in unit_links if task_id in position]
     reported = counted_report_pairs(period, end_of_day(as_of))
     # The office's namings of members for a collective's share (answerable_units' rule, as a set of pairs).
     named = set(standing_assignments(as_of).filter(unit__in=unit_ids).values_list("task_id", "unit_id"))
@@ -107,10 +125,10 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
                 # Leading a task directly or through a collective outweighs sharing it.
                 if reach.get(task_id) != TaskUnit.Role.LEAD:
                     reach[task_id] = role
-        for task in tasks.values():
-            held_as = reach.get(task.pk)
-            if held_as is None:
-                continue
+        # Only the tasks the unit holds, in the list's order: walking every task for every unit
+        # was 5,000 units × 100,000 tasks at city size.
+        for task_id in sorted(reach, key=position.__getitem__):
+            task, held_as = tasks[task_id], reach[task_id]
             if held_as == TaskUnit.Role.LEAD and not task.is_complete and task.document.issued_on <= due_on:
                 if (task.pk, unit.pk) not in reported:
                     duties[unit.pk].to_report.append(task)
@@ -120,14 +138,66 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
     return duties
 
 
-def reminder_overview(as_of: datetime.date | None = None) -> tuple[report_months.ReportMonth, list[Duties]]:
-    """(the month owed, [Duties]) for the reminders page: units that owe something first, most owed first."""
+@dataclasses.dataclass(frozen=True)
+class OwedCount:
+    """How many tasks a unit has to report and how many of its tasks are overdue (Duties, counted)."""
+
+    unit: Unit
+    to_report: int
+    overdue: int
+
+    @property
+    def owed(self) -> int:
+        return self.to_report + self.overdue
+
+
+def owed_counts(as_of: datetime.date | None = None) -> list[OwedCount]:
+    """Every unit (not a collective) that owes something on `as_of`, most owed first, among equals
+    in the office's order — the counts of unit_duties() without building its lists.
+
+    unit_duties() lists, for every unit, every task it holds: a township holds its collective's
+    thousands of tasks, so the lists of a city's 5,000 units were tens of millions of entries
+    (73 s at 100,000 tasks). Here each holder's (a unit's, a collective's) task ids are gathered
+    once and a unit's counts are sizes of unions of sets. Six queries.
+    """
     as_of = as_of or timezone.localdate()
     owed = report_months.owed_month(as_of)
-    # Most owed first; among equals the office's order of units (unit_duties gives them so; the sort is stable).
-    duties = [d for d in unit_duties(as_of).values() if d.outstanding]
-    duties.sort(key=lambda d: -len(d.overdue) - len(d.to_report))
-    return owed, duties
+    units = list(Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).in_office_order())
+    collectives_of = defaultdict(set)
+    for collective_id, member_id in Unit.members.through.objects.values_list("from_unit_id", "to_unit_id"):
+        collectives_of[member_id].add(collective_id)
+    eligible, overdue = set(), set()  # tasks one may have to report on; overdue tasks
+    for pk, is_complete, status, issued_on in tasks_as_of(as_of).values_list(
+        "pk", "is_complete", "status", "document__issued_on"
+    ):
+        if not is_complete and issued_on <= owed.due_on:
+            eligible.add(pk)
+        if status == Task.Status.OVERDUE:
+            overdue.add(pk)
+    leads, overdue_held = defaultdict(set), defaultdict(set)  # holder id → task ids
+    for task_id, unit_id, role in TaskUnit.objects.order_by().values_list("task_id", "unit_id", "role"):
+        if role == TaskUnit.Role.LEAD and task_id in eligible:
+            leads[unit_id].add(task_id)
+        if task_id in overdue:
+            overdue_held[unit_id].add(task_id)
+    # Overdue counts only what a unit answers for (state.answerable_units): the tasks named on it and
+    # the collective's tasks the office named it for, as unit_duties() lists them.
+    named = defaultdict(set)
+    for task_id, unit_id in standing_assignments(as_of).values_list("task_id", "unit_id"):
+        if task_id in overdue:
+            named[unit_id].add(task_id)
+    reported = defaultdict(set)
+    for task_id, unit_id in counted_report_pairs(owed.period, end_of_day(as_of)):
+        reported[unit_id].add(task_id)
+    counts = []
+    for unit in units:
+        holders = (unit.pk, *collectives_of[unit.pk])
+        to_report = set().union(*(leads[holder] for holder in holders)) - reported[unit.pk]
+        late = overdue_held[unit.pk] | named[unit.pk]
+        if to_report or late:
+            counts.append(OwedCount(unit, len(to_report), len(late)))
+    counts.sort(key=lambda count: -count.owed)  # stable: the office's order among equals
+    return counts
 
 
 def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
@@ -204,24 +274,72 @@ def extensions_awaiting_leader(user: permissions.AnyUser) -> QuerySet[ExtensionR
     )
 
 
-def review_queue() -> dict[str, QuerySet[Any, Any]]:
-    """What waits for the office: submitted reports (oldest first) and pending extension requests."""
-    return {
-        "reports": ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED)
-        .select_related("task__document", "unit", "submitted_by", "resubmission_of")
-        .order_by("submitted_at", "pk"),
-        "extensions": extensions_for_office()
-        .select_related("task__document", "unit", "requested_by", "leader_by")
-        .order_by("requested_at", "pk"),
-        # Shown to the office without a decision button: the 分管领导 speaks first.
-        "extensions_at_leaders": extensions_at_leaders()
-        .select_related("task__document", "unit")
-        .order_by("requested_at", "pk"),
-        # 办结 requests waiting for the office's check (tasks/closure/).
-        "closures": ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING)
-        .select_related("task", "unit")
-        .order_by("requested_at", "pk"),
-    }
+REVIEW_QUEUE_PAGE = 50
+# What waits for the office, one section each on the review queue: (kind, model, the state that waits,
+# when it was handed in). Oldest first within each.
+REVIEW_KINDS = ("reports", "closures", "extensions")
+
+
+@dataclasses.dataclass(frozen=True)
+class ReviewQueueFilter:
+    """The review queue's filters: a unit (its members too when it is a collective), a month (a
+    report's 报告月份; the month a request was made), and which kinds of item to list."""
+
+    unit: Unit | None = None
+    month: datetime.date | None = None
+    kinds: tuple[str, ...] = REVIEW_KINDS
+
+
+def _waiting(kind: str) -> QuerySet[Any, Any]:
+    if kind == "reports":
+        return ProgressReport.objects.filter(state=ProgressReport.State.SUBMITTED).select_related(
+            "task__document", "unit", "submitted_by", "resubmission_of"
+        )
+    if kind == "extensions":
+        # Those the office may decide now (with the 分管领导 step on: once the leader has spoken).
+        return extensions_for_office().select_related("task__document", "unit", "requested_by", "leader_by")
+    return ClosureRequest.objects.filter(state=ClosureRequest.State.PENDING).select_related("task__document", "unit")
+
+
+def _narrowed(kind: str, rows: QuerySet[Any, Any], chosen: ReviewQueueFilter) -> QuerySet[Any, Any]:
+    if chosen.unit is not None:
+        # A collective's items are its members' (a collective itself never reports).
+        rows = rows.filter(Q(unit=chosen.unit) | Q(unit__in=chosen.unit.members.all()))
+    if chosen.month is not None:
+        if kind == "reports":
+            rows = rows.filter(period=chosen.month)
+        else:
+            start = timezone.make_aware(datetime.datetime.combine(chosen.month, datetime.time()))
+            following = (chosen.month + datetime.timedelta(days=32)).replace(day=1)
+            end = timezone.make_aware(datetime.datetime.combine(following, datetime.time()))
+            rows = rows.filter(requested_at__gte=start, requested_at__lt=end)
+    return rows
+
+
+def review_queue(
+    chosen: ReviewQueueFilter | None = None,
+    cursors: dict[str, tuple[int | None, int | None]] | None = None,
+    size: int = REVIEW_QUEUE_PAGE,
+) -> dict[str, KeysetPage | None]:
+    """What waits for the office, oldest first: {kind: one page of it} for reports, 办结 requests and
+    extension requests (None for a kind the filter leaves out).
+
+    Each kind is paged on its own from its cursors {kind: (after pk, before pk)} (core/paging.py):
+    a page is an index walk from the cursor row, so the office's 10,000 waiting reports cost what
+    ten do — two queries a kind (the page and its count) whatever the queue's length.
+    """
+    chosen = chosen or ReviewQueueFilter()
+    cursors = cursors or {}
+    sort_field = {"reports": "submitted_at", "extensions": "requested_at", "closures": "requested_at"}
+    pages: dict[str, KeysetPage | None] = {}
+    for kind in REVIEW_KINDS:
+        if kind not in chosen.kinds:
+            pages[kind] = None
+            continue
+        after, before = cursors.get(kind, (None, None))
+        rows = _narrowed(kind, _waiting(kind), chosen)
+        pages[kind] = keyset_page(rows, keys=(sort_field[kind], "pk"), size=size, after=after, before=before)
+    return pages
 
 
 def office_counts() -> dict[str, int]:

@@ -10,7 +10,6 @@ persons' names or phone numbers, or plans. With the setting off they do not exis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.generic import bounded_int
+from core.paging import numbered_page
 
 from .. import permissions
 from ..models import Publication, Task
@@ -39,8 +39,9 @@ def require_disclosure():
 @login_not_required
 def public_task_list(request):
     require_disclosure()
-    paginator = Paginator(selectors.public_tasks(), PER_PAGE)
-    page = paginator.get_page(bounded_int(request.GET.get("page"), 1, 1, paginator.num_pages))
+    # Page numbers kept; the page's keys are read from the nearer end, so the last page costs what
+    # the first does (core/paging.py) — OFFSET over the state columns took 2.9 s at 100,000 tasks.
+    page = numbered_page(selectors.public_tasks(), bounded_int(request.GET.get("page"), 1, 1, 10**9), PER_PAGE)
     context = {"page": page, "table": PublicTaskTable(page.object_list), "today": timezone.localdate()}
     return render(request, "tasks/public/task_list.html", context)
 

@@ -68,3 +68,40 @@ def test_unit_includes_tasks_given_to_its_collective(imported):
 def test_an_unknown_unit_is_an_error_with_close_matches(imported):
     with pytest.raises(CommandError, match="没有名为“区市场局”的单位.*区市场监管局"):
         export(unit="区市场局")
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_streamed_text_is_json_dumps_of_the_list(count):
+    from tasks.exports import json_chunks
+
+    records = [{"no": n, "text": f"任务“{n}”\n", "lead_units": ["区发改委"], "section": None} for n in range(count)]
+    assert "".join(json_chunks(iter(records))) == json.dumps(records, ensure_ascii=False, indent=2)
+
+
+def test_the_export_streams_in_the_memory_of_a_chunk(db, monkeypatch):
+    """Ten times the tasks, about the same peak memory: nothing holds every task at once."""
+    import tracemalloc
+
+    from tasks import exports
+    from tasks.tests.factories import make_document, make_unit
+    from tasks.tests.test_long_lists import add_tasks
+
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 50)
+    document, units = make_document(), [make_unit("区发改委"), make_unit("区财政局")]
+    peaks = []
+    for numbers in (range(1, 201), range(201, 2001)):
+        add_tasks(document, units, numbers)
+        export()  # the task states stored once, outside the measurement
+        tracemalloc.start()
+        call_command("export_tasks", format="json", stdout=_Discard())
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < 2 * peaks[0], peaks
+    assert len(export()) == 2000
+
+
+class _Discard(io.StringIO):
+    """Output thrown away as it is written, so only the command's own memory is measured."""
+
+    def write(self, text):
+        return len(text)

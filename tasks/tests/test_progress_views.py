@@ -568,9 +568,11 @@ def busy_world(w, numbers):
         # for each read of task states to see the stored ones hold (two on a task page: the
         # task and its neighbours in the list, which take three: the task's sort keys, the
         # row before and the row after), and one for the navigation's unread notices.
-        # One each on reminders and the to-do for the members the office named (state.answerable_units).
-        ("office", "tasks:reminders", 15),  # and the units that have not acknowledged (签收)
-        ("office", "tasks:review_queue", 8),  # with the 办结 requests waiting
+        # Every unit counted (selectors.owed_counts, with the members the office named), then the lists of
+        # the page's units (unit_duties); and the units that have not acknowledged (签收).
+        ("office", "tasks:reminders", 21),
+        # A page and its count for each of reports, 办结 requests and extension requests (keyset pages).
+        ("office", "tasks:review_queue", 11),
         # The navigation asks the user's permissions once; the unit's open leaders' instructions.
         # Two more for the unit's own figures beside the tasks' (one to see the stored states hold).
         ("liaison", "tasks:todo", 23),  # and its tasks to acknowledge (签收)

@@ -36,7 +36,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from ..models import BulletinIssue, Document, Task
 from ..templatetags.task_tags import fulldate
-from .bulletin import bulletin_rows, bulletin_title, draft_summary, progress_text, summary_facts, titled
+from .bulletin import bulletin_rows, bulletin_title, draft_summary, progress_wording, summary_facts, titled
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT, HEADING_FONT, SUBHEADING_FONT, TITLE_FONT = "仿宋_GB2312", "黑体", "楷体_GB2312", "方正小标宋简体"
@@ -204,15 +204,17 @@ def write_bulletin_docx(tasks, out, *, as_of=None, scope: str = "", issue: int =
         set_font(cell.paragraphs[0].add_run(str(header)), HEADING_FONT, TABLE_SIZE)
     repeat_header(table.rows[0])
     written = 0
+    progress_text = progress_wording()
+    status_labels = {status: str(Task.Status(status).label) for status in Task.Status}
     for task in bulletin_rows(tasks, as_of):
         values = [
             task.label,
             task.text,
-            "、".join(unit.name for unit in task.lead_units),
-            "、".join(unit.name for unit in task.responsible_units),
+            "、".join(task.lead_names),
+            "、".join(task.responsible_names),
             fulldate(task.current_deadline),
             progress_text(task),
-            str(Task.Status(task.status).label),
+            status_labels[task.status],
         ]
         cells = table.add_row().cells
         for cell, value, (_header, width) in zip(cells, values, TABLE_COLUMNS, strict=True):

@@ -1,8 +1,6 @@
 """python manage.py export_tasks --format json [--unit NAME]"""
 
-import json
-
-from tasks.exports import task_records
+from tasks.exports import json_chunks, task_records
 from tasks.management.base import TasksCommand
 from tasks.models import Task
 
@@ -21,4 +19,11 @@ class Command(TasksCommand):
         if unit is not None:
             tasks = tasks.for_unit(self.unit_named(unit))
         records = task_records(tasks.order_by("document__issued_on", "document", "number", "pk"))
-        self.stdout.write(json.dumps(records, ensure_ascii=False, indent=2))
+        # Streamed: written as the tasks are read, a few thousand pieces at a time.
+        pieces = []
+        for piece in json_chunks(records):
+            pieces.append(piece)
+            if len(pieces) >= 5000:
+                self.stdout.write("".join(pieces), ending="")
+                pieces = []
+        self.stdout.write("".join(pieces))
