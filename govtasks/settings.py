@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "tasks",
     "commendations",
     "meetings",
+    # The daily sweep, the escalation ladder with its numbered 督办单, and the units' 考核 scores.
+    "chasing",
     # manage.py generate_demo (synthetic data for demos and bench/run.py); no models, no URLs.
     "bench",
 ]
@@ -252,6 +254,14 @@ GOVTASKS_AS_OF_HORIZON_DAYS = env_int("GOVTASKS_AS_OF_HORIZON_DAYS", 366, minimu
 
 # The public information-disclosure page (信息公开, /public/): off unless switched on.
 GOVTASKS_PUBLIC_DISCLOSURE = env_bool("GOVTASKS_PUBLIC_DISCLOSURE")
+
+# The daily sweep (chasing/sweep.py): units are reminded this many days before a month's report or a
+# task's deadline falls due; a task that stays red climbs one step of the ladder (提醒 → 催办单 → 督办单)
+# every GOVTASKS_ESCALATION_STEP_DAYS days; a 督办单 must be answered (落实情况) within
+# GOVTASKS_SUPERVISION_REPLY_DAYS days of its issue.
+GOVTASKS_REMINDER_DAYS_BEFORE = env_int("GOVTASKS_REMINDER_DAYS_BEFORE", 3, minimum=0)
+GOVTASKS_ESCALATION_STEP_DAYS = env_int("GOVTASKS_ESCALATION_STEP_DAYS", 7, minimum=1)
+GOVTASKS_SUPERVISION_REPLY_DAYS = env_int("GOVTASKS_SUPERVISION_REPLY_DAYS", 5, minimum=1)
 
 # Who issues the progress bulletin: the Word bulletin's masthead and 落款 (tasks/workbooks/bulletin_docx.py).
 GOVTASKS_OFFICE_NAME = os.environ.get("GOVTASKS_OFFICE_NAME", "区人民政府督查室")

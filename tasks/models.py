@@ -724,6 +724,11 @@ class TaskEvent(models.Model):
         INSTRUCTION_ANSWERED = "instruction_answered", _("答复领导批示")
         PUBLISHED = "published", _("信息公开")
         UNPUBLISHED = "unpublished", _("撤回公开")
+        # The daily sweep and the escalation ladder (the chasing app).
+        DUE_REMINDED = "due_reminded", _("到期提醒")
+        ESCALATED = "escalated", _("督查升级")
+        ORDER_ACKNOWLEDGED = "order_acknowledged", _("签收督办单")
+        ORDER_ANSWERED = "order_answered", _("答复督办单")
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -93,6 +93,10 @@ class Action(StrEnum):
     ASSIGN = "assign"  # assign units to a meeting's order (task)
     IMPORT_NOTICE = "import_notice"  # load a responsibility-split notice
     UPLOAD_FILLIN = "upload_fillin"  # upload a unit's filled-in progress sheet
+    # The ladder and 考核 (the chasing app; permissions are named as strings, tasks imports nothing of it).
+    READ_ORDERS = "read_orders"  # read 督办单 (unit: that unit's; without: every unit's — office and leaders)
+    ANSWER_ORDER = "answer_order"  # acknowledge (签收) and answer (落实情况) a 督办单 (unit: the order's)
+    VIEW_SCORES = "view_scores"  # the 考核 ranking and per-unit scores: office and leaders
 
 
 def may(
@@ -139,6 +143,14 @@ def may(
         return user.has_perm("tasks.add_document")
     if action is Action.UPLOAD_FILLIN:
         return liaison_unit(user) is not None and user.has_perm("tasks.add_progressreport")
+    if action is Action.READ_ORDERS:
+        if user.is_active and user.has_perm("chasing.oversee_chasing"):
+            return True
+        return unit is not None and can_act_for(user, unit)
+    if action is Action.ANSWER_ORDER:
+        return can_act_for(user, unit) and user.has_perm("chasing.answer_supervisionorder")
+    if action is Action.VIEW_SCORES:
+        return user.is_active and user.has_perm("chasing.oversee_chasing")
     raise ValueError(action)  # pragma: no cover — every Action is answered above
 
 

@@ -19,7 +19,7 @@ LEADER = "领导"
 ADMINISTRATORS = "管理员"
 
 # Everyone with a role reads every record of these apps.
-READ_APPS = ("tasks", "meetings", "commendations")
+READ_APPS = ("tasks", "meetings", "commendations", "chasing")
 
 ROLE_PERMISSIONS = {
     OFFICE: [
@@ -30,6 +30,7 @@ ROLE_PERMISSIONS = {
         "tasks.change_unitplan",
         "tasks.add_taskunit",
         "tasks.decide_closurerequest",
+        "chasing.oversee_chasing",
     ],
     LIAISON: [
         "tasks.add_progressreport",
@@ -37,9 +38,10 @@ ROLE_PERMISSIONS = {
         "tasks.add_extensionrequest",
         "tasks.add_closurerequest",
         "tasks.answer_leaderinstruction",
+        "chasing.answer_supervisionorder",
     ],
     # Leaders read everything and write instructions (领导批示), nothing else.
-    LEADER: ["tasks.add_leaderinstruction"],
+    LEADER: ["tasks.add_leaderinstruction", "chasing.oversee_chasing"],
 }
 
 
@@ -63,6 +65,8 @@ CUSTOM_NAMES = {
     "supervise_task": "督查所有任务（督查室）",
     "review_progressreport": "采纳或退回进展报告",
     "decide_extensionrequest": "同意或不同意延期申请",
+    "oversee_chasing": "查看所有督办单和考核得分",
+    "answer_supervisionorder": "签收并答复本单位的督办单",
 }
 
 

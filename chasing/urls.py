@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "chasing"
+
+urlpatterns = [
+    path("orders/", views.order_list, name="order_list"),
+    path("orders/<int:pk>/", views.order_detail, name="order_detail"),
+    path("orders/<int:pk>/docx/", views.order_download, name="order_download"),
+]

@@ -1,0 +1,91 @@
+"""督办单: the list (office and leaders: every unit's; a liaison: its own), the A4 page with 签收 and
+the reply, the Word download; and the 考核 pages (scores.py)."""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tasks import permissions
+from tasks.workbooks.bulletin_docx import DOCX_CONTENT_TYPE
+
+from . import selectors, services
+from .documents import order_docx
+from .forms import OrderReplyForm
+from .models import SupervisionOrder
+
+
+def visible_order(request: HttpRequest, pk: int) -> SupervisionOrder:
+    """The order `pk` if the user may read it; 404 otherwise (another unit's order does not exist for it)."""
+    orders = selectors.orders_visible_to(request.user).select_related("acknowledged_by", "replied_by")
+    return get_object_or_404(orders, pk=pk)
+
+
+@require_http_methods(["GET"])
+def order_list(request: HttpRequest) -> HttpResponse:
+    """Orders the user may read, newest first; ?overdue=1: only those whose reply is overdue."""
+    today = timezone.localdate()
+    orders = selectors.orders_visible_to(request.user).prefetch_related("tasks__document")
+    overdue_only = request.GET.get("overdue") == "1"
+    if overdue_only:
+        orders = orders.filter(reply_due_on__lt=today, replied_at__isnull=True)
+    if (
+        not permissions.may(request.user, permissions.Action.READ_ORDERS)
+        and permissions.liaison_unit(request.user) is None
+    ):
+        raise PermissionDenied(_("只有督查室、领导和单位联络员可以查看督办单。"))
+    rows = [(order, selectors.order_status(order, today), order.reply_overdue(today)) for order in orders[:500]]
+    context = {"rows": rows, "overdue_only": overdue_only, "today": today}
+    return render(request, "chasing/order_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 督办单 as it prints on A4; POST action=acknowledge (签收) or a reply (落实情况), by the unit's liaison."""
+    order = visible_order(request, pk)
+    can_answer = permissions.may(request.user, permissions.Action.ANSWER_ORDER, unit=order.unit)
+    form = OrderReplyForm(request.POST if request.POST.get("action") == "reply" else None)
+    if request.method == "POST":
+        if not can_answer:
+            raise PermissionDenied(_("只有%(unit)s的联络员可以签收和答复这份督办单。") % {"unit": order.unit})
+        try:
+            if request.POST.get("action") == "acknowledge":
+                services.order_acknowledge(order=order, actor=request.user)
+                messages.success(request, _("已签收%(label)s。") % {"label": order.label})
+                return redirect(order.get_absolute_url())
+            if request.POST.get("action") == "reply" and form.is_valid():
+                services.order_answer(order=order, actor=request.user, reply=form.cleaned_data["reply"])
+                messages.success(request, _("落实情况已答复。"))
+                return redirect(order.get_absolute_url())
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(order.get_absolute_url())
+    today = timezone.localdate()
+    context = {
+        "order": order,
+        "items": selectors.order_items(order),
+        "status": selectors.order_status(order, today),
+        "overdue": order.reply_overdue(today),
+        "can_answer": can_answer,
+        "form": form,
+        "office_name": settings.GOVTASKS_OFFICE_NAME,
+    }
+    return render(request, "chasing/order_detail.html", context)
+
+
+@require_http_methods(["GET"])
+def order_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The order as a Word document."""
+    order = visible_order(request, pk)
+    content = order_docx(order, selectors.order_items(order))
+    response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+    filename = f"{order.label}（{order.unit.name}）.docx"
+    response["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(filename)}"
+    return response
