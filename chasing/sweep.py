@@ -148,7 +148,9 @@ def remind_reports(day: datetime.date, tasks: list[Any], result: SweepResult) ->
                 "due": shown(month.due_on),
                 "month": date_format(month.period, _("Y年n月")),
             }
-            _remind(day, unit, DueReminder.Kind.REPORT, month.due_on, owed, title, result)
+            _remind(
+                day, unit, kind=DueReminder.Kind.REPORT, due_on=month.due_on, tasks=owed, title=title, result=result
+            )
 
 
 def remind_deadlines(day: datetime.date, tasks: list[Any], result: SweepResult) -> None:
@@ -160,11 +162,18 @@ def remind_deadlines(day: datetime.date, tasks: list[Any], result: SweepResult) 
                 due[unit, task.current_deadline].append(task)
     for (unit, deadline), owed in due.items():
         title = _("以下任务应于%(due)s前完成") % {"due": shown(deadline)}
-        _remind(day, unit, DueReminder.Kind.DEADLINE, deadline, owed, title, result)
+        _remind(day, unit, kind=DueReminder.Kind.DEADLINE, due_on=deadline, tasks=owed, title=title, result=result)
 
 
 def _remind(
-    day: datetime.date, unit: Unit, kind: str, due_on: datetime.date, tasks: list[Any], title: str, result: SweepResult
+    day: datetime.date,
+    unit: Unit,
+    *,
+    kind: str,
+    due_on: datetime.date,
+    tasks: list[Any],
+    title: str,
+    result: SweepResult,
 ) -> None:
     """One reminder of `kind` and `due_on` to `unit`, unless it had it already (then nothing)."""
     try:

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tasks import permissions
+from tasks.models import Unit
 from tasks.workbooks.bulletin_docx import DOCX_CONTENT_TYPE
+from tasks.workbooks.cells import XLSX_CONTENT_TYPE
 
-from . import selectors, services
+from . import exports, scores, selectors, services
 from .documents import order_docx
 from .forms import OrderReplyForm
 from .models import SupervisionOrder
@@ -89,3 +91,40 @@ def order_download(request: HttpRequest, pk: int) -> HttpResponse:
     filename = f"{order.label}（{order.unit.name}）.docx"
     response["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(filename)}"
     return response
+
+
+def scoring_year(request: HttpRequest) -> int:
+    """?year=YYYY (default this year); anything else is this year, with a message."""
+    this_year = timezone.localdate().year
+    value = request.GET.get("year", "")
+    if value.isdigit() and len(value) == 4 and 2000 <= int(value) <= this_year:
+        return int(value)
+    if value:
+        messages.warning(request, _("年度“%(value)s”无效，显示%(year)s年。") % {"value": value[:20], "year": this_year})
+    return this_year
+
+
+@require_http_methods(["GET"])
+def score_ranking(request: HttpRequest) -> HttpResponse:
+    """The units ranked by their 考核 score for ?year=; ?export=xlsx downloads the same table."""
+    if not permissions.may(request.user, permissions.Action.VIEW_SCORES):
+        raise PermissionDenied(_("只有督查室和领导可以查看考核得分。"))
+    year = scoring_year(request)
+    scoring = scores.score_units(year)
+    if request.GET.get("export") == "xlsx":
+        response = HttpResponse(exports.scores_xlsx(scoring), content_type=XLSX_CONTENT_TYPE)
+        filename = _("%(year)s年度单位考核得分.xlsx") % {"year": year}
+        response["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(filename)}"
+        return response
+    return render(request, "chasing/score_ranking.html", {"scoring": scoring, "year": year})
+
+
+@require_http_methods(["GET"])
+def score_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    """One unit's score for ?year=, with every record behind a lost point."""
+    if not permissions.may(request.user, permissions.Action.VIEW_SCORES):
+        raise PermissionDenied(_("只有督查室和领导可以查看考核得分。"))
+    unit = get_object_or_404(Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE), pk=pk)
+    year = scoring_year(request)
+    scoring = scores.score_units(year, units=[unit])
+    return render(request, "chasing/score_unit.html", {"scoring": scoring, "score": scoring.units[0], "year": year})
