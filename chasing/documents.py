@@ -58,7 +58,7 @@ def order_docx(order: SupervisionOrder, items: list[Any]) -> bytes:
         set_font(cell.paragraphs[0].add_run(text), HEADING_FONT, TABLE_SIZE)
     for item in items:
         cells = table.add_row().cells
-        values = (item.label, item.text, fulldate(item.current_deadline), item.get_status_display())
+        values = (item.label, item.text, fulldate(item.current_deadline), item.status_label)
         for cell, text in zip(cells, values, strict=True):
             set_font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, TABLE_SIZE)
     paragraph(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tasks import permissions
+from tasks.models import Task
 from tasks.state import tasks_as_of
 
 from .models import SupervisionOrder
@@ -49,6 +50,9 @@ def open_orders_of(unit: Any) -> QuerySet[SupervisionOrder]:
 
 def order_items(order: SupervisionOrder) -> list[Any]:
     """The order's tasks with their state today (status, current deadline), in document order."""
-    return list(
+    items = list(
         tasks_as_of(tasks=order.tasks.all()).select_related("document").order_by("document__issued_on", "number", "pk")
     )
+    for item in items:
+        item.status_label = Task.Status(item.status).label
+    return items
