@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from chasing.sweep import issue_order
 from tasks import roles
 from tasks.attachments.files import check_file
 from tasks.closure import services as closure_services
@@ -127,6 +128,8 @@ def build_world(text=None):
     world.instruction = instruction_services.instruction_write(task=task, actor=world.leader, text=text)
     # The office published its wording of task 1's progress (信息公开).
     world.publication = public_services.publication_save(task=task, actor=office, text=text, publish=True)
+    # A 督办单 to the unit on task 1, as the daily sweep issues it (chasing/).
+    world.order = issue_order(today, unit, [task])
     if connection.vendor == "postgresql":
         # As after any bulk load (README, Production): without statistics PostgreSQL plans the
         # dashboard's subqueries as nested loops, and one dashboard takes seconds instead of 0.1 s.

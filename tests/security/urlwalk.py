@@ -90,6 +90,9 @@ def path_values(world):
         "commendations:decision_detail": {"pk": Decision.objects.first().pk},
         "commendations:enterprise_detail": {"pk": Enterprise.objects.first().pk},
         "meetings:meeting_detail": {"pk": Meeting.objects.first().pk},
+        "chasing:order_detail": {"pk": world.order.pk},
+        "chasing:order_download": {"pk": world.order.pk},
+        "chasing:score_unit": {"pk": world.unit.pk},
         "admin:view_on_site": {
             "content_type_id": ContentType.objects.get_for_model(type(world.task)).pk,
             "object_id": world.task.pk,
