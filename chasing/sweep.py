@@ -278,7 +278,7 @@ def _record_and_tell(
 ) -> None:
     at = moment(day)
     step_days = settings.GOVTASKS_ESCALATION_STEP_DAYS
-    notes = {
+    notes: dict[int, str] = {
         Level.REMINDER: _("提醒：任务亮红灯，请抓紧推进"),
         Level.URGE: _("催办单：任务持续红灯已超过%(days)s天，请抓紧推进并报送进展") % {"days": step_days},
     }
