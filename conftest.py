@@ -28,6 +28,13 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _background_work_runs_at_once(settings):
+    # Background tasks (notices' mail, big exports) run in the test itself, so its assertions see
+    # their outcome; tests of the real worker (notices/tests/test_worker.py) set the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _attachments_in_a_temporary_folder(settings, tmp_path_factory):
     # Attachment files go to a folder of the test run, never the checkout's attachments/.
     settings.GOVTASKS_ATTACHMENT_DIR = tmp_path_factory.mktemp("attachments")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from meetings.models import Meeting
 from tasks import permissions
 from tasks.models import Task
+from tasks.tables import TaskSummaryTable
 
 from .search_results import named_task_number, search_everything
 
@@ -68,6 +69,7 @@ def search(request):
     results = search_everything(query, permissions.tasks_visible_to(request.user))
     context = {
         "results": results,
+        "task_table": TaskSummaryTable(results.tasks, back=""),
         "task_list_url": f"{reverse('tasks:task_list')}?{urlencode({'q': query})}",
     }
     return render(request, "search/results.html", context)

@@ -73,12 +73,17 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "tasks",
+    # Notices to users (交办, 催办, 退回, 批示, …): the inbox, the unread count and their mail (notices/).
+    "notices",
     "commendations",
     "meetings",
     # The daily sweep, the escalation ladder with its numbered 督办单, and the units' 考核 scores.
     "chasing",
     # manage.py generate_demo (synthetic data for demos and bench/run.py); no models, no URLs.
     "bench",
+    # The queue of background work (mail, big exports, the daily sweep) in the app's own database.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +120,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # The unread count in the navigation: one query, only on pages that show it.
+                "notices.context_processors.unread_notices",
             ],
         },
     },
@@ -277,6 +284,40 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "govtasks@localhost")
+# The file backend (django.core.mail.backends.filebased.EmailBackend) writes each mail to this folder.
+if os.environ.get("DJANGO_EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["DJANGO_EMAIL_FILE_PATH"]
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+
+# Background work (notices' mail, big exports, the daily sweep) runs through Django's Tasks API
+# (the django-tasks backport of Django 6's django.tasks). `database` (default): the queue is a
+# table of this same database and `manage.py db_worker` runs it — no new server, any number of
+# workers on any number of machines. `rq`: the queue is Redis (GOVTASKS_REDIS_URL) and
+# `manage.py rqworker default` runs it. `immediate`: run in the request itself (tests, debugging).
+GOVTASKS_TASKS_BACKEND = os.environ.get("GOVTASKS_TASKS_BACKEND", "database").strip()
+GOVTASKS_REDIS_URL = os.environ.get("GOVTASKS_REDIS_URL", "redis://127.0.0.1:6379/0")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if GOVTASKS_TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"GOVTASKS_TASKS_BACKEND={GOVTASKS_TASKS_BACKEND!r} must be one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[GOVTASKS_TASKS_BACKEND], "QUEUES": ["default"]}}
+# django-rq's queues, read only by the rq backend and its worker.
+RQ_QUEUES = {"default": {"URL": GOVTASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+if GOVTASKS_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+
+# A notice's mail that failed is tried again after this many minutes, up to this many attempts
+# in all; after the last the notice says 邮件发送失败，请电话通知.
+GOVTASKS_MAIL_RETRY_MINUTES = env_int("GOVTASKS_MAIL_RETRY_MINUTES", 10, minimum=0)
+GOVTASKS_MAIL_ATTEMPTS = env_int("GOVTASKS_MAIL_ATTEMPTS", 5, minimum=1)
+# The app's address as users reach it (https://duban.example.gov.cn): mails link to the record.
+# Empty: mails say to log in and look.
+GOVTASKS_SITE_URL = os.environ.get("GOVTASKS_SITE_URL", "")
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

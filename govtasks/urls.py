@@ -15,6 +15,7 @@ urlpatterns = [
     path("commendations/", include("commendations.urls")),
     path("meetings/", include("meetings.urls")),
     path("chasing/", include("chasing.urls")),
+    path("notices/", include("notices.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The login page offers the language switch, so switching must work before logging in.

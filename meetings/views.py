@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from core.generic import ObjectListView
+from tasks.tables import MeetingOrderTable
 
 from . import selectors
 from .filtersets import MeetingFilterSet
@@ -26,9 +27,11 @@ class MeetingDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         agenda_groups = selectors.agenda_by_kind(self.object)
+        order_tasks = selectors.order_tasks(self.object)
         return super().get_context_data(
             agenda_groups=agenda_groups,
             mentioned_enterprises=selectors.mentioned_enterprises(agenda_groups),
-            order_tasks=selectors.order_tasks(self.object),
+            order_tasks=order_tasks,
+            order_table=MeetingOrderTable(order_tasks, user=self.request.user),
             **kwargs,
         )

@@ -28,7 +28,7 @@ from .models import Document, Task, TaskUnit, Unit
 from .progress import selectors as progress_selectors
 from .state import reads_store, units_as_of
 from .state.derive import read_as_of
-from .tables import TaskTable, UnitTable
+from .tables import TaskSummaryTable, TaskTable, UnitTable
 from .workbooks.bulletin import scope_words, write_bulletin
 from .workbooks.bulletin_docx import DOCX_CONTENT_TYPE, issue_number, write_bulletin_docx
 from .workbooks.cells import XLSX_CONTENT_TYPE
@@ -285,7 +285,19 @@ def dashboard(request):
     """Figures for everyone; a liaison's to-do list for its unit and the office's waiting work on top."""
     as_of = as_of_from(request, request.GET)
     context = selectors.dashboard(as_of)
-    context["as_of_links"] = as_of_links(as_of)
+    links = as_of_links(as_of)
+    context["as_of_links"] = links
+    # Task links carry the day shown (?back=as_of=…), unit links ?as_of=…; today's stay short.
+    summary = {
+        "back": "" if reads_store(as_of) else urlencode({"as_of": as_of.isoformat()}),
+        "unit_query": links["unit"],
+    }
+    context["due_soon_table"] = TaskSummaryTable(
+        list(context["due_soon"]), empty_text=gettext("未来30天内没有到期的任务。"), **summary
+    )
+    context["overdue_table"] = TaskSummaryTable(
+        list(context["overdue"]), empty_text=gettext("没有逾期任务。"), **summary
+    )
     unit = permissions.liaison_unit(request.user)
     if unit is not None:
         context["todo"] = progress_selectors.unit_todo(unit, as_of)

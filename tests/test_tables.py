@@ -11,11 +11,14 @@ from django.test import RequestFactory
 
 from commendations.models import Decision
 from commendations.tables import DecisionTable
+from meetings import selectors as meeting_selectors
 from meetings.models import Meeting
 from meetings.tables import MeetingTable
 from tasks import selectors, state
 from tasks.models import Task, Unit
-from tasks.tables import TaskTable, UnitTable
+from tasks.progress.selectors import public_tasks
+from tasks.public import services as public_services
+from tasks.tables import MeetingOrderTable, PublicTaskTable, TaskSummaryTable, TaskTable, UnitTable
 from tests.world import build_world
 
 DJANGO_TABLES2 = "django_tables2/bootstrap5.html"
@@ -70,3 +73,63 @@ def test_rows_are_rendered_as_django_tables2_renders_them(world, table, rows, pa
     assert ours == theirs
     assert "<tr" in ours
     assert "<script>" not in ours
+
+
+def meeting_with_orders():
+    return Meeting.objects.filter(orders__isnull=False).first()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda world, **kw: TaskSummaryTable(list(selectors.tasks_for_display()[:30]), back="", **kw),
+        lambda world, **kw: PublicTaskTable(public_tasks(), **kw),
+        lambda world, **kw: MeetingOrderTable(
+            meeting_selectors.order_tasks(meeting_with_orders()), user=world.office, **kw
+        ),
+        lambda world, **kw: MeetingOrderTable(
+            meeting_selectors.order_tasks(meeting_with_orders()), user=world.leader, **kw
+        ),
+    ],
+    ids=["summary", "public", "meeting orders (office)", "meeting orders (leader)"],
+)
+def test_task_variants_are_rendered_as_django_tables2_renders_them(world, make):
+    request = RequestFactory().get("/")
+    ours = tbody(make(world).as_html(request))
+    theirs = tbody(make(world, template_name=DJANGO_TABLES2).as_html(request))
+    assert ours == theirs
+    assert "<tr" in ours
+    assert "<script>" not in ours
+
+
+def test_the_summary_names_the_first_lead_unit_and_how_many_there_are(world):
+    task = next(task for task in selectors.tasks_for_display() if len(task.lead_units) > 1)
+    table = TaskSummaryTable([task], back="as_of=2021-07-01", unit_query="?as_of=2021-07-01")
+    html = table.as_html(RequestFactory().get("/"))
+    first = task.lead_units[0]
+    assert f'<a href="{first.get_absolute_url()}?as_of=2021-07-01">{first.name}</a>等{len(task.lead_units)}家' in html
+    assert f'href="{task.get_absolute_url()}?back=as_of%3D2021-07-01"' in html
+    # The other lead units and the responsible units are not in the short list.
+    assert task.lead_units[1].name not in html
+
+
+def test_the_public_table_refuses_a_task_that_is_not_published(world):
+    unpublished = selectors.tasks_for_display().exclude(publication__is_published=True)
+    with pytest.raises(ValueError):
+        PublicTaskTable(unpublished[:1])
+
+
+def test_the_public_table_shows_the_published_wording_and_links_nowhere_inside(world):
+    public_services.publication_save(task=world.other_task, actor=world.office, text="公开稿原文", publish=False)
+    html = PublicTaskTable(public_tasks()).as_html(RequestFactory().get("/"))
+    assert world.publication.text in html
+    assert "公开稿原文" not in html  # saved, not published
+    assert "/units/" not in html
+    assert 'href="/tasks/' not in html
+
+
+def test_meeting_orders_offer_the_assign_button_only_to_whom_may_allows(world):
+    orders = meeting_selectors.order_tasks(meeting_with_orders())
+    request = RequestFactory().get("/")
+    assert "assign-link" in MeetingOrderTable(orders, user=world.office).as_html(request)
+    assert "assign-link" not in MeetingOrderTable(orders, user=world.leader).as_html(request)

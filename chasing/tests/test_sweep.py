@@ -191,3 +191,32 @@ def test_the_numbers_run_per_year(month):
             numbers.append(services.next_order_number(2027))
     assert numbers == [1, 2, 1]
     assert dict(OrderCounter.objects.values_list("year", "last")) == {2026: 2, 2027: 1}
+
+
+def test_each_step_is_noticed_to_the_unit_and_the_liaisonless_unit_is_kept_for_a_phone_call(month):
+    from notices.models import Notice  # noqa: PLC0415
+
+    sweep_month(month)
+
+    inbox = Notice.objects.filter(recipient=month.silent_liaison).order_by("created_at", "pk")
+    assert [(timezone.localdate(n.created_at), n.kind, n.title.split("：")[0]) for n in inbox] == [
+        (Nov(8), "reminder", "提醒"),
+        (Nov(15), "reminder", "催办单"),
+        (Nov(22), "due_soon", "请于2026年11月25日前报送2026年11月的进展"),
+        (Nov(22), "supervision", "督办〔2026〕第1号"),
+    ]
+    order = SupervisionOrder.objects.get(unit=month.silent)
+    assert inbox.last().link == order.get_absolute_url()
+    phone = Notice.objects.get(unit=month.phoneless, kind="supervision")
+    assert phone.recipient is None and phone.mail == Notice.Mail.PHONE
+
+
+def test_the_background_task_runs_the_same_sweep(month):
+    from chasing.tasks import run_daily_sweep  # noqa: PLC0415
+
+    sweep_month(month, until=Nov(21))
+    with on(Nov(22), hour=7):
+        result = run_daily_sweep.call("2026-11-22")
+
+    assert "督办单2份" in result
+    assert SupervisionOrder.objects.count() == 2

@@ -24,6 +24,7 @@ from .. import permissions
 from ..models import Publication, Task
 from ..progress import selectors
 from ..progress.views import call_service
+from ..tables import PublicTaskTable
 from . import services
 from .forms import PublicationForm
 
@@ -40,7 +41,8 @@ def public_task_list(request):
     require_disclosure()
     paginator = Paginator(selectors.public_tasks(), PER_PAGE)
     page = paginator.get_page(bounded_int(request.GET.get("page"), 1, 1, paginator.num_pages))
-    return render(request, "tasks/public/task_list.html", {"page": page, "today": timezone.localdate()})
+    context = {"page": page, "table": PublicTaskTable(page.object_list), "today": timezone.localdate()}
+    return render(request, "tasks/public/task_list.html", context)
 
 
 @login_not_required
