@@ -21,7 +21,8 @@ def orders_visible_to(user: permissions.AnyUser) -> QuerySet[SupervisionOrder]:
         return orders
     unit = permissions.liaison_unit(user)
     if unit is not None and permissions.may(user, permissions.Action.READ_ORDERS, unit=unit):
-        return orders.filter(unit=unit)
+        # Its own unit's, and those to a collective it belongs to (permissions.speaks_for).
+        return orders.filter(Q(unit=unit) | Q(unit__in=unit.collectives.all()))
     return orders.none()
 
 

@@ -83,6 +83,12 @@ def order_answer(*, order: SupervisionOrder, actor: User, reply: str) -> Supervi
 
 
 def unit_has_liaison(unit: Unit) -> bool:
+    """Whether someone can take the order up in the app: the unit's active liaison, or for a collective
+    a liaison of every member (a member without one must be phoned)."""
+    if unit.is_collective:
+        members = list(unit.members.all())
+        with_liaison = Unit.objects.filter(pk__in=[m.pk for m in members], liaisons__user__is_active=True)
+        return bool(members) and with_liaison.distinct().count() == len(members)
     return unit.liaisons.filter(user__is_active=True).exists()
 
 

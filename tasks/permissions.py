@@ -78,6 +78,15 @@ def can_act_for(user: AnyUser, unit: Unit | None) -> bool:
     return user.is_active and unit is not None and liaison_unit(user) == unit
 
 
+def speaks_for(user: AnyUser, unit: Unit) -> bool:
+    """Whether `user` is `unit`'s liaison — or, for a collective (which has no liaison of its own), a
+    member's: an order to 各乡镇（街道） is answered by whichever township takes it up."""
+    if can_act_for(user, unit):
+        return True
+    own = liaison_unit(user)
+    return user.is_active and own is not None and unit.is_collective and unit.members.filter(pk=own.pk).exists()
+
+
 class Action(StrEnum):
     """What a user may do. Views, selectors, services and templates ask `may(user, action, …)`."""
 
@@ -146,9 +155,9 @@ def may(
     if action is Action.READ_ORDERS:
         if user.is_active and user.has_perm("chasing.oversee_chasing"):
             return True
-        return unit is not None and can_act_for(user, unit)
+        return unit is not None and speaks_for(user, unit)
     if action is Action.ANSWER_ORDER:
-        return can_act_for(user, unit) and user.has_perm("chasing.answer_supervisionorder")
+        return unit is not None and speaks_for(user, unit) and user.has_perm("chasing.answer_supervisionorder")
     if action is Action.VIEW_SCORES:
         return user.is_active and user.has_perm("chasing.oversee_chasing")
     raise ValueError(action)  # pragma: no cover — every Action is answered above

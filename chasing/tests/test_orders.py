@@ -117,3 +117,23 @@ def test_anonymous_users_are_sent_to_the_login(orders):
     response = Client().get(f"/chasing/orders/{orders.order.pk}/")
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_an_order_to_a_collective_is_taken_up_by_a_members_liaison(orders):
+    from chasing.sweep import issue_order  # noqa: PLC0415
+    from tasks import roles  # noqa: PLC0415
+    from tasks.tests.people import make_user  # noqa: PLC0415
+
+    town_liaison = make_user("liyang", role=roles.LIAISON, unit=orders.town)
+    with on(Nov(22)):
+        order = issue_order(Nov(22), orders.towns, [orders.tasks[4]])
+    assert not order.needs_phone  # its one member has a liaison
+    client = client_for(town_liaison)
+
+    assert order.label in client.get("/chasing/orders/").content.decode()
+    assert (
+        client.post(f"/chasing/orders/{order.pk}/", {"action": "reply", "reply": "丽阳镇牵头落实"}).status_code == 302
+    )
+    order.refresh_from_db()
+    assert order.replied_by == town_liaison
+    assert client_for(orders.silent_liaison).get(f"/chasing/orders/{order.pk}/").status_code == 404
