@@ -2,8 +2,8 @@
 
 What counts against a unit (README "考核"), over the year up to its end or today:
 
-- reports owed: each month whose report fell due in the period, for each open task the unit is
-  named on as a lead unit (牵头) — on time when the unit sent that month's report by the end of
+- reports owed: each month whose report fell due in the period, for each open task the unit owes
+  reports on (below) — on time when the unit sent that month's report by the end of
   its due day (a report later returned still was sent on time; the return counts below);
 - 逾期办结: tasks the unit is named on, closed in the period after their current deadline
   (按期办结 ones are listed, not deducted);
@@ -11,8 +11,11 @@ What counts against a unit (README "考核"), over the year up to its end or tod
 - returned reports: the unit's reports the office returned in the period;
 - 督办单 to the unit whose reply date fell in the period and that were not answered by then.
 
-A task reached only through a collective (各乡镇（街道）) counts against a member unit only when the
-office named that member on the task itself; collectives have no liaison and are not ranked.
+Who answers for a task is tasks.state.answerable_units()' rule (issue 14), read in bulk through
+standing_assignments(): the units named on it, and members of a collective named on it whom the office
+named for their share (点名承办, MemberAssignment) by the period's end. A task reached only through a
+collective (各乡镇（街道）) counts against a member unit only then; a member named for a leading
+collective's share owes its reports too. Collectives have no liaison and are not ranked.
 Every lost point carries the records that caused it (tasks, reports, orders), for the pages' links.
 The reads are a fixed number of queries whatever the number of units and tasks.
 """
@@ -29,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from tasks import report_months
 from tasks.models import ProgressReport, Task, TaskUnit, Unit
-from tasks.state import tasks_as_of
+from tasks.state import standing_assignments, tasks_as_of
 from tasks.state.derive import end_of_day
 
 from .models import ScoreRule, SupervisionOrder
@@ -98,12 +101,15 @@ def period_of(year: int, today: datetime.date | None = None) -> tuple[datetime.d
     return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
 
 
-def answerable(links: list[TaskUnit]) -> tuple[set[int], set[int]]:
-    """(units that answer for a task, of them the lead units): the units named on it directly, not
-    collectives — a member reached only through a collective is not blamed unless named itself."""
-    named = {link.unit_id for link in links if not link.unit.is_collective}
-    leads = {link.unit_id for link in links if link.role == TaskUnit.Role.LEAD and not link.unit.is_collective}
-    return named, leads
+def answerable(links: list[TaskUnit], assigned: list[tuple[int, int]]) -> tuple[set[int], set[int]]:
+    """(units that answer for a task, of them those that owe its reports), by answerable_units()' rule:
+    the units named on it and the members the office named for a collective's share (`assigned`:
+    (unit id, collective id) pairs standing then); its reports are owed by the lead units and by
+    members named for a leading collective's share."""
+    lead_ids = {link.unit_id for link in links if link.role == TaskUnit.Role.LEAD}
+    named = {link.unit_id for link in links} | {unit_id for unit_id, _collective in assigned}
+    owing = lead_ids | {unit_id for unit_id, collective_id in assigned if collective_id in lead_ids}
+    return named, owing
 
 
 def months_due(start: datetime.date, end: datetime.date) -> list[report_months.ReportMonth]:
@@ -124,10 +130,14 @@ def score_units(year: int, units: list[Unit] | None = None) -> Scoring:
     scores = {unit.pk: UnitScore(unit) for unit in units}
     tasks = list(tasks_as_of(end).filter(document__issued_on__lte=end).select_related("document"))
     links: dict[int, list[TaskUnit]] = defaultdict(list)
-    for link in TaskUnit.objects.filter(task__in=[t.pk for t in tasks]).select_related("unit"):
+    for link in TaskUnit.objects.order_by().filter(task__document__issued_on__lte=end):
         links[link.task_id].append(link)
-    _reports_owed(scores, tasks, links, start, end)
-    _tasks_closed_and_overdue(scores, tasks, links, start, end)
+    assigned: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for task_id, unit_id, collective_id in standing_assignments(end).values_list("task_id", "unit_id", "collective_id"):
+        assigned[task_id].append((unit_id, collective_id))
+    answer = {task.pk: answerable(links[task.pk], assigned[task.pk]) for task in tasks}
+    _reports_owed(scores, tasks, answer, start, end)
+    _tasks_closed_and_overdue(scores, tasks, answer, start, end)
     _returned(scores, start, end)
     _unanswered(scores, start, end)
     for score in scores.values():
@@ -142,7 +152,7 @@ def _task_cause(task: Task, detail: str = "") -> Cause:
     return Cause(f"{task.label}. {task.text[:30]}{detail}", reverse("tasks:task_detail", args=[task.pk]))
 
 
-def _reports_owed(scores: dict[int, UnitScore], tasks: list[Any], links: dict, start, end) -> None:
+def _reports_owed(scores: dict[int, UnitScore], tasks: list[Any], answer: dict, start, end) -> None:
     months = months_due(start, end)
     if not months:
         return
@@ -154,11 +164,11 @@ def _reports_owed(scores: dict[int, UnitScore], tasks: list[Any], links: dict, s
         if timezone.localdate(submitted_at) <= report_months.month_of(period).due_on
     }
     for task in tasks:
-        _named, leads = answerable(links[task.pk])
+        _named, owing = answer[task.pk]
         for month in months:
             if task.document.issued_on > month.due_on or (task.closed_on and task.closed_on <= month.due_on):
                 continue
-            for unit_id in leads & scores.keys():
+            for unit_id in owing & scores.keys():
                 score = scores[unit_id]
                 score.reports_owed += 1
                 if (task.pk, unit_id, month.period) in sent:
@@ -169,9 +179,9 @@ def _reports_owed(scores: dict[int, UnitScore], tasks: list[Any], links: dict, s
                     )
 
 
-def _tasks_closed_and_overdue(scores: dict[int, UnitScore], tasks: list[Any], links: dict, start, end) -> None:
+def _tasks_closed_and_overdue(scores: dict[int, UnitScore], tasks: list[Any], answer: dict, start, end) -> None:
     for task in tasks:
-        named, _leads = answerable(links[task.pk])
+        named, _owing = answer[task.pk]
         for unit_id in named & scores.keys():
             score = scores[unit_id]
             if task.closed_on and start <= task.closed_on <= end:

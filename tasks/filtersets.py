@@ -10,11 +10,16 @@ from core.forms import BootstrapFilterForm
 from .forms import TaskFilterForm, UnitNameField
 from .models import Task, Unit, UnitAlias
 from .selectors import with_unit_reach
+from .state import answers_for_task
+from .state.derive import read_as_of
 
 YES_NO = (("true", _("是")), ("false", _("否")))
 ALL = _("全部")
 ROLE_ANY = "any"
-ROLES = (("lead", _("牵头")), ("responsible", _("责任")), (ROLE_ANY, _("任一")))
+# The tasks the unit answers for (state.answerable_units): named on them, or named by the office for a
+# collective's share — the rows the unit list counts as its 按期办结, 逾期办结 and 逾期.
+ROLE_ANSWERABLE = "answerable"
+ROLES = (("lead", _("牵头")), ("responsible", _("责任")), (ROLE_ANY, _("任一")), (ROLE_ANSWERABLE, _("担责")))
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -86,6 +91,9 @@ class TaskFilterSet(django_filters.FilterSet):
 
     def filter_unit(self, queryset, name, unit):
         role = self.form.cleaned_data.get("role")
+        if role == ROLE_ANSWERABLE:
+            as_of, _malformed = read_as_of(self.form.cleaned_data.get("as_of"))
+            return with_unit_reach(queryset, unit).filter(answers_for_task(unit, as_of))
         return with_unit_reach(queryset, unit, role=None if role in ("", ROLE_ANY) else role)
 
     def filter_role_with_unit(self, queryset, name, value):

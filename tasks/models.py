@@ -550,6 +550,44 @@ class ClosureRequest(models.Model):
         return f"{self.task_id} {self.unit} {self.get_state_display()}"
 
 
+class MemberAssignment(models.Model):
+    """The office's naming of a member unit for its share of a collective's task (点名承办).
+
+    A task given to 各乡镇（街道） reaches every township: each sees it and may report its part, but
+    none answers for it (is counted for its overdue and red tasks, scored) unless the office names
+    it here. Withdrawn, the row stays with `withdrawn_at`, so a view "as of" a day in between still
+    sees the unit named. Written only by tasks/closure/services.py; read through
+    state.answerable_units(), the one rule of who answers for a task.
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="member_assignments", verbose_name=_("任务"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="member_assignments", verbose_name=_("成员单位")
+    )
+    collective = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("集合单位"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(_("指定时间"))
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "assigned_at", "pk"]
+        verbose_name = _("集合单位成员承办")
+        verbose_name_plural = _("集合单位成员承办")
+        constraints = [
+            # Named once at a time: a second naming of a standing one is refused, not doubled.
+            models.UniqueConstraint(
+                fields=["task", "unit"], condition=Q(withdrawn_at__isnull=True), name="member_assignment_one_standing"
+            ),
+        ]
+        indexes = [models.Index(fields=["task", "unit", "assigned_at"], name="member_assignment_task")]
+
+    def __str__(self):
+        return f"{self.task_id} {self.unit}"
+
+
 class LeaderInstruction(models.Model):
     """A leader's instruction (领导批示) on a task or one of its reports, and the unit's reply (落实情况).
 
@@ -724,6 +762,8 @@ class TaskEvent(models.Model):
         INSTRUCTION_ANSWERED = "instruction_answered", _("答复领导批示")
         PUBLISHED = "published", _("信息公开")
         UNPUBLISHED = "unpublished", _("撤回公开")
+        MEMBER_ASSIGNED = "member_assigned", _("指定成员单位承办")
+        MEMBER_WITHDRAWN = "member_withdrawn", _("撤销成员单位承办")
         # The daily sweep and the escalation ladder (the chasing app).
         DUE_REMINDED = "due_reminded", _("到期提醒")
         ESCALATED = "escalated", _("督查升级")
@@ -843,6 +883,8 @@ class TaskReach(models.Model):
     lead = models.PositiveSmallIntegerField()  # named as a lead unit
     responsible = models.PositiveSmallIntegerField()  # named as a responsible unit
     via = models.PositiveSmallIntegerField()  # not named: reached through a collective only
+    # Answers for the task (state.answerable_units): named on it, or a member the office named.
+    answerable = models.PositiveSmallIntegerField(default=0)
 
     derived = True
 

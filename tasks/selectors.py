@@ -98,8 +98,10 @@ def unit_tasks(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Task
 def lagging(as_of: datetime.date | None, limit: int) -> list[Any]:
     """The `limit` units with most overdue, then red, tasks as of `as_of` (default today), with their totals.
 
-    Counted as state.units_as_of() counts. A collective's tasks are counted with each of its
-    members; listing the collective too would count them twice.
+    Counted as state.units_as_of() counts: overdue and red among the tasks a unit answers for
+    (state.answerable_units — a township reached only through 各乡镇（街道） is not blamed for its
+    tasks unless the office named it); total over all the tasks it has. Collectives are left out:
+    they have no liaison to chase.
     """
     if state.reads_store(as_of):
         return list(
@@ -108,19 +110,19 @@ def lagging(as_of: datetime.date | None, limit: int) -> list[Any]:
             .filter(Q(tally__overdue__gt=0) | Q(tally__red__gt=0))
             .order_by("-overdue", "-red", "name")[:limit]
         )
-    return lagging_derived(state.tasks_as_of(as_of), limit)
+    return lagging_derived(state.tasks_as_of(as_of), limit, as_of)
 
 
-def lagging_derived(tasks: TaskQuerySet, limit: int) -> list[Any]:
+def lagging_derived(tasks: TaskQuerySet, limit: int, as_of: datetime.date | None = None) -> list[Any]:
     """lagging() of another day, from the derived states of `tasks`: the overdue and red tasks
-    are found once and grouped by the units they reach, instead of counting for each of
+    are found once and grouped by the units that answer for them, instead of counting for each of
     thousands of units (bench/run.py)."""
     counts: defaultdict[int, dict[str, int]] = defaultdict(lambda: {"overdue": 0, "red": 0})
     for key, task_ids in (
         ("overdue", tasks.filter(status=Status.OVERDUE).values("pk")),
         ("red", tasks.filter(light=Light.RED).values("pk")),
     ):
-        for unit_id, n in units_reached(task_ids):
+        for unit_id, n in units_answering(task_ids, as_of):
             counts[unit_id][key] = n
     units = Unit.objects.exclude(kind=Unit.Kind.COLLECTIVE).filter(pk__in=counts)
     ranked = sorted(units, key=lambda unit: (-counts[unit.pk]["overdue"], -counts[unit.pk]["red"], unit.name))
@@ -133,28 +135,28 @@ def lagging_derived(tasks: TaskQuerySet, limit: int) -> list[Any]:
     return shown
 
 
-def units_reached(task_ids: QuerySet[Any, Any]) -> list[tuple[int, int]]:
-    """(unit pk, number of tasks) of every unit that has some of the tasks `task_ids`, named on
-    them or through a collective it belongs to.
+def units_answering(task_ids: QuerySet[Any, Any], as_of: datetime.date | None) -> list[tuple[int, int]]:
+    """(unit pk, number of tasks) of every unit that answers for some of the tasks `task_ids` at the end
+    of `as_of` (state.answerable_units' rule): named on them, or named by the office for a collective's share.
 
     The (task, unit) pairs of both ways in one UNION, which drops a pair found both ways, then
     counted per unit: one pass over the links of those tasks. (Written with Django's ORM as two
     counts and a NOT EXISTS, PostgreSQL took 20 s at 100,000 tasks.)
     """
     ids, params = task_ids.values("pk").query.sql_with_params()
+    assigned, assigned_params = (
+        state.standing_assignments(as_of).filter(task__in=task_ids).values("task_id", "unit_id").query.sql_with_params()
+    )
     links = connection.ops.quote_name(TaskUnit._meta.db_table)
-    members = connection.ops.quote_name(Unit.members.through._meta.db_table)
     sql = f"""
         SELECT pairs.unit_id, COUNT(*) FROM (
             SELECT link.task_id, link.unit_id FROM {links} link WHERE link.task_id IN ({ids})
             UNION
-            SELECT link.task_id, member.to_unit_id FROM {links} link
-            JOIN {members} member ON member.from_unit_id = link.unit_id
-            WHERE link.task_id IN ({ids})
+            SELECT assigned.task_id, assigned.unit_id FROM ({assigned}) assigned
         ) pairs GROUP BY pairs.unit_id
     """  # noqa: S608 — table names from Django, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *params])
+        cursor.execute(sql, [*params, *assigned_params])
         return cursor.fetchall()
 
 

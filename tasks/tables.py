@@ -482,10 +482,10 @@ class UnitTable(BaseTable):
         return self.count_link(value, unit=record.name, role=TaskUnit.Role.RESPONSIBLE)
 
     def render_done_late(self, record, value):
-        return self.count_link(value, unit=record.name, role="any", status=Task.Status.DONE_LATE)
+        return self.count_link(value, unit=record.name, role="answerable", status=Task.Status.DONE_LATE)
 
     def render_overdue(self, record, value):
-        return self.count_link(value, unit=record.name, role="any", overdue="true")
+        return self.count_link(value, unit=record.name, role="answerable", overdue="true")
 
     @staticmethod
     def count_link(count, **params) -> SafeString | str:

@@ -34,6 +34,7 @@ urlpatterns = [
     path("todo/", progress_views.todo, name="todo"),
     # Who answers for a task, and closing it (办结销号).
     path("tasks/<int:pk>/host/", closure_views.task_host, name="task_host"),
+    path("tasks/<int:pk>/members/", closure_views.task_members, name="task_members"),
     path("tasks/<int:pk>/closure/", closure_views.closure_request, name="closure_request"),
     path("tasks/<int:pk>/reopen/", closure_views.task_reopen, name="task_reopen"),
     path("closures/<int:pk>/", closure_views.closure_detail, name="closure_detail"),

@@ -195,6 +195,8 @@ def closure_context(task, user, as_of):
         "can_decide_closures": permissions.can_decide_closures(user),
         "can_reopen": closure is not None and closure.state == "closed" and permissions.can_decide_closures(user),
         "can_name_host": len(leads) > 1 and permissions.can_name_host(user),
+        "can_assign_members": permissions.can_name_host(user)
+        and any(link.unit.kind == Unit.Kind.COLLECTIVE for link in task.task_units.all()),
         "instructions": list(task_instructions(task)),
         "publication": getattr(task, "publication", None),
         "can_publish": permissions.can_publish(user),

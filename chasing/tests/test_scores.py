@@ -84,7 +84,7 @@ def test_the_page_shows_the_scores_computed_by_hand(month):
     assert ranked[:2] == ["丽阳镇", "区乙局"] and set(ranked[2:]) == {"区甲局", "区丙局"}
     assert "各乡镇（街道）" not in ranked
     page = response.content.decode()
-    assert "只有督查室在任务上明确列出该成员单位时才计入其考核" in page
+    assert "只有督查室在任务上直接列出或点名该成员单位承办时才计入其考核" in page
 
 
 def test_every_lost_point_links_to_what_caused_it(month):
@@ -170,3 +170,24 @@ def test_a_malformed_year_shows_this_year_with_a_message(month):
 
     assert response.status_code == 200 and response.context["year"] == 2026
     assert "<script>" not in response.content.decode()
+
+
+def test_a_member_the_office_names_for_its_collectives_task_answers_for_it(month):
+    from tasks.closure.services import member_assign  # noqa: PLC0415
+
+    t5 = month.tasks[4]
+    t5.deadline = datetime.date(2026, 11, 28)
+    t5.save()
+    with on(DEC_4):
+        before = {s.unit.name: s for s in score_units(2026).units}["丽阳镇"]
+    with on(Nov(1)):
+        member_assign(task=t5, actor=month.office, unit=month.town)
+    with on(DEC_4):
+        after = {s.unit.name: s for s in score_units(2026).units}["丽阳镇"]
+
+    assert (before.reports_owed, before.overdue, before.score) == (0, [], Decimal("100.00"))
+    # Named for 各乡镇（街道）'s share of the task it leads: it owes October's and November's reports (sent
+    # on time, on the 22nd) and the task, past its deadline of 28 November, is overdue against it.
+    assert (after.reports_owed, after.reports_on_time) == (2, 2)
+    assert [c.url for c in after.overdue] == [f"/tasks/{t5.pk}/"]
+    assert after.score == Decimal("95.00")

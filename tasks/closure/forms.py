@@ -61,3 +61,16 @@ class HostForm(BootstrapForm):
     def __init__(self, *args, lead_units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[unit.pk for unit in lead_units])
+
+
+class MemberAssignmentForm(BootstrapForm):
+    """Name (assign) a member of a collective on the task for its share, or withdraw that naming."""
+
+    ACTIONS = (("assign", _("指定承办")), ("withdraw", _("撤销指定")))
+
+    unit = UnitChoiceField(label=_("成员单位"), queryset=Unit.objects.none())
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.HiddenInput)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[unit.pk for unit in members])

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ClosureRequest, ProgressReport, Task, Unit
+from ..state import standing_assignments
 from ..state.derive import end_of_day
 
 
@@ -31,6 +32,7 @@ class UnitProgress:
     via: Unit | None  # the collective through which a member holds the task
     latest: ProgressReport | None  # its latest report, whatever its state
     accepted: ProgressReport | None  # its latest accepted report: its own figure
+    named_by_office: bool = False  # a member the office named for its share (state.answerable_units)
 
     @property
     def role_label(self) -> str:
@@ -43,9 +45,9 @@ ROLE_LABELS = {"host": _("主办"), "lead": _("牵头"), "responsible": _("责�
 def unit_progress(task: Task, as_of=None) -> list[UnitProgress]:
     """Every unit holding `task` — 主办 first, then the other lead units, the responsible units, and the
     members of collectives named on it — with its own latest report and latest accepted report (as of
-    the end of `as_of` when given). Members of a collective are listed only once they have reported:
-    各乡镇（街道） reaches every township, and a row for each silent one says nothing. Two queries with
-    the task's units prefetched (task_units__unit)."""
+    the end of `as_of` when given). Members of a collective are listed once they have reported or the
+    office named them for their share (named_by_office): 各乡镇（街道） reaches every township, and a row for
+    each silent one says nothing. Three queries with the task's units prefetched (task_units__unit)."""
     links = sorted(task.task_units.all(), key=lambda link: (link.role, link.position))
     host = answering_unit(task)
     reports = (
@@ -63,19 +65,22 @@ def unit_progress(task: Task, as_of=None) -> list[UnitProgress]:
             accepted.setdefault(report.unit_id, report)
     rows, seen = [], set()
 
+    named = {assignment.unit_id for assignment in standing_assignments(as_of).filter(task=task)}
+
     def add(unit, role, via=None):
         if unit.pk in seen:
             return
         seen.add(unit.pk)
-        rows.append(UnitProgress(unit, role, via, latest.get(unit.pk), accepted.get(unit.pk)))
+        rows.append(UnitProgress(unit, role, via, latest.get(unit.pk), accepted.get(unit.pk), unit.pk in named))
 
     if host is not None:
         add(host, "host")
     for link in links:
         add(link.unit, link.role)
     collectives = {link.unit.pk: link.unit for link in links if link.unit.kind == Unit.Kind.COLLECTIVE}
-    if collectives and latest:
-        memberships = Unit.members.through.objects.filter(from_unit__in=collectives, to_unit__in=latest.keys())
+    if collectives and (latest or named):
+        shown = {*latest.keys(), *named}
+        memberships = Unit.members.through.objects.filter(from_unit__in=collectives, to_unit__in=shown)
         for membership in memberships.select_related("to_unit").order_by("to_unit__name", "from_unit"):
             add(membership.to_unit, "member", collectives[membership.from_unit_id])
     return rows

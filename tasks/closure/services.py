@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..attachments.files import CheckedFile
 from ..attachments.services import attach
-from ..models import ClosureRequest, Task, TaskEvent, TaskUnit, Unit
+from ..models import ClosureRequest, MemberAssignment, Task, TaskEvent, TaskUnit, Unit
 from ..progress.services import Conflict, display_name, record, require_text, shown
 from ..state import tasks_as_of
 from .selectors import answering_unit, answers_for
@@ -45,6 +45,80 @@ def task_host_name(*, task: Task, actor, unit: Unit) -> Task:
         changes=[{"field": "host_unit", "label": _("主办单位"), "old": str(before or ""), "new": str(unit)}],
     )
     return task
+
+
+def assignable_members(task: Task) -> dict[Unit, Unit]:
+    """{member: collective} of the units the office may name for `task`: members of a collective named
+    on it that are not named on it themselves (a named unit answers for the task already)."""
+    named = TaskUnit.objects.filter(task=task).values("unit")
+    memberships = (
+        Unit.members.through.objects.filter(from_unit__in=named, from_unit__kind=Unit.Kind.COLLECTIVE)
+        .exclude(to_unit__in=named)
+        .select_related("from_unit", "to_unit")
+        .order_by("to_unit__name", "from_unit__name")
+    )
+    found: dict[Unit, Unit] = {}
+    for membership in memberships:
+        found.setdefault(membership.to_unit, membership.from_unit)
+    return found
+
+
+@transaction.atomic
+def member_assign(*, task: Task, actor, unit: Unit) -> MemberAssignment:
+    """The office names a member of a collective on `task` for its share (点名承办): from now on the unit
+    answers for the task (state.answerable_units) — its overdue and red count against it. Logged."""
+    if not permissions.can_name_host(actor):
+        raise PermissionDenied(_("只有督查室可以指定集合单位的成员单位承办。"))
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    collective = assignable_members(task).get(unit)
+    if collective is None:
+        raise ValidationError(
+            {
+                "unit": _("%(unit)s不是本任务所列集合单位的成员单位（或已直接列为本任务的单位），无需指定。")
+                % {"unit": unit}
+            }
+        )
+    if MemberAssignment.objects.filter(task=task, unit=unit, withdrawn_at__isnull=True).exists():
+        raise ValidationError({"unit": _("%(unit)s已被指定承办本任务。") % {"unit": unit}})
+    assignment = MemberAssignment.objects.create(
+        task=task, unit=unit, collective=collective, assigned_by=actor, assigned_at=timezone.now()
+    )
+    record(
+        task=task,
+        actor=actor,
+        unit=unit,
+        kind=Event.MEMBER_ASSIGNED,
+        changes=[{"field": "answerable", "label": _("承办单位"), "old": "", "new": f"{unit}（{collective}）"}],
+    )
+    return assignment
+
+
+@transaction.atomic
+def member_withdraw(*, task: Task, actor, unit: Unit) -> MemberAssignment:
+    """The office withdraws its naming of `unit` (undo): the unit again only sees and reports its part. Logged;
+    the row is kept, dated, so a view as of a day in between still counts it."""
+    if not permissions.can_name_host(actor):
+        raise PermissionDenied(_("只有督查室可以撤销成员单位的承办指定。"))
+    assignment = (
+        MemberAssignment.objects.select_for_update()
+        .select_related("collective")
+        .filter(task=task, unit=unit, withdrawn_at__isnull=True)
+        .first()
+    )
+    if assignment is None:
+        raise ValidationError({"unit": _("%(unit)s没有被指定承办本任务，无需撤销。") % {"unit": unit}})
+    assignment.withdrawn_by, assignment.withdrawn_at = actor, timezone.now()
+    assignment.save(update_fields=["withdrawn_by", "withdrawn_at"])
+    record(
+        task=task,
+        actor=actor,
+        unit=unit,
+        kind=Event.MEMBER_WITHDRAWN,
+        changes=[
+            {"field": "answerable", "label": _("承办单位"), "old": f"{unit}（{assignment.collective}）", "new": ""}
+        ],
+    )
+    return assignment
 
 
 def _task_state(task):

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..attachments.uploads import limit_upload_size
-from ..models import ClosureRequest, Task, TaskUnit
+from ..models import ClosureRequest, MemberAssignment, Task, TaskUnit
 from ..progress.views import call_service, decide, page_status, task_url
 from . import services
-from .forms import ClosureDecisionForm, ClosureRequestForm, HostForm, ReopenForm
+from .forms import ClosureDecisionForm, ClosureRequestForm, HostForm, MemberAssignmentForm, ReopenForm
 from .selectors import answering_unit
 
 
@@ -106,3 +106,29 @@ def task_host(request, pk):
             messages.success(request, _("主办单位已指定为%(unit)s。") % {"unit": form.cleaned_data["unit"]})
             return redirect(task_url(task))
     return render(request, "tasks/closure/host_form.html", {"task": task, "form": form, "host": host})
+
+
+def task_members(request, pk):
+    """The office names members of a collective on the task for their share (点名承办), or withdraws that."""
+    task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
+    if not permissions.can_name_host(request.user):
+        raise PermissionDenied(_("只有督查室可以指定集合单位的成员单位承办。"))
+    members = services.assignable_members(task)
+    form = MemberAssignmentForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        assign = form.cleaned_data["action"] == "assign"
+        service = services.member_assign if assign else services.member_withdraw
+        outcome = call_service(form, service, task=task, actor=request.user, unit=form.cleaned_data["unit"])
+        if outcome.done:
+            message = _("已指定%(unit)s承办本任务。") if assign else _("已撤销对%(unit)s的承办指定。")
+            messages.success(request, message % {"unit": form.cleaned_data["unit"]})
+            return redirect(reverse("tasks:task_members", args=[task.pk]))
+    standing = {
+        assignment.unit_id: assignment
+        for assignment in MemberAssignment.objects.filter(task=task, withdrawn_at__isnull=True).select_related(
+            "assigned_by"
+        )
+    }
+    rows = [(unit, collective, standing.get(unit.pk)) for unit, collective in members.items()]
+    context = {"task": task, "form": form, "rows": rows}
+    return render(request, "tasks/closure/members_form.html", context, status=400 if form.errors else 200)

@@ -7,6 +7,8 @@ the stored rows. Whether a read derives or reads the store is decided here, once
 
 - `tasks_as_of(as_of, tasks)`: tasks annotated with their state at the end of `as_of`.
 - `units_as_of(as_of)`: units annotated with their task counts (led, shared, …, red).
+- `answerable_units(task, as_of)`: the units that answer for (are blamed for) a task
+  (answerable.py); every count of blame follows it.
 
 For today both first call `refresh_stale_store()`, the one read path that writes: it
 derives again the tasks changed since the store was filled (database triggers stamp
@@ -24,9 +26,18 @@ from django.utils import timezone
 from ..models import Task, TaskUnit, Unit
 from ..querysets import TaskQuerySet, UnitQuerySet
 from . import store, tallies
+from .answerable import answerable_count, answerable_units, answers_for_task, standing_assignments
 from .derive import ALIASED, ANNOTATED, count_links, reach_count, through_collectives_count, with_derived_state
 
-__all__ = ["reads_store", "refresh_stale_store", "tasks_as_of", "units_as_of"]
+__all__ = [
+    "answerable_units",
+    "answers_for_task",
+    "reads_store",
+    "refresh_stale_store",
+    "standing_assignments",
+    "tasks_as_of",
+    "units_as_of",
+]
 
 
 def reads_store(as_of: datetime.date | None) -> bool:
@@ -72,9 +83,11 @@ def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> U
     """Units annotated with task counts as of `as_of` (default today).
 
     led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given
-    only to a collective it belongs to; total, done, overdue and red: over all the tasks of
-    the unit (done: 按期办结; done_late: 逾期办结) — named directly or through a collective — the same rows the task list shows
-    for ?unit=<name>&role=any, so a count and the list behind its link agree. The done,
+    only to a collective it belongs to; total: all the tasks of the unit, named directly or
+    through a collective — the rows the task list shows for ?unit=<name>&role=any. done
+    (按期办结), done_late (逾期办结), overdue and red count only the tasks the unit answers for
+    (answerable_units: named on them, or named by the office for a collective's share) — the rows
+    of ?unit=<name>&role=answerable, so a count and the list behind its link agree. The done,
     overdue and red tasks are found once, as uncorrelated subqueries the database hashes,
     not derived again for each unit. Today's are read from the stored tallies (tallies.py)
     after refresh_stale_store(), unless stored=False.
@@ -90,8 +103,8 @@ def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> U
         shared=count_links(links.filter(role=TaskUnit.Role.RESPONSIBLE)),
         via_collective=through_collectives_count(),
         total=reach_count(),
-        done=reach_count(tasks.filter(status=Task.Status.DONE).values("pk")),
-        done_late=reach_count(tasks.filter(status=Task.Status.DONE_LATE).values("pk")),
-        overdue=reach_count(tasks.filter(status=Task.Status.OVERDUE).values("pk")),
-        red=reach_count(tasks.filter(light=Task.Light.RED).values("pk")),
+        done=answerable_count(as_of, tasks.filter(status=Task.Status.DONE).values("pk")),
+        done_late=answerable_count(as_of, tasks.filter(status=Task.Status.DONE_LATE).values("pk")),
+        overdue=answerable_count(as_of, tasks.filter(status=Task.Status.OVERDUE).values("pk")),
+        red=answerable_count(as_of, tasks.filter(light=Task.Light.RED).values("pk")),
     )

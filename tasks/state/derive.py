@@ -83,7 +83,7 @@ def rules_key() -> str:
         settings.GOVTASKS_LIGHT_YELLOW_GAP,
         settings.GOVTASKS_LIGHT_DUE_SOON_DAYS,
     )
-    return f"red>{red} yellow>={yellow} due<={due} report@{settings.GOVTASKS_REPORT_DUE_DAY} m1 host+closure"
+    return f"red>{red} yellow>={yellow} due<={due} report@{settings.GOVTASKS_REPORT_DUE_DAY} m1 host+closure+answerable"
 
 
 def answering_unit() -> Coalesce:

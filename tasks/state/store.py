@@ -132,7 +132,7 @@ def _store(as_of: datetime.date, task_ids: Sequence[int] | None = None) -> int:
         cursor.execute(statement, params)
         stored = cursor.rowcount
     if task_ids is None:
-        tallies.rebuild()
+        tallies.rebuild(as_of)
     else:
-        tallies.remember(task_ids)
+        tallies.remember(task_ids, as_of)
     return stored

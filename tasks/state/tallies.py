@@ -1,8 +1,9 @@
 """Unit tallies: each unit's task counts for today, kept in step with the stored task states.
 
 The unit list and the dashboard's lagging units need, for every unit, how many tasks it
-leads, shares and has through a collective, and how many of all its tasks are closed on time
-(按期办结), closed late (逾期办结), overdue or red (state.units_as_of() derives them). Counted from the task
+leads, shares and has through a collective, and how many of the tasks it answers for
+(answerable.py: named on them, or named by the office for a collective's share) are closed on
+time (按期办结), closed late (逾期办结), overdue or red (state.units_as_of() derives them). Counted from the task
 links for 5,000 units and 100,000 tasks, that took about a second a page. So the store (store.py) stores them with
 the states: TaskReach holds each task's (task, unit) pairs as stored, UnitTally their sums.
 When some tasks are derived again, forget() takes their stored pairs off the sums (with the
@@ -13,19 +14,21 @@ states of a new day.
 Runs inside the store's refresh: its transaction and, on PostgreSQL, its lock.
 """
 
+import datetime
 from collections.abc import Sequence
 
 from django.db import connection
 from django.db.models import Model
 
 from ..models import Task, TaskReach, TaskState, TaskUnit, Unit, UnitTally
+from .answerable import standing_assignments
 
 TALLIED = ("led", "shared", "via_collective", "total", "done", "done_late", "overdue", "red")
 
 
-def rebuild() -> None:
-    """Every task's pairs and every unit's sums, into the emptied tables (store.empty_tables)."""
-    _store_pairs(None)
+def rebuild(as_of: datetime.date) -> None:
+    """Every task's pairs and every unit's sums for `as_of`, into the emptied tables (store.empty_tables)."""
+    _store_pairs(None, as_of)
     _add(None, sign=1)
 
 
@@ -37,9 +40,9 @@ def forget(task_ids: Sequence[int]) -> None:
         cursor.execute(f"DELETE FROM {_table(TaskReach)}{where}", params)  # noqa: S608 — ids as parameters
 
 
-def remember(task_ids: Sequence[int]) -> None:
+def remember(task_ids: Sequence[int], as_of: datetime.date) -> None:
     """Store the pairs of `task_ids` as the task links are now and add them to the sums (after their states)."""
-    _store_pairs(task_ids)
+    _store_pairs(task_ids, as_of)
     _add(task_ids, sign=1)
 
 
@@ -53,28 +56,36 @@ def _where(column: str, task_ids: Sequence[int] | None) -> tuple[str, list[int]]
     return f" WHERE {column} IN ({', '.join(['%s'] * len(task_ids))})", list(task_ids)
 
 
-def _store_pairs(task_ids: Sequence[int] | None) -> None:
+def _store_pairs(task_ids: Sequence[int] | None, as_of: datetime.date) -> None:
     """(task, unit) of every unit named on the tasks, and of every member of a collective named on
-    them; `via` is 1 only when the unit is not named itself. In key order: the index is then
-    written from left to right."""
+    them; `via` is 1 only when the unit is not named itself; `answerable` is 1 for a named unit and
+    for a member the office named for the task by the end of `as_of` (answerable.py's rule). In
+    key order: the index is then written from left to right."""
     where, params = _where("link.task_id", task_ids)
     links, members = _table(TaskUnit), _table(Unit.members.through)
+    assigned, assigned_params = (
+        standing_assignments(as_of).order_by().values("task_id", "unit_id").query.sql_with_params()
+    )
     sql = f"""
-        INSERT INTO {_table(TaskReach)} (task_id, unit_id, lead, responsible, via)
-        SELECT task_id, unit_id, MAX(lead), MAX(responsible), MIN(via) FROM (
+        INSERT INTO {_table(TaskReach)} (task_id, unit_id, lead, responsible, via, answerable)
+        SELECT task_id, unit_id, MAX(lead), MAX(responsible), MIN(via), MAX(answerable) FROM (
             SELECT link.task_id, link.unit_id,
                    CASE WHEN link.role = %s THEN 1 ELSE 0 END AS lead,
                    CASE WHEN link.role = %s THEN 1 ELSE 0 END AS responsible,
-                   0 AS via
+                   0 AS via, 1 AS answerable
             FROM {links} link{where}
             UNION ALL
-            SELECT link.task_id, member.to_unit_id, 0, 0, 1
+            SELECT link.task_id, member.to_unit_id, 0, 0, 1,
+                   CASE WHEN EXISTS (
+                       SELECT 1 FROM ({assigned}) AS assigned
+                       WHERE assigned.task_id = link.task_id AND assigned.unit_id = member.to_unit_id
+                   ) THEN 1 ELSE 0 END
             FROM {links} link JOIN {members} member ON member.from_unit_id = link.unit_id{where}
         ) AS pairs GROUP BY task_id, unit_id
         ORDER BY task_id, unit_id
     """  # noqa: S608 — table names from Django, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [TaskUnit.Role.LEAD, TaskUnit.Role.RESPONSIBLE, *params, *params])
+        cursor.execute(sql, [TaskUnit.Role.LEAD, TaskUnit.Role.RESPONSIBLE, *params, *assigned_params, *params])
 
 
 def _add(task_ids: Sequence[int] | None, sign: int) -> None:
@@ -89,10 +100,10 @@ def _add(task_ids: Sequence[int] | None, sign: int) -> None:
         SELECT * FROM (
             SELECT reach.unit_id,
                    %s * SUM(reach.lead), %s * SUM(reach.responsible), %s * SUM(reach.via), %s * COUNT(*),
-                   %s * SUM(CASE WHEN state.status = %s THEN 1 ELSE 0 END),
-                   %s * SUM(CASE WHEN state.status = %s THEN 1 ELSE 0 END),
-                   %s * SUM(CASE WHEN state.status = %s THEN 1 ELSE 0 END),
-                   %s * SUM(CASE WHEN state.light = %s THEN 1 ELSE 0 END)
+                   %s * SUM(CASE WHEN state.status = %s THEN reach.answerable ELSE 0 END),
+                   %s * SUM(CASE WHEN state.status = %s THEN reach.answerable ELSE 0 END),
+                   %s * SUM(CASE WHEN state.status = %s THEN reach.answerable ELSE 0 END),
+                   %s * SUM(CASE WHEN state.light = %s THEN reach.answerable ELSE 0 END)
             FROM {_table(TaskReach)} reach JOIN {_table(TaskState)} state ON state.task_id = reach.task_id{where}
             GROUP BY reach.unit_id
         ) AS counted WHERE true

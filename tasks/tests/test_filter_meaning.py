@@ -69,7 +69,7 @@ def test_chase_list_unreported_and_behind_combine(world):
 MEANINGS = {
     "q": "test_keyword, test_every_keyword_must_occur",
     "unit": "test_unit_by_canonical_name, test_unit_by_alias, test_unit_includes_tasks_of_its_collectives",
-    "role": "test_role_lead, test_role_responsible, test_role_any",
+    "role": "test_role_lead, test_role_responsible, test_role_any, test_answerable: test_the_unit_lists_overdue_…",
     "section": "test_section",
     "subsection": "test_subsection",
     "status": "test_status",

@@ -577,9 +577,9 @@ def busy_world(w, numbers):
         ("office", "tasks:task_list", 9),  # the page's keys, then its rows (BaseTable.two_step_pages)
         # Three more for the units' matrix, the 办结 request (tasks/closure/) and the leaders'
         # instructions; a liaison's two more ask whether its unit holds the task (evidence
-        # files) and answers for it.
-        ("office", "tasks:task_detail", 22),
-        ("liaison", "tasks:task_detail", 25),
+        # files) and answers for it; one for the members the office named (closure/selectors.unit_progress).
+        ("office", "tasks:task_detail", 23),
+        ("liaison", "tasks:task_detail", 26),
     ],
 )
 def test_workflow_pages_cost_the_same_for_many_rows(w, role, url_name, ceiling):

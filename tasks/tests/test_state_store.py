@@ -264,7 +264,7 @@ def derived_tallies(day):
 def test_the_dashboards_lagging_units_are_the_same_stored_or_derived(demo):
     today = timezone.localdate()
     stored = [(unit.pk, unit.overdue, unit.red, unit.total) for unit in selectors.lagging(today, 10)]
-    derived = selectors.lagging_derived(tasks_as_of(today, stored=False), 10)
+    derived = selectors.lagging_derived(tasks_as_of(today, stored=False), 10, today)
     assert stored == [(unit.pk, unit.overdue, unit.red, unit.total) for unit in derived]
     assert stored and stored[0][1] > 0
 
