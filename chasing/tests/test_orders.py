@@ -137,3 +137,20 @@ def test_an_order_to_a_collective_is_taken_up_by_a_members_liaison(orders):
     order.refresh_from_db()
     assert order.replied_by == town_liaison
     assert client_for(orders.silent_liaison).get(f"/chasing/orders/{order.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/chasing/orders/99999999999999999999/",
+        "/chasing/orders/99999999999999999999/docx/",
+        "/chasing/orders/?overdue=%00",
+        "/chasing/scores/?year=99999999999999999999",
+        "/chasing/scores/?year=1999&export=pdf",
+        "/chasing/scores/units/99999999999999999999/",
+    ],
+)
+def test_hostile_addresses_are_refused_or_ignored_never_an_error(orders, path):
+    response = client_for(orders.office).get(path)
+
+    assert response.status_code in (200, 400, 404)
