@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -118,8 +119,6 @@ class SupervisionOrder(models.Model):
         """Not answered by the end of its reply date (answered late counts as overdue too)."""
         if self.replied_at is None:
             return today > self.reply_due_on
-        from django.utils import timezone  # noqa: PLC0415
-
         return timezone.localdate(self.replied_at) > self.reply_due_on
 
 

@@ -22,6 +22,8 @@ from .documents import order_docx
 from .forms import OrderReplyForm
 from .models import SupervisionOrder
 
+LIST_LIMIT = 500
+
 
 def visible_order(request: HttpRequest, pk: int) -> SupervisionOrder:
     """The order `pk` if the user may read it; 404 otherwise (another unit's order does not exist for it)."""
@@ -32,18 +34,20 @@ def visible_order(request: HttpRequest, pk: int) -> SupervisionOrder:
 @require_http_methods(["GET"])
 def order_list(request: HttpRequest) -> HttpResponse:
     """Orders the user may read, newest first; ?overdue=1: only those whose reply is overdue."""
-    today = timezone.localdate()
-    orders = selectors.orders_visible_to(request.user).prefetch_related("tasks__document")
-    overdue_only = request.GET.get("overdue") == "1"
-    if overdue_only:
-        orders = orders.filter(reply_due_on__lt=today, replied_at__isnull=True)
     if (
         not permissions.may(request.user, permissions.Action.READ_ORDERS)
         and permissions.liaison_unit(request.user) is None
     ):
         raise PermissionDenied(_("只有督查室、领导和单位联络员可以查看督办单。"))
-    rows = [(order, selectors.order_status(order, today), order.reply_overdue(today)) for order in orders[:500]]
-    context = {"rows": rows, "overdue_only": overdue_only, "today": today}
+    today = timezone.localdate()
+    orders = selectors.orders_visible_to(request.user).prefetch_related("tasks__document")
+    overdue_only = request.GET.get("overdue") == "1"
+    if overdue_only:
+        orders = orders.filter(reply_due_on__lt=today, replied_at__isnull=True)
+    # The newest LIST_LIMIT: a year's orders are a few dozen; the page says when there are more.
+    shown = list(orders[: LIST_LIMIT + 1])
+    rows = [(order, selectors.order_status(order, today), order.reply_overdue(today)) for order in shown[:LIST_LIMIT]]
+    context = {"rows": rows, "overdue_only": overdue_only, "today": today, "more": len(shown) > LIST_LIMIT}
     return render(request, "chasing/order_list.html", context)
 
 

@@ -154,3 +154,22 @@ def test_hostile_addresses_are_refused_or_ignored_never_an_error(orders, path):
     response = client_for(orders.office).get(path)
 
     assert response.status_code in (200, 400, 404)
+
+
+def test_the_order_list_costs_the_same_queries_for_few_and_many_orders(orders):
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    from chasing.sweep import issue_order  # noqa: PLC0415
+
+    client = client_for(orders.office)
+    client.get("/chasing/orders/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/chasing/orders/")
+    for _n in range(20):
+        issue_order(Nov(29), orders.silent, orders.tasks[:2])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/chasing/orders/")
+
+    assert len(response.context["rows"]) == 22
+    assert len(many) == len(few) <= 12
