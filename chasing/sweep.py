@@ -206,9 +206,19 @@ def climb_ladder(day: datetime.date, tasks: list[Any], result: SweepResult) -> N
         if host is not None:
             by_unit[host].append(task)
     step = datetime.timedelta(days=settings.GOVTASKS_ESCALATION_STEP_DAYS)
+    # Read once, without locks, to skip the units with nothing to do (a second sweep of the day: all of
+    # them); what a unit does is then decided again under its locks, so a concurrent sweep is still safe.
+    spells = Escalation.objects.filter(closed_on__isnull=True, task__in=list(red))
+    open_spell = set(spells.values_list("task_id", flat=True))
+    may_climb = set(
+        spells.filter(level__lt=Level.SUPERVISE, climbed_on__lte=day - step).values_list("task_id", flat=True)
+    )
     for unit, unit_tasks in by_unit.items():
+        if all(task.pk in open_spell and task.pk not in may_climb for task in unit_tasks):
+            continue
         with transaction.atomic():
-            _climb_unit(day, unit, unit_tasks, step, result)
+            todo = [task for task in unit_tasks if task.pk not in open_spell or task.pk in may_climb]
+            _climb_unit(day, unit, todo, step, result, known_open=open_spell)
 
 
 def close_spells(day: datetime.date, red: dict[int, Any], result: SweepResult) -> None:
@@ -218,11 +228,19 @@ def close_spells(day: datetime.date, red: dict[int, Any], result: SweepResult) -
 
 
 def _climb_unit(
-    day: datetime.date, unit: Unit, tasks: list[Any], step: datetime.timedelta, result: SweepResult
+    day: datetime.date,
+    unit: Unit,
+    tasks: list[Any],
+    step: datetime.timedelta,
+    result: SweepResult,
+    *,
+    known_open: set[int],
 ) -> None:
     reached: dict[int, list[Any]] = defaultdict(list)  # level → tasks that took it today
     by_pk = {task.pk: task for task in tasks}
     for task in tasks:
+        if task.pk in known_open:
+            continue  # its spell is open: it may climb below
         try:
             with transaction.atomic():
                 spell = Escalation.objects.create(
