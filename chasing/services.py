@@ -40,9 +40,24 @@ def _record_on_tasks(order: SupervisionOrder, *, kind: str, actor: User, note: s
     )
 
 
+def may_answer(actor: User, order: SupervisionOrder) -> bool:
+    """The unit's liaison acknowledges and answers; for a unit that had no liaison (需电话通知) the office
+    records what the unit said on the phone, so such an order is not left unanswerable."""
+    if permissions.may(actor, permissions.Action.ANSWER_ORDER, unit=order.unit):
+        return True
+    return order.needs_phone and permissions.may(actor, permissions.Action.REMIND)
+
+
 def _may_answer(actor: User, order: SupervisionOrder) -> None:
-    if not permissions.may(actor, permissions.Action.ANSWER_ORDER, unit=order.unit):
+    if not may_answer(actor, order):
         raise PermissionDenied(_("只有%(unit)s的联络员可以签收和答复这份督办单。") % {"unit": order.unit})
+
+
+def _by_phone(actor: User, order: SupervisionOrder) -> str:
+    """What a note adds when the office recorded it for the unit."""
+    if permissions.may(actor, permissions.Action.ANSWER_ORDER, unit=order.unit):
+        return ""
+    return _("（督查室电话代录）")
 
 
 @transaction.atomic
@@ -55,7 +70,7 @@ def order_acknowledge(*, order: SupervisionOrder, actor: User) -> SupervisionOrd
     if not updated:
         raise ValidationError(_("这份督办单已经签收过了。"))
     order.refresh_from_db()
-    _record_on_tasks(order, kind=Event.ORDER_ACKNOWLEDGED, actor=actor, note=order.label)
+    _record_on_tasks(order, kind=Event.ORDER_ACKNOWLEDGED, actor=actor, note=order.label + _by_phone(actor, order))
     return order
 
 
@@ -77,7 +92,7 @@ def order_answer(*, order: SupervisionOrder, actor: User, reply: str) -> Supervi
     )
     order.refresh_from_db()
     late = order.reply_overdue(timezone.localdate(now))
-    note = f"{order.label}：{reply}" + (_("（逾期答复）") if late else "")
+    note = f"{order.label}：{reply}" + (_("（逾期答复）") if late else "") + _by_phone(actor, order)
     _record_on_tasks(order, kind=Event.ORDER_ANSWERED, actor=actor, note=note)
     return order
 

@@ -55,7 +55,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The 督办单 as it prints on A4; POST action=acknowledge (签收) or a reply (落实情况), by the unit's liaison."""
     order = visible_order(request, pk)
-    can_answer = permissions.may(request.user, permissions.Action.ANSWER_ORDER, unit=order.unit)
+    can_answer = services.may_answer(request.user, order)
     form = OrderReplyForm(request.POST if request.POST.get("action") == "reply" else None)
     if request.method == "POST":
         if not can_answer:

@@ -173,3 +173,19 @@ def test_the_order_list_costs_the_same_queries_for_few_and_many_orders(orders):
 
     assert len(response.context["rows"]) == 22
     assert len(many) == len(few) <= 12
+
+
+def test_the_office_records_by_phone_for_a_unit_without_a_liaison(orders):
+    client = client_for(orders.office)
+    url = f"/chasing/orders/{orders.other_order.pk}/"
+
+    assert "由督查室代为签收并录入落实情况" in client.get(url).content.decode()
+    assert client.post(url, {"action": "acknowledge"}).status_code == 302
+    assert client.post(url, {"action": "reply", "reply": "电话答复：已整改"}).status_code == 302
+
+    orders.other_order.refresh_from_db()
+    assert orders.other_order.replied_by == orders.office
+    note = TaskEvent.objects.get(task=orders.tasks[3], kind=TaskEvent.Kind.ORDER_ANSWERED).note
+    assert note.startswith("督办〔2026〕第2号：电话答复：已整改") and note.endswith("（督查室电话代录）")
+    # An order to a unit that has a liaison stays the liaison's to answer.
+    assert client.post(f"/chasing/orders/{orders.order.pk}/", {"action": "acknowledge"}).status_code == 403
