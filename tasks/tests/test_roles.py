@@ -33,8 +33,11 @@ def test_each_role_holds_its_permissions():
     assert "tasks.add_progressreport" not in office
     assert {"tasks.add_progressreport", "tasks.change_unitplan", "tasks.add_extensionrequest"} <= liaison
     assert "tasks.review_progressreport" not in liaison and "tasks.supervise_task" not in liaison
-    # Leaders read; the one thing they write is an instruction (领导批示).
-    assert all(label.split(".")[1].startswith("view_") for label in leader - {"tasks.add_leaderinstruction"})
+    # Leaders read (every 督办单 and the 考核 scores too); the one thing they write is an instruction (领导批示).
+    reads = leader - {"tasks.add_leaderinstruction", "chasing.oversee_chasing"}
+    assert all(label.split(".")[1].startswith("view_") for label in reads)
+    assert "chasing.oversee_chasing" in leader and "chasing.oversee_chasing" in office
+    assert "chasing.answer_supervisionorder" in liaison and "chasing.answer_supervisionorder" not in leader
     assert "tasks.add_leaderinstruction" in leader
     assert {"tasks.view_task", "meetings.view_meeting", "commendations.view_decision"} <= leader
     assert {"auth.add_user", "tasks.change_unit", "tasks.decide_extensionrequest"} <= admins
