@@ -189,3 +189,10 @@ def test_the_office_records_by_phone_for_a_unit_without_a_liaison(orders):
     assert note.startswith("督办〔2026〕第2号：电话答复：已整改") and note.endswith("（督查室电话代录）")
     # An order to a unit that has a liaison stays the liaison's to answer.
     assert client.post(f"/chasing/orders/{orders.order.pk}/", {"action": "acknowledge"}).status_code == 403
+
+
+def test_the_tasks_timeline_shows_each_step(orders):
+    page = client_for(orders.office).get(f"/tasks/{orders.tasks[0].pk}/").content.decode()
+
+    assert page.count('data-kind="escalated"') == 3
+    assert "提醒：任务亮红灯" in page and "催办单：任务持续红灯已超过7天" in page and "督办〔2026〕第1号：请于" in page
