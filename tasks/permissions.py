@@ -102,6 +102,14 @@ class Action(StrEnum):
     ASSIGN = "assign"  # assign units to a meeting's order (task)
     IMPORT_NOTICE = "import_notice"  # load a responsibility-split notice
     UPLOAD_FILLIN = "upload_fillin"  # upload a unit's filled-in progress sheet
+    ISSUE_BULLETIN = "issue_bulletin"  # issue the numbered bulletin (督查通报) as a Word document
+    NAME_HOST = "name_host"  # name which lead unit answers for a task (主办)
+    REQUEST_CLOSURE = "request_closure"  # ask to close a task, 申请办结 (task; unit: for that unit)
+    DECIDE_CLOSURE = "decide_closure"  # check 办结 requests (销号 / 退回) and reopen closed tasks
+    READ_ATTACHMENTS = "read_attachments"  # the evidence files on a task's records (task)
+    INSTRUCT = "instruct"  # write a leader's instruction (领导批示)
+    ANSWER_INSTRUCTION = "answer_instruction"  # answer an instruction for its unit (instruction)
+    PUBLISH = "publish"  # decide what the public disclosure page says (信息公开)
     # The ladder and 考核 (the chasing app; permissions are named as strings, tasks imports nothing of it).
     READ_ORDERS = "read_orders"  # read 督办单 (unit: that unit's; without: every unit's — office and leaders)
     ANSWER_ORDER = "answer_order"  # acknowledge (签收) and answer (落实情况) a 督办单 (unit: the order's)
@@ -115,9 +123,10 @@ def may(
     *,
     unit: Unit | None = None,
     report: ProgressReport | None = None,
+    instruction: LeaderInstruction | None = None,
 ) -> bool:
-    """Whether `user` may do `action` — with `task`, for `unit`, on `report` where the action
-    concerns one. The single answer to "may this user …": nothing else asks Django's permissions."""
+    """Whether `user` may do `action` — with `task`, for `unit`, on `report` or `instruction` where
+    the action concerns one. The single answer to "may this user …": nothing else asks Django's permissions."""
     action = Action(action)
     if action is Action.CHANGE:
         return tasks_changeable_by(user).filter(pk=_given(task, action).pk).exists()
@@ -152,6 +161,25 @@ def may(
         return user.has_perm("tasks.add_document")
     if action is Action.UPLOAD_FILLIN:
         return liaison_unit(user) is not None and user.has_perm("tasks.add_progressreport")
+    if action in (Action.ISSUE_BULLETIN, Action.NAME_HOST, Action.PUBLISH):
+        # The office's own decisions: the bulletin's 期号, who answers for a task, what the public reads.
+        return is_office(user)
+    if action is Action.REQUEST_CLOSURE:
+        if unit is not None:
+            # The service asks this, then whether `unit` answers for the task (with its own message).
+            return can_act_for(user, unit) and user.has_perm("tasks.add_closurerequest")
+        return _may_request_closure(user, _given(task, action))
+    if action is Action.DECIDE_CLOSURE:
+        return user.is_active and user.has_perm("tasks.decide_closurerequest")
+    if action is Action.READ_ATTACHMENTS:
+        return _may_read_attachments(user, _given(task, action))
+    if action is Action.INSTRUCT:
+        # Leaders write instructions (领导批示); they change nothing else.
+        return user.is_active and user.has_perm("tasks.add_leaderinstruction")
+    if action is Action.ANSWER_INSTRUCTION:
+        # The liaison of the unit an instruction is addressed to answers it.
+        addressed = _given(instruction, action).unit
+        return can_act_for(user, addressed) and user.has_perm("tasks.answer_leaderinstruction")
     if action is Action.READ_ORDERS:
         if user.is_active and user.has_perm("chasing.oversee_chasing"):
             return True
@@ -179,10 +207,10 @@ def _may_act(user: AnyUser, permission: str, task: Task | None, unit: Unit | Non
     return user.has_perm(permission) and own is not None and unit_has_task(own, task)
 
 
-# --- who answers for a task, and when it is done (tasks/closure/) -------------------------------------------------
+# --- the rules behind may()'s closure and attachment answers ----------------------------------------------------
 
 
-def can_request_closure(user: AnyUser, task: Task) -> bool:
+def _may_request_closure(user: AnyUser, task: Task) -> bool:
     """Only the 主办 unit's liaison asks to close a task (申请办结), with the permission to do so."""
     unit, host = liaison_unit(user), task.answering_unit
     if unit is None or host is None or not (user.is_active and user.has_perm("tasks.add_closurerequest")):
@@ -191,17 +219,7 @@ def can_request_closure(user: AnyUser, task: Task) -> bool:
     return unit.pk == host.pk or any(member.pk == unit.pk for member in host.members.all())
 
 
-def can_decide_closures(user: AnyUser) -> bool:
-    """The office checks 办结 requests (核查通过 / 退回) and reopens closed tasks."""
-    return user.is_active and user.has_perm("tasks.decide_closurerequest")
-
-
-def can_name_host(user: AnyUser) -> bool:
-    """The office names which lead unit answers for a task (主办)."""
-    return is_office(user)
-
-
-def can_read_attachments(user: AnyUser, task: Task) -> bool:
+def _may_read_attachments(user: AnyUser, task: Task) -> bool:
     """Files on a task's records: the office and leaders (tasks.view_attachment), and the liaisons of the
     units holding the task — not another unit's liaison, though it reads the task itself."""
     if not (user.is_authenticated and user.is_active):
@@ -210,21 +228,3 @@ def can_read_attachments(user: AnyUser, task: Task) -> bool:
     if unit is not None and not is_office(user):
         return unit_has_task(unit, task)
     return user.has_perm("tasks.view_attachment")
-
-
-# --- leaders' instructions (tasks/instructions/) --------------------------------------------------------------
-
-
-def can_instruct(user: AnyUser) -> bool:
-    """Leaders write instructions (领导批示); they change nothing else."""
-    return user.is_active and user.has_perm("tasks.add_leaderinstruction")
-
-
-def can_answer_instruction(user: AnyUser, instruction: LeaderInstruction) -> bool:
-    """The liaison of the unit an instruction is addressed to answers it."""
-    return can_act_for(user, instruction.unit) and user.has_perm("tasks.answer_leaderinstruction")
-
-
-def can_publish(user: AnyUser) -> bool:
-    """The office decides what the public disclosure page says (信息公开)."""
-    return is_office(user)

@@ -25,6 +25,7 @@ from .closure import selectors as closure_selectors
 from .filtersets import TaskFilterSet, UnitFilterSet
 from .instructions.selectors import open_instructions, task_instructions
 from .models import Document, Task, TaskUnit, Unit
+from .permissions import Action
 from .progress import selectors as progress_selectors
 from .state import reads_store, units_as_of
 from .state.derive import read_as_of
@@ -93,7 +94,7 @@ def bulletin_docx_response(request, table):
 
     The office issues bulletins: each export takes the year's next 期号, so only the office may.
     """
-    if not permissions.is_office(request.user):
+    if not permissions.may(request.user, Action.ISSUE_BULLETIN):
         raise PermissionDenied(gettext("只有督查室可以印发督查通报。"))
     as_of = read_as_of(request.GET.get("as_of"))[0] or timezone.localdate()
     scope = bulletin_scope(request)
@@ -183,24 +184,26 @@ def task_detail(request, pk):
 
 
 def closure_context(task, user, as_of):
-    """Who answers for the task, each unit's own progress, its 办结 request and what `user` may do about them."""
+    """Who answers for the task, each unit's own progress, its 办结 request and what `user` may do about them.
+
+    Only answers that depend on the task's state as well are flags here; a template asks a bare
+    permission itself with `{% may %}` (the closure, instruction and publication panels)."""
     closure = closure_selectors.open_closure(task)
     leads = [link for link in task.task_units.all() if link.role == TaskUnit.Role.LEAD]
     return {
         "host": closure_selectors.answering_unit(task),
         "unit_progress": closure_selectors.unit_progress(task, as_of),
         "closure": closure,
-        "can_read_files": permissions.can_read_attachments(user, task),
-        "can_request_closure": closure is None and permissions.can_request_closure(user, task),
-        "can_decide_closures": permissions.can_decide_closures(user),
-        "can_reopen": closure is not None and closure.state == "closed" and permissions.can_decide_closures(user),
-        "can_name_host": len(leads) > 1 and permissions.can_name_host(user),
-        "can_assign_members": permissions.can_name_host(user)
+        "can_read_files": permissions.may(user, Action.READ_ATTACHMENTS, task),
+        "can_request_closure": closure is None and permissions.may(user, Action.REQUEST_CLOSURE, task),
+        "can_reopen": closure is not None
+        and closure.state == "closed"
+        and permissions.may(user, Action.DECIDE_CLOSURE),
+        "can_name_host": len(leads) > 1 and permissions.may(user, Action.NAME_HOST),
+        "can_assign_members": permissions.may(user, Action.NAME_HOST)
         and any(link.unit.kind == Unit.Kind.COLLECTIVE for link in task.task_units.all()),
         "instructions": list(task_instructions(task)),
         "publication": getattr(task, "publication", None),
-        "can_publish": permissions.can_publish(user),
-        "can_instruct": permissions.can_instruct(user),
     }
 
 

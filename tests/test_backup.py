@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from tasks.models import ProgressReport, Task, TaskEvent, Unit
-from tests.world import PASSWORD, build_world
+from tasks.tests.factories import PASSWORD, build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

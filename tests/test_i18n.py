@@ -25,8 +25,7 @@ from django.urls import reverse
 from commendations.models import Decision
 from meetings.models import Meeting
 from tasks import roles
-from tasks.tests.people import make_user
-from tests.world import build_world
+from tasks.tests.factories import build_world, make_user
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 CATALOGUE = LOCALE_DIR / "en" / "LC_MESSAGES" / "django.po"

@@ -1,23 +1,18 @@
 """The search box on the 2021 data: names show what they find, in sections; numbers go to their page."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from tasks.models import Task, Unit
-from tasks.tests.people import make_user
-
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "changjiang-2021.json"
+from tasks.tests.factories import load_2021_documents, make_user
 
 
 @pytest.fixture
 def reader(db):
-    call_command("loaddata", FIXTURE, verbosity=0)
+    load_2021_documents()
     client = Client()
     client.force_login(make_user("leader", role="领导"))
     return client

@@ -7,6 +7,7 @@ render each table of the project on the 2021 documents both ways and compare the
 import re
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory
 
 from commendations.models import Decision
@@ -19,7 +20,7 @@ from tasks.models import Task, Unit
 from tasks.progress.selectors import public_tasks
 from tasks.public import services as public_services
 from tasks.tables import MeetingOrderTable, PublicTaskTable, TaskSummaryTable, TaskTable, UnitTable
-from tests.world import build_world
+from tasks.tests.factories import build_world
 
 DJANGO_TABLES2 = "django_tables2/bootstrap5.html"
 
@@ -133,3 +134,20 @@ def test_meeting_orders_offer_the_assign_button_only_to_whom_may_allows(world):
     request = RequestFactory().get("/")
     assert "assign-link" in MeetingOrderTable(orders, user=world.office).as_html(request)
     assert "assign-link" not in MeetingOrderTable(orders, user=world.leader).as_html(request)
+
+
+# The import preview lists what the parser read from a file (plain data, not tasks yet).
+PARSED_ROWS = {"tasks/templates/tasks/notice_import.html"}
+TASK_CELL = re.compile(r"<td[^>]*>[^<]*(<a[^>]*>)?\{\{ *task\.(label|number|text)")
+
+
+def test_no_template_writes_a_task_row_by_hand():
+    """Task rows come from tasks/tables.py only: a new list of tasks declares a variant there."""
+    root = settings.BASE_DIR
+    found = [
+        str(path.relative_to(root))
+        for folder in ("templates", "tasks", "meetings", "commendations", "govtasks")
+        for path in (root / folder).rglob("*.html")
+        if TASK_CELL.search(path.read_text(encoding="utf-8")) and str(path.relative_to(root)) not in PARSED_ROWS
+    ]
+    assert found == []

@@ -122,7 +122,7 @@ def test_anonymous_users_are_sent_to_the_login(orders):
 def test_an_order_to_a_collective_is_taken_up_by_a_members_liaison(orders):
     from chasing.sweep import issue_order  # noqa: PLC0415
     from tasks import roles  # noqa: PLC0415
-    from tasks.tests.people import make_user  # noqa: PLC0415
+    from tasks.tests.factories import make_user  # noqa: PLC0415
 
     town_liaison = make_user("liyang", role=roles.LIAISON, unit=orders.town)
     with on(Nov(22)):

@@ -13,8 +13,7 @@ from types import SimpleNamespace
 
 from tasks import roles
 from tasks.models import ProgressReport
-from tasks.tests.factories import at, make_closure, make_document, make_report, make_task, make_unit
-from tasks.tests.people import make_user
+from tasks.tests.factories import at, make_closure, make_document, make_report, make_task, make_unit, make_user
 
 ISSUED = datetime.date(2026, 10, 15)
 DUE = datetime.date(2026, 12, 31)

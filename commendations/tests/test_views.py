@@ -7,6 +7,7 @@ from commendations import selectors
 from commendations.models import Decision, Enterprise, EnterpriseAlias, Honour, HonourList
 from meetings.models import AgendaItem, EnterpriseMention, Meeting
 from tasks.models import Document
+from tasks.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def make_decision(lists, number="昌府字〔2021〕22号", year=2020):
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("duchayuan"))
+    client.force_login(make_user("duchayuan"))
     return client
 
 

@@ -8,6 +8,7 @@ from commendations.models import Decision, Enterprise
 from meetings.models import AgendaItem, EnterpriseMention, Meeting, MeetingOrder
 from tasks.models import Document, Task, TaskUnit, Unit
 from tasks.state import store
+from tasks.tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def add_order(item, number, text, deadline, *, lead_unit):
 
 @pytest.fixture
 def staff_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("duchayuan"))
+    client.force_login(make_user("duchayuan"))
     return client
 
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 from notices import services
 from notices.models import Notice
 from notices.tasks import send_notice_mail
-from tasks.tests.factories import make_unit
-from tasks.tests.people import make_user
+from tasks.tests.factories import make_unit, make_user
 
 DOWN = "notices.tests.flaky_mail.EmailBackend"
 

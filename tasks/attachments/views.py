@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from .. import permissions
 from ..models import Attachment
+from ..permissions import Action
 
 # What the browser is told the file is; as an attachment it is saved, never rendered in the app's origin.
 CONTENT_TYPES = {
@@ -29,7 +30,7 @@ def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("task"), pk=pk)
     if not request.user.is_authenticated:
         raise PermissionDenied
-    if not permissions.can_read_attachments(request.user, attachment.task):
+    if not permissions.may(request.user, Action.READ_ATTACHMENTS, attachment.task):
         raise Http404
     try:
         handle = attachment.file.open("rb")

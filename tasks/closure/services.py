@@ -15,6 +15,7 @@ from .. import permissions
 from ..attachments.files import CheckedFile
 from ..attachments.services import attach
 from ..models import ClosureRequest, MemberAssignment, Task, TaskEvent, TaskUnit, Unit
+from ..permissions import Action
 from ..progress.services import Conflict, display_name, record, require_text, shown
 from ..state import tasks_as_of
 from .selectors import answering_unit, answers_for
@@ -25,7 +26,7 @@ Event = TaskEvent.Kind
 @transaction.atomic
 def task_host_name(*, task: Task, actor, unit: Unit) -> Task:
     """The office names which lead unit answers for the task (主办); logged on the timeline."""
-    if not permissions.can_name_host(actor):
+    if not permissions.may(actor, Action.NAME_HOST):
         raise PermissionDenied(_("只有督查室可以指定主办单位。"))
     task = Task.objects.select_for_update().get(pk=task.pk)
     if not TaskUnit.objects.filter(task=task, unit=unit, role=TaskUnit.Role.LEAD).exists():
@@ -67,7 +68,7 @@ def assignable_members(task: Task) -> dict[Unit, Unit]:
 def member_assign(*, task: Task, actor, unit: Unit) -> MemberAssignment:
     """The office names a member of a collective on `task` for its share (点名承办): from now on the unit
     answers for the task (state.answerable_units) — its overdue and red count against it. Logged."""
-    if not permissions.can_name_host(actor):
+    if not permissions.may(actor, Action.NAME_HOST):
         raise PermissionDenied(_("只有督查室可以指定集合单位的成员单位承办。"))
     task = Task.objects.select_for_update().get(pk=task.pk)
     collective = assignable_members(task).get(unit)
@@ -97,7 +98,7 @@ def member_assign(*, task: Task, actor, unit: Unit) -> MemberAssignment:
 def member_withdraw(*, task: Task, actor, unit: Unit) -> MemberAssignment:
     """The office withdraws its naming of `unit` (undo): the unit again only sees and reports its part. Logged;
     the row is kept, dated, so a view as of a day in between still counts it."""
-    if not permissions.can_name_host(actor):
+    if not permissions.may(actor, Action.NAME_HOST):
         raise PermissionDenied(_("只有督查室可以撤销成员单位的承办指定。"))
     assignment = (
         MemberAssignment.objects.select_for_update()
@@ -132,7 +133,7 @@ def closure_request_submit(*, task: Task, unit: Unit, actor, summary: str, files
     `files` are checked uploads (attachments.files.check_files). The task is 待核查 until the
     office decides; nothing about it is done yet.
     """
-    if not (permissions.can_act_for(actor, unit) and actor.has_perm("tasks.add_closurerequest")):
+    if not permissions.may(actor, Action.REQUEST_CLOSURE, task, unit=unit):
         raise PermissionDenied(_("只有%(unit)s的联络员可以为本单位申请办结。") % {"unit": unit})
     if not answers_for(unit, task):
         raise PermissionDenied(
@@ -170,7 +171,7 @@ def closure_request_submit(*, task: Task, unit: Unit, actor, summary: str, files
 
 
 def _decide(*, closure, actor, version, state, reason, closed_on=None):
-    if not permissions.can_decide_closures(actor):
+    if not permissions.may(actor, Action.DECIDE_CLOSURE):
         raise PermissionDenied(_("只有督查室可以核查办结申请。"))
     updated = ClosureRequest.objects.filter(pk=closure.pk, version=version, state=ClosureRequest.State.PENDING).update(
         state=state,
@@ -235,7 +236,7 @@ def closure_close(*, closure: ClosureRequest, actor, version: int, comment: str 
 @transaction.atomic
 def closure_return(*, closure: ClosureRequest, actor, version: int, reason: str) -> ClosureRequest:
     """退回: the evidence does not show the task done; the unit carries on and may ask again."""
-    if not permissions.can_decide_closures(actor):
+    if not permissions.may(actor, Action.DECIDE_CLOSURE):
         raise PermissionDenied(_("只有督查室可以核查办结申请。"))
     reason = require_text(reason, "reason", _("退回办结申请时请写明理由。"))
     closure = _decide(closure=closure, actor=actor, version=version, state=ClosureRequest.State.RETURNED, reason=reason)
@@ -246,7 +247,7 @@ def closure_return(*, closure: ClosureRequest, actor, version: int, reason: str)
 @transaction.atomic
 def task_reopen(*, task: Task, actor, reason: str) -> ClosureRequest:
     """The office reopens a closed task with a reason; the 主办 unit reports and asks to close again."""
-    if not permissions.can_decide_closures(actor):
+    if not permissions.may(actor, Action.DECIDE_CLOSURE):
         raise PermissionDenied(_("只有督查室可以重新打开已办结的任务。"))
     reason = require_text(reason, "reason", _("重新打开任务时请写明理由。"))
     closure = ClosureRequest.objects.select_for_update().filter(task=task, state=ClosureRequest.State.CLOSED).first()

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from .. import permissions
 from ..attachments.uploads import limit_upload_size
 from ..models import ClosureRequest, MemberAssignment, Task, TaskUnit
-from ..progress.views import call_service, decide, page_status, task_url
+from ..permissions import Action
+from ..progress.views import call_service, decide, page_status, submit_form, task_url
 from . import services
 from .forms import ClosureDecisionForm, ClosureRequestForm, HostForm, MemberAssignmentForm, ReopenForm
 from .selectors import answering_unit
@@ -25,7 +26,7 @@ from .selectors import answering_unit
 def closure_request(request, pk):
     """The 主办 unit's liaison asks to close the task, with a summary and evidence files."""
     task = get_object_or_404(Task.objects.select_related("document", "host_unit"), pk=pk)
-    if not permissions.can_request_closure(request.user, task):
+    if not permissions.may(request.user, Action.REQUEST_CLOSURE, task):
         raise PermissionDenied(
             _("第%(number)s项任务由%(host)s主办，只有主办单位的联络员可以申请办结。")
             % {"number": task.number, "host": answering_unit(task) or "—"}
@@ -34,16 +35,18 @@ def closure_request(request, pk):
     form = ClosureRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and request.upload_too_large:
         form.add_error("files", request.upload_too_large)
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(
-            form, services.closure_request_submit, task=task, unit=unit, actor=request.user, **form.cleaned_data
-        )
-        if outcome.done:
-            messages.success(request, _("办结申请已提交，等待督查室核查销号。"))
-            return redirect(task_url(task))
-        if outcome.conflict:
-            form.add_error(None, outcome.conflict.message)
+    done, outcome = submit_form(
+        request,
+        form,
+        services.closure_request_submit,
+        task=task,
+        unit=unit,
+        actor=request.user,
+        done_message=_("办结申请已提交，等待督查室核查销号。"),
+        done_url=task_url(task),
+    )
+    if done:
+        return done
     context = {"task": task, "unit": unit, "form": form}
     return render(request, "tasks/closure/request_form.html", context, status=page_status(outcome))
 
@@ -53,7 +56,7 @@ def closure_detail(request, pk):
     closure = get_object_or_404(
         ClosureRequest.objects.select_related("task", "unit", "requested_by", "decided_by", "reopened_by"), pk=pk
     )
-    can_decide = permissions.can_decide_closures(request.user)
+    can_decide = permissions.may(request.user, Action.DECIDE_CLOSURE)
     form = ClosureDecisionForm(request.POST or None, initial={"version": closure.version})
     outcome = None
     if request.method == "POST":
@@ -72,7 +75,7 @@ def closure_detail(request, pk):
         "form": form,
         "conflict": outcome and outcome.conflict,
         "can_decide": can_decide and closure.state == ClosureRequest.State.PENDING,
-        "can_read_files": permissions.can_read_attachments(request.user, closure.task),
+        "can_read_files": permissions.may(request.user, Action.READ_ATTACHMENTS, closure.task),
         "attachments": closure.attachments.all(),
     }
     return render(request, "tasks/closure/detail.html", context, status=page_status(outcome))
@@ -81,37 +84,50 @@ def closure_detail(request, pk):
 def task_reopen(request, pk):
     """The office reopens a closed task with a reason."""
     task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
-    if not permissions.can_decide_closures(request.user):
+    if not permissions.may(request.user, Action.DECIDE_CLOSURE):
         raise PermissionDenied(_("只有督查室可以重新打开已办结的任务。"))
     form = ReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(form, services.task_reopen, task=task, actor=request.user, **form.cleaned_data)
-        if outcome.done:
-            messages.success(request, _("任务已重新打开。"))
-            return redirect(task_url(task))
+    done, _outcome = submit_form(
+        request,
+        form,
+        services.task_reopen,
+        task=task,
+        actor=request.user,
+        done_message=_("任务已重新打开。"),
+        done_url=task_url(task),
+    )
+    if done:
+        return done
     return render(request, "tasks/closure/reopen_form.html", {"task": task, "form": form})
 
 
 def task_host(request, pk):
     """The office names which lead unit answers for the task (主办)."""
     task = get_object_or_404(Task.objects.select_related("document", "host_unit"), pk=pk)
-    if not permissions.can_name_host(request.user):
+    if not permissions.may(request.user, Action.NAME_HOST):
         raise PermissionDenied(_("只有督查室可以指定主办单位。"))
     leads = [link.unit for link in task.task_units.filter(role=TaskUnit.Role.LEAD).select_related("unit")]
     host = answering_unit(task)
     form = HostForm(request.POST or None, lead_units=leads, initial={"unit": host.pk if host else None})
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(form, services.task_host_name, task=task, actor=request.user, **form.cleaned_data)
-        if outcome.done:
-            messages.success(request, _("主办单位已指定为%(unit)s。") % {"unit": form.cleaned_data["unit"]})
-            return redirect(task_url(task))
-    return render(request, "tasks/closure/host_form.html", {"task": task, "form": form, "host": host})
+    done, _outcome = submit_form(
+        request,
+        form,
+        services.task_host_name,
+        task=task,
+        actor=request.user,
+        done_message=lambda named: _("主办单位已指定为%(unit)s。") % {"unit": form.cleaned_data["unit"]},
+        done_url=task_url(task),
+    )
+    if done:
+        return done
+    context = {"task": task, "form": form, "host": host}
+    return render(request, "tasks/closure/host_form.html", context)
 
 
 def task_members(request, pk):
     """The office names members of a collective on the task for their share (点名承办), or withdraws that."""
     task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
-    if not permissions.can_name_host(request.user):
+    if not permissions.may(request.user, Action.NAME_HOST):
         raise PermissionDenied(_("只有督查室可以指定集合单位的成员单位承办。"))
     members = services.assignable_members(task)
     form = MemberAssignmentForm(request.POST or None, members=members)

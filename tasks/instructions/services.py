@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import LeaderInstruction, ProgressReport, Task, TaskEvent
+from ..permissions import Action
 from ..progress.services import record, require_text
 
 Event = TaskEvent.Kind
@@ -15,7 +16,7 @@ Event = TaskEvent.Kind
 @transaction.atomic
 def instruction_write(*, task: Task, actor, text: str, report: ProgressReport | None = None) -> LeaderInstruction:
     """A leader's instruction on `task` (or one of its reports), addressed to the task's 主办 unit."""
-    if not permissions.can_instruct(actor):
+    if not permissions.may(actor, Action.INSTRUCT):
         raise PermissionDenied(_("只有领导可以作出批示。"))
     text = require_text(text, "text", _("请填写批示内容。"))
     if report is not None and report.task_id != task.pk:
@@ -33,7 +34,7 @@ def instruction_write(*, task: Task, actor, text: str, report: ProgressReport | 
 @transaction.atomic
 def instruction_answer(*, instruction: LeaderInstruction, actor, reply: str) -> LeaderInstruction:
     """The unit's liaison answers the instruction (落实情况); it is closed from then on."""
-    if not permissions.can_answer_instruction(actor, instruction):
+    if not permissions.may(actor, Action.ANSWER_INSTRUCTION, instruction=instruction):
         raise PermissionDenied(_("只有%(unit)s的联络员可以答复这条批示。") % {"unit": instruction.unit})
     reply = require_text(reply, "reply", _("请填写落实情况。"))
     updated = LeaderInstruction.objects.filter(pk=instruction.pk, replied_at__isnull=True).update(

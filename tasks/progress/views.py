@@ -67,6 +67,26 @@ def call_service(form, service, /, **arguments):
     return Outcome(False)
 
 
+def submit_form(request, form, service, /, *, done_message, done_url, **arguments):
+    """The POST half of a page whose form runs one service.
+
+    For a valid form, call `service` with `arguments` and the form's cleaned data. Done: say
+    `done_message` and redirect to `done_url` (either may be a callable of the service's result).
+    A conflict goes on top of the form. Returns (the redirect or None, the outcome or None for a
+    GET or an invalid form), the outcome for page_status().
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None, None
+    outcome = call_service(form, service, **arguments, **form.cleaned_data)
+    if outcome.done:
+        result = outcome.result
+        messages.success(request, done_message(result) if callable(done_message) else done_message)
+        return redirect(done_url(result) if callable(done_url) else done_url), outcome
+    if outcome.conflict:
+        form.add_error(None, outcome.conflict.message)
+    return None, outcome
+
+
 def decide(request, form, record, decisions):
     """Carry out the office's decision on a report or an extension request from its valid review form.
 
@@ -112,16 +132,18 @@ def report_submit(request, pk):
     form = ProgressReportForm(
         request.POST or None, initial={"period": max(month.period, first_of_month(task.document.issued_on))}
     )
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(
-            form, services.progress_report_submit, task=task, unit=unit, actor=request.user, **form.cleaned_data
-        )
-        if outcome.done:
-            messages.success(request, _("进展报告已提交，等待督查室审核。"))
-            return redirect(task_url(task))
-        if outcome.conflict:
-            form.add_error(None, outcome.conflict.message)
+    done, outcome = submit_form(
+        request,
+        form,
+        services.progress_report_submit,
+        task=task,
+        unit=unit,
+        actor=request.user,
+        done_message=_("进展报告已提交，等待督查室审核。"),
+        done_url=task_url(task),
+    )
+    if done:
+        return done
     context = {
         "task": task,
         "unit": unit,
@@ -182,16 +204,17 @@ def report_resubmit(request, pk):
         return redirect(reverse("tasks:report_detail", args=[report.pk]))
     initial = {name: getattr(report, name) for name in ("done", "problems", "next_steps", "percent", "claims_complete")}
     form = ResubmitForm(request.POST or None, initial=initial)
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(
-            form, services.progress_report_resubmit, report=report, actor=request.user, **form.cleaned_data
-        )
-        if outcome.done:
-            messages.success(request, _("修改后的报告已重新提交，等待督查室审核。"))
-            return redirect(reverse("tasks:report_detail", args=[outcome.result.pk]))
-        if outcome.conflict:
-            form.add_error(None, outcome.conflict.message)
+    done, outcome = submit_form(
+        request,
+        form,
+        services.progress_report_resubmit,
+        report=report,
+        actor=request.user,
+        done_message=_("修改后的报告已重新提交，等待督查室审核。"),
+        done_url=lambda resubmitted: reverse("tasks:report_detail", args=[resubmitted.pk]),
+    )
+    if done:
+        return done
     context = {"task": report.task, "unit": report.unit, "form": form, "returned": report, "title": _("修改后重新提交")}
     return render(request, "tasks/progress/report_form.html", context, status=page_status(outcome))
 
@@ -304,16 +327,18 @@ def extension_request(request, pk):
         return redirect(task_url(task))
     state = tasks_as_of().values("current_deadline", "percent").get(pk=task.pk)
     form = ExtensionRequestForm(request.POST or None, initial={"percent": state["percent"]})
-    outcome = None
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(
-            form, services.extension_request_submit, task=task, unit=unit, actor=request.user, **form.cleaned_data
-        )
-        if outcome.done:
-            messages.success(request, _("延期申请已提交，等待督查室审批。"))
-            return redirect(task_url(task))
-        if outcome.conflict:
-            form.add_error(None, outcome.conflict.message)
+    done, outcome = submit_form(
+        request,
+        form,
+        services.extension_request_submit,
+        task=task,
+        unit=unit,
+        actor=request.user,
+        done_message=_("延期申请已提交，等待督查室审批。"),
+        done_url=task_url(task),
+    )
+    if done:
+        return done
     context = {"task": task, "unit": unit, "form": form, "current_deadline": state["current_deadline"]}
     return render(request, "tasks/progress/extension_form.html", context, status=page_status(outcome))
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import Publication, Task, TaskEvent
+from ..permissions import Action
 from ..progress.services import record, require_text
 
 Event = TaskEvent.Kind
@@ -19,7 +20,7 @@ def publication_save(*, task: Task, actor, text: str, publish: bool) -> Publicat
     Publishing needs wording; each publication of new wording is dated then (the page shows the date).
     Logged on the task's timeline when it is published, its wording changes, or it is withdrawn.
     """
-    if not permissions.can_publish(actor):
+    if not permissions.may(actor, Action.PUBLISH):
         raise PermissionDenied(_("只有督查室可以决定信息公开。"))
     text = (text or "").strip()
     if publish:

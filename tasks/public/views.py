@@ -8,12 +8,11 @@ persons' names or phone numbers, or plans. With the setting off they do not exis
 """
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,8 +21,9 @@ from core.generic import bounded_int
 
 from .. import permissions
 from ..models import Publication, Task
+from ..permissions import Action
 from ..progress import selectors
-from ..progress.views import call_service
+from ..progress.views import submit_form
 from ..tables import PublicTaskTable
 from . import services
 from .forms import PublicationForm
@@ -55,16 +55,21 @@ def public_task_detail(request, pk):
 def publication_edit(request, pk):
     """The office writes or approves a task's public wording (公开稿) and publishes or withdraws it."""
     task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
-    if not permissions.can_publish(request.user):
+    if not permissions.may(request.user, Action.PUBLISH):
         raise PermissionDenied(_("只有督查室可以决定信息公开。"))
     publication = Publication.objects.filter(task=task).first()
     initial = {"text": publication.text, "publish": publication.is_published} if publication else {}
     form = PublicationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        outcome = call_service(form, services.publication_save, task=task, actor=request.user, **form.cleaned_data)
-        if outcome.done:
-            published = outcome.result.is_published
-            messages.success(request, _("已公开。") if published else _("已保存，未公开。"))
-            return redirect(reverse("tasks:task_detail", args=[task.pk]) + "#publication")
+    done, _outcome = submit_form(
+        request,
+        form,
+        services.publication_save,
+        task=task,
+        actor=request.user,
+        done_message=lambda saved: _("已公开。") if saved.is_published else _("已保存，未公开。"),
+        done_url=reverse("tasks:task_detail", args=[task.pk]) + "#publication",
+    )
+    if done:
+        return done
     context = {"task": task, "form": form, "publication": publication}
     return render(request, "tasks/public/publication_form.html", context)

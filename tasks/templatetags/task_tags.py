@@ -105,7 +105,8 @@ def percent_bar(percent, expected=None):
 
 
 @register.simple_tag(takes_context=True)
-def may(context, action, task=None):
-    """`{% may "assign" task as can_assign %}`: permissions.may() for the signed-in user, so a
-    template shows a button exactly when the view behind it would let the user in."""
-    return permissions.may(context["request"].user, action, task)
+def may(context, action, task=None, **concerning):
+    """`{% may "assign" task as can_assign %}`, `{% may "answer_instruction" instruction=i as can_answer %}`:
+    permissions.may() for the signed-in user, so a template shows a button exactly when the view
+    behind it would let the user in."""
+    return permissions.may(context["request"].user, action, task, **concerning)

@@ -19,8 +19,7 @@ from tasks.closure.selectors import unit_progress
 from tasks.models import MemberAssignment, TaskEvent, Unit
 from tasks.permissions import Action
 from tasks.state import answerable_units, store, tasks_as_of, units_as_of
-from tasks.tests.factories import make_report, make_task, make_unit
-from tasks.tests.people import make_user
+from tasks.tests.factories import make_report, make_task, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -2,26 +2,22 @@
 
 import re
 from html import unescape
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from tasks.tests.people import make_user
+from tasks.tests.factories import load_2021_documents, make_user
 
 AS_OF = "2022-01-05"
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "changjiang-2021.json"
 # Today's work, not a view of the past: the office's review queue and reminders.
 TODAY_ONLY = {reverse("tasks:review_queue"), reverse("tasks:reminders")}
 
 
 @pytest.fixture
 def office(db):
-    call_command("loaddata", FIXTURE, verbosity=0)
+    load_2021_documents()
     client = Client()
     client.force_login(make_user("office", role="督查室"))
     return client

@@ -25,6 +25,7 @@ from tasks.tests.factories import (
     make_section,
     make_task,
     make_unit,
+    make_user,
 )
 from tasks.workbooks.bulletin import SummaryFacts, draft_summary, write_bulletin
 
@@ -227,7 +228,7 @@ def test_status_and_progress_as_they_stood_on_the_as_of_date(world):
 
 
 def test_deadline_is_the_one_in_force_after_an_approved_extension(world, django_user_model):
-    office = django_user_model.objects.create_user("office")
+    office = make_user("office")
     ExtensionRequest.objects.create(
         task=world.tasks[1], unit=world.market, old_deadline=datetime.date(2021, 6, 30),
         new_deadline=datetime.date(2021, 8, 31), reason="汛期停工", progress="已完成八成", percent=80,
@@ -355,7 +356,7 @@ def test_command_requires_an_xlsx_name(world, tmp_path):
 
 @pytest.fixture
 def client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("duchashi", password="a-long-test-password"))
+    client.force_login(make_user("duchashi"))
     return client
 
 

@@ -9,8 +9,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,15 +17,14 @@ from openpyxl import load_workbook
 
 from tasks.models import BulletinIssue, TaskUnit, Unit
 from tasks.templatetags.task_tags import fulldate
-from tasks.tests.people import make_user
+from tasks.tests.factories import load_2021_documents, make_user
 
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "changjiang-2021.json"
 AS_OF = "2021-09-30"
 
 
 @pytest.fixture
 def office(db):
-    call_command("loaddata", FIXTURE, verbosity=0)
+    load_2021_documents()
     client = Client()
     client.force_login(make_user("office", role="督查室"))
     return client

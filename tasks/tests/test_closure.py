@@ -12,7 +12,6 @@ import zipfile
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -24,11 +23,10 @@ from tasks.closure.selectors import unit_progress
 from tasks.models import Attachment, ClosureRequest, Document, Task, TaskEvent, Unit, UnitTally
 from tasks.progress import services
 from tasks.state import store, tasks_as_of, units_as_of
-from tasks.tests.people import make_user
+from tasks.tests.factories import load_2021_documents, make_user
 
 pytestmark = pytest.mark.django_db
 
-FIXTURE_2021 = "fixtures/changjiang-2021.json"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -38,7 +36,7 @@ def pdf(name="验收报告.pdf", content=PDF):
 
 @pytest.fixture
 def w():
-    call_command("loaddata", FIXTURE_2021, verbosity=0)
+    load_2021_documents()
     notice = Document.objects.get(kind=Document.Kind.NOTICE)
     t3 = Task.objects.get(document=notice, number=3)
     t9 = Task.objects.get(document=notice, number=9)

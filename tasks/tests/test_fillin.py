@@ -13,8 +13,7 @@ from tasks.importers.report import SourceError
 from tasks.models import ProgressReport, TaskEvent
 from tasks.progress.services import progress_report_submit
 from tasks.state.derive import first_of_month
-from tasks.tests.factories import make_report, make_task
-from tasks.tests.people import make_workflow_world
+from tasks.tests.factories import make_report, make_task, make_workflow_world
 from tasks.workbooks.fillin import check_fillin, read_fillin, record_fillin, write_fillin
 
 pytestmark = pytest.mark.django_db

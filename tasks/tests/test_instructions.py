@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tasks.instructions import services
 from tasks.models import LeaderInstruction, TaskEvent
-from tasks.tests.people import make_workflow_world
+from tasks.tests.factories import make_workflow_world
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,7 @@ from tasks.models import ProgressReport
 from tasks.public.services import publication_save
 from tasks.selectors import tasks_for_display
 from tasks.state import tasks_as_of
-from tasks.tests.factories import at, make_report
-from tasks.tests.people import make_workflow_world
+from tasks.tests.factories import at, make_report, make_workflow_world
 from tasks.workbooks.bulletin import write_bulletin
 from tasks.workbooks.fillin import write_fillin
 

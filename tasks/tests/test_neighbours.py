@@ -9,9 +9,8 @@ from django.http import QueryDict
 from django.test import RequestFactory
 
 from tasks.models import Task
-from tasks.tests.people import make_user
+from tasks.tests.factories import build_world, make_user
 from tasks.views import TaskListView
-from tests.world import build_world
 
 
 @pytest.fixture

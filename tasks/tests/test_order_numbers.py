@@ -3,12 +3,9 @@
 import io
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -16,14 +13,12 @@ from openpyxl import load_workbook
 from meetings.models import Meeting
 from tasks.models import Task
 from tasks.public.services import publication_save
-from tasks.tests.people import make_user
-
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "changjiang-2021.json"
+from tasks.tests.factories import load_2021_documents, make_user
 
 
 @pytest.fixture
 def office(db):
-    call_command("loaddata", FIXTURE, verbosity=0)
+    load_2021_documents()
     client = Client()
     client.force_login(make_user("office", role="督查室"))
     return client

@@ -22,6 +22,7 @@ from tasks.importers.report import SourceError
 from tasks.importers.sandbox import parse_slot, run_measured, run_parser
 from tasks.importers.uploads import parse_table_file
 from tasks.models import Document, ProgressReport
+from tasks.tests.factories import build_world
 from tasks.workbooks.fillin import read_fillin
 from tests.hostile_workbooks import (
     HOSTILE,
@@ -31,7 +32,6 @@ from tests.hostile_workbooks import (
     shared_strings_flood,
     strings_flood,
 )
-from tests.world import build_world
 
 CPU_BOUND_SECONDS = 5
 MEMORY_BOUND_BYTES = 300 * 1024 * 1024

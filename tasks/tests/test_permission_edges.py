@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tasks import permissions
-from tasks.tests.people import make_workflow_world
+from tasks.tests.factories import make_workflow_world
 
 pytestmark = pytest.mark.django_db
 

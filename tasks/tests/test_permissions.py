@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from tasks import permissions
+from tasks.instructions.services import instruction_write
 from tasks.models import Task
-from tasks.tests.people import make_workflow_world
+from tasks.tests.factories import make_workflow_world
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,11 @@ def test_a_plan_for_a_unit_without_the_task_is_never_editable(w):
         (permissions.Action.REVIEW, {"office"}),
         (permissions.Action.DECIDE, {"office"}),
         (permissions.Action.REMIND, {"office"}),
+        (permissions.Action.DECIDE_CLOSURE, {"office"}),
+        (permissions.Action.NAME_HOST, {"office"}),
+        (permissions.Action.PUBLISH, {"office"}),
+        (permissions.Action.ISSUE_BULLETIN, {"office"}),
+        (permissions.Action.INSTRUCT, {"leader"}),
     ],
 )
 def test_office_only_rules(w, rule, allowed):
@@ -114,3 +120,59 @@ def test_liaison_unit(w):
     assert permissions.liaison_unit(w.liaison) == w.dev
     assert permissions.liaison_unit(w.office) is None
     assert permissions.liaison_unit(AnonymousUser()) is None
+
+
+@pytest.mark.parametrize(
+    "role, own, other",
+    [
+        ("office", False, False),
+        ("liaison", True, False),  # 区发改委 leads its task: it answers for it (主办)
+        ("town_liaison", False, False),  # 丽阳镇 shares the task through its collective, it does not answer
+        ("finance_liaison", False, True),
+        ("leader", False, False),
+        ("nobody", False, False),
+    ],
+)
+def test_only_the_answering_units_liaison_asks_to_close_a_task(w, role, own, other):
+    user = getattr(w, role)
+    Action = permissions.Action
+    assert permissions.may(user, Action.REQUEST_CLOSURE, w.own_task) is own
+    assert permissions.may(user, Action.REQUEST_CLOSURE, w.other_task) is other
+
+
+def test_a_closure_request_for_a_unit_is_its_own_liaisons(w):
+    Action = permissions.Action
+    assert permissions.may(w.liaison, Action.REQUEST_CLOSURE, w.own_task, unit=w.dev)
+    assert not permissions.may(w.liaison, Action.REQUEST_CLOSURE, w.own_task, unit=w.finance)
+    assert not permissions.may(w.office, Action.REQUEST_CLOSURE, w.own_task, unit=w.dev)
+
+
+@pytest.mark.parametrize(
+    "role, own, other",
+    [
+        ("office", True, True),
+        ("liaison", True, False),
+        ("town_liaison", True, False),  # its collective shares the task
+        ("finance_liaison", False, True),
+        ("leader", True, True),
+        ("nobody", False, False),
+    ],
+)
+def test_evidence_files_are_read_by_the_office_leaders_and_the_units_holding_the_task(w, role, own, other):
+    user = getattr(w, role)
+    Action = permissions.Action
+    assert permissions.may(user, Action.READ_ATTACHMENTS, w.own_task) is own
+    assert permissions.may(user, Action.READ_ATTACHMENTS, w.other_task) is other
+    assert not permissions.may(AnonymousUser(), Action.READ_ATTACHMENTS, w.own_task)
+
+
+def test_an_instruction_is_answered_by_its_units_liaison_only(w):
+    instruction = instruction_write(task=w.own_task, actor=w.leader, text="加快进度", report=None)
+    answering = {
+        role
+        for role in ROLES
+        if permissions.may(getattr(w, role), permissions.Action.ANSWER_INSTRUCTION, instruction=instruction)
+    }
+    assert answering == {"liaison"}
+    with pytest.raises(TypeError):
+        permissions.may(w.liaison, permissions.Action.ANSWER_INSTRUCTION)

@@ -12,8 +12,7 @@ from django.utils import timezone
 from tasks.models import ClosureRequest, ExtensionRequest, Milestone, ProgressReport, Task, UnitPlan
 from tasks.state import tasks_as_of
 from tasks.state.derive import reporting_period
-from tasks.tests.factories import at, make_closure, make_document, make_report, make_task, make_unit
-from tasks.tests.people import make_user
+from tasks.tests.factories import at, make_closure, make_document, make_report, make_task, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 

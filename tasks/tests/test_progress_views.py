@@ -14,8 +14,7 @@ from django.utils import timezone
 from tasks.models import ExtensionRequest, ProgressReport, TaskEvent, UnitPlan
 from tasks.progress import services
 from tasks.state import store, tasks_as_of
-from tasks.tests.factories import make_task, make_unit
-from tasks.tests.people import make_user, make_workflow_world
+from tasks.tests.factories import make_task, make_unit, make_user, make_workflow_world
 
 pytestmark = pytest.mark.django_db
 

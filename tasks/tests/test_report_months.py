@@ -10,7 +10,7 @@ from tasks import report_months
 from tasks.models import ProgressReport, Task
 from tasks.progress import services
 from tasks.report_months import ReportMonth, month_to_report, owed_month
-from tasks.tests.people import make_workflow_world
+from tasks.tests.factories import make_workflow_world
 
 D = datetime.date
 

@@ -12,8 +12,7 @@ from django.urls import reverse
 from tasks import permissions
 from tasks.models import ProgressReport, TaskEvent
 from tasks.progress import services
-from tasks.tests.factories import make_unit
-from tasks.tests.people import make_user, make_workflow_world
+from tasks.tests.factories import make_unit, make_user, make_workflow_world
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +100,7 @@ def test_an_existing_user_name_is_refused():
 @pytest.fixture
 def admin_client():
     client = Client()
-    client.force_login(get_user_model().objects.create_superuser("root", password="a-long-test-password"))
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
     return client
 
 

@@ -11,8 +11,7 @@ from tasks.models import ExtensionRequest, Milestone, ProgressReport, Reminder, 
 from tasks.progress import services
 from tasks.progress.services import Conflict, MilestoneInput
 from tasks.state import tasks_as_of
-from tasks.tests.factories import make_unit
-from tasks.tests.people import make_user, make_workflow_world
+from tasks.tests.factories import make_unit, make_user, make_workflow_world
 
 pytestmark = pytest.mark.django_db
 

@@ -26,8 +26,7 @@ from hypothesis import strategies as st
 from tasks.models import ClosureRequest, ExtensionRequest, Milestone, ProgressReport, Task, Unit, UnitPlan
 from tasks.state import tasks_as_of
 from tasks.tests import oracle
-from tasks.tests.factories import make_document, make_task, make_unit
-from tasks.tests.people import make_user
+from tasks.tests.factories import make_document, make_task, make_unit, make_user
 
 # Enough to reach every rule (each of the planted bugs in README fails within them); mutation
 # runs take fewer (mutation/run.sh).

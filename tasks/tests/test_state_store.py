@@ -36,8 +36,7 @@ from tasks.models import (
 )
 from tasks.state import store, tasks_as_of, units_as_of
 from tasks.state.tallies import TALLIED
-from tasks.tests.factories import make_closure, make_report
-from tasks.tests.people import make_user
+from tasks.tests.factories import make_closure, make_report, make_user
 
 FIELDS = ["current_deadline", "percent", "is_complete", "has_progress", "days_left", "expected", "gap"]
 FIELDS += ["status", "light", "missed_milestone", "not_reported"]

@@ -21,7 +21,7 @@ from tasks.models import ProgressReport, Task, TaskEvent, Unit
 from tasks.progress import services
 from tasks.selectors import tasks_for_display
 from tasks.state import tasks_as_of
-from tasks.tests.people import make_user, make_workflow_world
+from tasks.tests.factories import make_user, make_workflow_world
 from tasks.workbooks.bulletin import write_bulletin
 from tasks.workbooks.fillin import check_fillin, read_fillin, record_fillin, write_fillin
 

@@ -1,24 +1,18 @@
 """Units in the office's order (机构序列) on one page, with their liaisons' phones."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from tasks.models import Unit, UnitLiaison
 from tasks.progress import services
 from tasks.querysets import KIND_ORDER
-from tasks.tests.people import make_user
-
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "changjiang-2021.json"
+from tasks.tests.factories import load_2021_documents, make_user
 
 
 @pytest.fixture
 def office(db):
-    call_command("loaddata", FIXTURE, verbosity=0)
+    load_2021_documents()
     client = Client()
     client.force_login(make_user("office", role="督查室"))
     return client

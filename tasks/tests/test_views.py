@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,6 +21,7 @@ from tasks.tests.factories import (
     make_sample_world,
     make_task,
     make_unit,
+    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def world():
 
 @pytest.fixture
 def user():
-    return get_user_model().objects.create_user("duchashi", password="a-long-test-password")
+    return make_user("duchashi")
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from tasks.importers.report import SourceError
 from tasks.importers.uploads import import_upload, parse_upload
 from tasks.importers.xlsx import parse_xlsx
 from tasks.models import Document, Section, Task, TaskUnit, Unit
+from tasks.tests.factories import make_user
 
 from .pdf_files import scanned_pdf
 
@@ -432,7 +433,7 @@ def test_workbooks_written_here_open_again():
 
 @pytest.fixture
 def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("guanli", password="a-long-test-password")
+    user = make_user("guanli", is_staff=True, is_superuser=True)
     client.force_login(user)
     return client
 
@@ -507,7 +508,7 @@ def test_upload_page_is_for_administrators(client, django_user_model):
     from django.urls import reverse  # noqa: PLC0415
 
     url = reverse("tasks:notice_import")
-    clerk = django_user_model.objects.create_user("clerk", password="a-long-test-password")
+    clerk = make_user("clerk")
     client.force_login(clerk)
     assert client.get(url).status_code == 302  # to the admin login
     clerk.is_staff = True
@@ -522,7 +523,7 @@ def test_upload_pages_still_check_csrf(django_user_model):
     from django.urls import reverse  # noqa: PLC0415
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(django_user_model.objects.create_superuser("guanli", password="a-long-test-password"))
+    client.force_login(make_user("guanli", is_staff=True, is_superuser=True))
     response = client.post(reverse("tasks:notice_import"), {"file": SimpleUploadedFile("a.xlsx", valid_workbook())})
     assert response.status_code == 403
     assert database_state() == (0, 0, 0, 0, 0)

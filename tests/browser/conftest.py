@@ -16,8 +16,10 @@ Write a journey like this:
 
 `page` starts at the live server (relative URLs work: page.goto("/tasks/")), in a
 zh-CN browser on Asia/Shanghai time. A failing test leaves a screenshot in test-results/.
-Journeys through the real data ask for `documents_2021` (the 2021 fixture, loaded) and
-`signed_in` (an office user logged in through the form).
+Journeys through the real data ask for `documents_2021` (the 2021 fixture, loaded),
+`signed_in` (a user logged in through the form) or `office_and_liaison` (the two people of task
+12); `other_page()` opens a second person's browser, `log_in_as(page, username)` logs it in.
+Users and data come from tasks/tests/factories.py, as in every other test.
 """
 
 import os
@@ -26,8 +28,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
+
+from tasks import roles
+from tasks.models import Unit
+from tasks.tests import factories
 
 # Playwright's sync API runs an event loop in the test thread, and Django then refuses ORM
 # calls from it (SynchronousOnlyOperation) although nothing here is async. The browser lives
@@ -49,11 +54,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
-# The 2021 documents as the importer reads them: 84 tasks, their units and aliases, the
-# commendation decision and two meetings (make fixtures regenerates it).
-FIXTURE_2021 = Path(settings.BASE_DIR) / "fixtures" / "changjiang-2021.json"
-# The password of every user make_user creates, and log_in's default.
-PASSWORD = "Changjiang-2021-督查"
+# The password of every user make_user creates (tasks/tests/factories.py), and log_in's default.
+PASSWORD = factories.PASSWORD
+VIEWPORT = {"width": 1366, "height": 900}
 
 
 def in_ci():
@@ -95,16 +98,19 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def new_context(browser, live_server):
+    """A browser context of its own (own cookies) on the live server, in Chinese, on the office's time."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="zh-CN", timezone_id=settings.TIME_ZONE, viewport=VIEWPORT
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
 @pytest.fixture
 def page(request, browser, live_server):
     """A fresh browser tab (own cookies) on the live server, in Chinese."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="zh-CN",
-        timezone_id=settings.TIME_ZONE,
-        viewport={"width": 1366, "height": 900},
-    )
-    context.set_default_timeout(10_000)
+    context = new_context(browser, live_server)
     page = context.new_page()
     yield page
     report = getattr(request.node, "report_call", None)
@@ -116,31 +122,47 @@ def page(request, browser, live_server):
 
 
 @pytest.fixture
-def make_user(django_user_model):
-    """make_user(username, **fields): a user who can log in with PASSWORD."""
+def other_page(browser, live_server):
+    """other_page(): another browser tab with its own cookies — a second person at the same time."""
+    contexts = []
 
-    def make_user(username, **fields):
-        return django_user_model.objects.create_user(username=username, password=PASSWORD, **fields)
+    def other_page():
+        context = new_context(browser, live_server)
+        contexts.append(context)
+        return context.new_page()
 
-    return make_user
+    yield other_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def make_user():
+    """make_user(username, role=None, unit=None, **fields): factories.make_user, who logs in with PASSWORD."""
+    return factories.make_user
+
+
+def log_in_as(page, username, password=PASSWORD, start_at=None):
+    """Fill in and submit the real login form on `page`; returns the page the app lands on.
+
+    Starts at the login page, or at `start_at` (a page that needs login and so redirects
+    to the form, which then returns there).
+    """
+    page.goto(start_at or reverse("login"))
+    form = page.locator("form:has(input[name='password'])")
+    form.locator("input[name='username']").fill(username)
+    form.locator("input[name='password']").fill(password)
+    with page.expect_navigation():
+        form.locator("[type='submit']").click()
+    return page
 
 
 @pytest.fixture
 def log_in(page):
-    """log_in(username, password=PASSWORD, start_at=None): fill in and submit the real login form.
-
-    Starts at the login page, or at `start_at` (a page that needs login and so redirects
-    to the form, which then returns there). Returns the page the app lands on.
-    """
+    """log_in(username, password=PASSWORD, start_at=None): log_in_as() on `page`."""
 
     def log_in(username, password=PASSWORD, start_at=None):
-        page.goto(start_at or reverse("login"))
-        form = page.locator("form:has(input[name='password'])")
-        form.locator("input[name='username']").fill(username)
-        form.locator("input[name='password']").fill(password)
-        with page.expect_navigation():
-            form.locator("[type='submit']").click()
-        return page
+        return log_in_as(page, username, password, start_at)
 
     return log_in
 
@@ -148,11 +170,20 @@ def log_in(page):
 @pytest.fixture
 def documents_2021(transactional_db):
     """The real 2021 data, committed so that the live server's own connection sees it."""
-    call_command("loaddata", FIXTURE_2021, verbosity=0)
+    factories.load_2021_documents()
 
 
 @pytest.fixture
 def signed_in(make_user, log_in):
-    """An office user, logged in through the form; the page is then on the dashboard."""
+    """A user without a role, logged in through the form; the page is then on the dashboard."""
     make_user("wang.fang", first_name="王芳")
     return log_in("wang.fang")
+
+
+@pytest.fixture
+def office_and_liaison(documents_2021, make_user):
+    """The office's 王芳 (wang.fang) and 区科技局's liaison 李明 (keji.liaison) on the 2021 data:
+    区科技局 leads task 12 alone, so it answers for it (主办)."""
+    office = make_user("wang.fang", role=roles.OFFICE, first_name="王芳")
+    liaison = make_user("keji.liaison", role=roles.LIAISON, unit=Unit.objects.get(name="区科技局"), first_name="李明")
+    return office, liaison

@@ -8,12 +8,10 @@ publishes its wording of the result (公开稿); an anonymous visitor reads it o
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from tasks import roles
-from tasks.models import Document, Task, Unit, UnitLiaison
-from tests.browser.conftest import PASSWORD
+from tasks.models import Document, Task
+from tests.browser.conftest import log_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("documents_2021")]
 
@@ -24,44 +22,8 @@ EVIDENCE = (
 )
 
 
-@pytest.fixture
-def people(make_user):
-    roles.ensure_roles()
-    office = make_user("wang.fang", first_name="王芳")
-    office.groups.add(Group.objects.get(name=roles.OFFICE))
-    liaison = make_user("keji.liaison", first_name="李明")
-    liaison.groups.add(Group.objects.get(name=roles.LIAISON))
-    UnitLiaison.objects.create(user=liaison, unit=Unit.objects.get(name=UNIT))
-    return office, liaison
-
-
-@pytest.fixture
-def other_page(browser, live_server):
-    """Another browser with its own cookies: the office, then an anonymous visitor."""
-    contexts = []
-
-    def new_page():
-        context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 900})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield new_page
-    for context in contexts:
-        context.close()
-
-
-def log_in_as(page, username):
-    page.goto("/accounts/login/")
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='username']").fill(username)
-    form.locator("input[name='password']").fill(PASSWORD)
-    with page.expect_navigation():
-        form.locator("[type='submit']").click()
-
-
 def test_the_liaison_applies_with_a_file_the_office_checks_closes_and_publishes_and_the_public_reads_it(
-    page, other_page, people, settings
+    page, other_page, office_and_liaison, settings
 ):
     settings.GOVTASKS_PUBLIC_DISCLOSURE = True
     task = Task.objects.get(document__kind=Document.Kind.NOTICE, number=TASK)

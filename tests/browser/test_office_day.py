@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from tasks import roles
@@ -17,9 +16,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def office(make_user, log_in):
-    user = make_user("wang.fang", first_name="王芳")
-    roles.ensure_roles()
-    user.groups.add(Group.objects.get(name=roles.OFFICE))
+    make_user("wang.fang", role=roles.OFFICE, first_name="王芳")
     return log_in("wang.fang")
 
 

@@ -16,7 +16,7 @@ from chasing.tests.test_sweep import Nov
 from chasing.tests.world import build_month
 from notices.models import Notice
 from tasks import roles
-from tasks.tests.people import PASSWORD, make_user
+from tasks.tests.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,12 +10,10 @@ accepts it; and the task, the task list and the dashboard show its 100 % — sti
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from tasks import roles
-from tasks.models import ProgressReport, Task, TaskEvent, Unit, UnitLiaison
-from tests.browser.conftest import PASSWORD
+from tasks.models import ProgressReport, Task, TaskEvent
+from tests.browser.conftest import log_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("documents_2021")]
 
@@ -24,32 +22,9 @@ UNIT = "区科技局"
 
 
 @pytest.fixture
-def people(make_user):
-    roles.ensure_roles()
-    office = make_user("wang.fang", first_name="王芳")
-    office.groups.add(Group.objects.get(name=roles.OFFICE))
-    liaison = make_user("keji.liaison", first_name="李明")
-    liaison.groups.add(Group.objects.get(name=roles.LIAISON))
-    UnitLiaison.objects.create(user=liaison, unit=Unit.objects.get(name=UNIT))
-    return office, liaison
-
-
-@pytest.fixture
-def office_page(browser, live_server, page):
+def office_page(other_page):
     """A second browser, with its own cookies, for the office at the same time as the liaison."""
-    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-
-
-def log_in_as(page, username, password):
-    page.goto("/accounts/login/")
-    form = page.locator("form:has(input[name='password'])")
-    form.locator("input[name='username']").fill(username)
-    form.locator("input[name='password']").fill(password)
-    with page.expect_navigation():
-        form.locator("[type='submit']").click()
+    return other_page()
 
 
 def task_row(page, number):
@@ -65,11 +40,11 @@ def report_form(page, *, done, percent, complete=False):
 
 
 def test_a_report_goes_back_and_forth_until_the_office_accepts_it_and_every_page_shows_the_new_state(
-    page, office_page, people
+    page, office_page, office_and_liaison
 ):
     liaison, office = page, office_page
-    log_in_as(liaison, "keji.liaison", PASSWORD)
-    log_in_as(office, "wang.fang", PASSWORD)
+    log_in_as(liaison, "keji.liaison")
+    log_in_as(office, "wang.fang")
 
     # Before: the task is overdue, like every 2021 task nobody has reported on.
     office.goto(f"/tasks/?unit={UNIT}&role=lead")

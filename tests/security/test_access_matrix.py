@@ -16,8 +16,8 @@ from urllib.parse import unquote, urlencode
 import pytest
 from django.test import Client, RequestFactory
 
+from tasks.tests.factories import build_world
 from tests.security.urlwalk import admin_model_action, fill, walk
-from tests.world import build_world
 
 ROLES = ("anonymous", "admin", "office", "leader", "liaison", "other_liaison")
 LOGIN = "login"

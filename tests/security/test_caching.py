@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tasks.tests.factories import build_world
 from tests.security.urlwalk import fill, walk
 from tests.test_deploy import manage, production_env
-from tests.world import build_world
 
 # The unit box's suggestions: the same names for every user, cached privately for five minutes on
 # purpose (5,000 names fetched on every task list otherwise); no task or report data.

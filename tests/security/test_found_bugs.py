@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from tasks import roles
 from tasks.models import ProgressReport
-from tasks.tests.factories import make_document, make_task, make_unit
-from tasks.tests.people import make_user
+from tasks.tests.factories import make_document, make_task, make_unit, make_user
 
 
 def test_a_liaison_can_submit_a_first_report_of_a_month(client, db):

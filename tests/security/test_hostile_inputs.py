@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
+from tasks.tests.factories import build_world
 from tests.security.urlwalk import admin_model_action, fill, walk
-from tests.world import build_world
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'

@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 
 from tasks.importers import import_sources
 from tasks.models import Task, UnitAlias
+from tasks.tests.factories import FIXTURE_2021, build_world
 from tests.security.urlwalk import admin_model_action, fill, walk
-from tests.world import FIXTURE_2021, build_world
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'

@@ -23,8 +23,8 @@ from tasks.importers.report import SourceError
 from tasks.importers.uploads import parse_upload
 from tasks.importers.xlsx import parse_xlsx
 from tasks.models import Document, Task, TaskUnit, Unit, UnitAlias
+from tasks.tests.factories import FIXTURE_2021
 from tasks.workbooks.fillin import read_fillin, write_fillin
-from tests.world import FIXTURE_2021
 
 SOURCE_LINES = (FIXTURE_2021.parent / "changjiang-2021.txt").read_text(encoding="utf-8").splitlines()
 NOTICE_START = next(number for number, line in enumerate(SOURCE_LINES) if "昌府办字〔2021〕20号" in line)
