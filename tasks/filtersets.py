@@ -9,7 +9,7 @@ from core.forms import BootstrapFilterForm
 
 from .forms import TaskFilterForm, UnitNameField
 from .models import Task, Unit, UnitAlias
-from .selectors import with_unit_reach
+from .selectors import with_unit_progress, with_unit_reach
 from .state import answers_for_task
 from .state.derive import read_as_of
 
@@ -90,11 +90,14 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_unit(self, queryset, name, unit):
+        """The unit's tasks in the role asked, with its own figure on each (selectors.with_unit_progress)."""
         role = self.form.cleaned_data.get("role")
+        as_of, _malformed = read_as_of(self.form.cleaned_data.get("as_of"))
         if role == ROLE_ANSWERABLE:
-            as_of, _malformed = read_as_of(self.form.cleaned_data.get("as_of"))
-            return with_unit_reach(queryset, unit).filter(answers_for_task(unit, as_of))
-        return with_unit_reach(queryset, unit, role=None if role in ("", ROLE_ANY) else role)
+            tasks = with_unit_reach(queryset, unit).filter(answers_for_task(unit, as_of))
+        else:
+            tasks = with_unit_reach(queryset, unit, role=None if role in ("", ROLE_ANY) else role)
+        return with_unit_progress(tasks, unit, as_of)
 
     def filter_role_with_unit(self, queryset, name, value):
         return queryset

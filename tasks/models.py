@@ -903,6 +903,8 @@ class UnitTally(models.Model):
     shared = models.IntegerField()
     via_collective = models.IntegerField()
     total = models.IntegerField()
+    # Of `total`, the tasks the unit answers for (state.answerable_units): what done … red are counted in.
+    answerable = models.IntegerField(default=0)
     done = models.IntegerField()
     done_late = models.IntegerField(default=0)
     overdue = models.IntegerField()

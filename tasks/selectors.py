@@ -76,6 +76,36 @@ def with_unit_reach(queryset: TaskQuerySet, unit: Unit, role: str | None = None)
     )
 
 
+def with_unit_progress(queryset: TaskQuerySet, unit: Unit, as_of: datetime.date | None = None) -> TaskQuerySet:
+    """`queryset` annotated with `unit`'s own figure on each task, as the task page's matrix
+    (closure.selectors.unit_progress) shows it, at the end of `as_of` (default today):
+
+    unit_percent, unit_period: its latest report accepted by then (NEWEST_REPORT_FIRST), None without one;
+    unit_report_state, unit_report_period: its latest report sent by then, whatever its state (待审核, 已退回…).
+
+    Subqueries on the report index, so a page of rows costs no query more than a page of ten.
+    """
+    cutoff = end_of_day(as_of or timezone.localdate())
+    own = ProgressReport.objects.filter(task=OuterRef("pk"), unit=unit, submitted_at__lt=cutoff)
+    accepted = own.filter(state=ProgressReport.State.ACCEPTED, reviewed_at__lt=cutoff).newest_first()
+    latest = own.newest_first()
+    return queryset.annotate(
+        unit_percent=Subquery(accepted.values("percent")[:1]),
+        unit_period=Subquery(accepted.values("period")[:1]),
+        # A report returned after the cutoff was still waiting then: shown as 待审核 (submitted).
+        unit_report_state=Subquery(
+            latest.annotate(
+                state_then=Case(
+                    When(reviewed_at__gte=cutoff, then=Value(ProgressReport.State.SUBMITTED)),
+                    default="state",
+                    output_field=CharField(),
+                )
+            ).values("state_then")[:1]
+        ),
+        unit_report_period=Subquery(latest.values("period")[:1]),
+    )
+
+
 def active_liaisons() -> Prefetch:
     """Prefetch of a unit's active liaisons with their user accounts, for the unit list's contact column."""
     return Prefetch(
@@ -86,8 +116,8 @@ def active_liaisons() -> Prefetch:
 
 
 def unit_tasks(unit: Unit, as_of: datetime.date | None = None) -> dict[str, TaskQuerySet]:
-    """The tasks a unit leads, shares, and has only through a collective, for its page."""
-    tasks = tasks_for_display(as_of)
+    """The tasks a unit leads, shares, and has only through a collective, for its page, with its own figure."""
+    tasks = with_unit_progress(tasks_for_display(as_of), unit, as_of)
     return {
         "lead": tasks.filter(task_units__unit=unit, task_units__role=Role.LEAD),
         "responsible": tasks.filter(task_units__unit=unit, task_units__role=Role.RESPONSIBLE),

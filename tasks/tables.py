@@ -31,8 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from core.tables import BaseTable
 
 from . import permissions
-from .models import Task, TaskUnit, Unit
-from .templatetags.task_tags import fulldate, light_badge, percent_bar, status_badge
+from .models import ProgressReport, Task, TaskUnit, Unit
+from .templatetags.task_tags import fulldate, fullmonth, light_badge, percent_bar, status_badge
 
 # Most urgent first when sorted ascending.
 STATUS_RANK = [
@@ -442,6 +442,58 @@ class MeetingOrderTable(TaskRowsTable):
         super().__init__(list(data), *args, back="", user=user, **kwargs)
 
 
+class UnitProgressColumn(tables.Column):
+    """One unit's own figure on each task, beside the task's (TaskTable.percent, its 主办 unit's): the
+    percent of its latest accepted report with that report's month, and the state of a later report
+    still waiting or returned. Rows annotated by selectors.with_unit_progress(); no query of its own.
+
+    Added to a TaskTable, right after the task's own percent, by `TaskTable(rows, **UnitProgressColumn.options())`.
+    """
+
+    def __init__(self, **kwargs):
+        # Not the unit's name: a heading stays in the page's language (tests/test_i18n.py); the page names the unit.
+        kwargs.setdefault("verbose_name", _("该单位进度"))
+        kwargs.setdefault("accessor", "unit_percent")
+        kwargs.setdefault("empty_values", ())
+        kwargs.setdefault("attrs", {"th": {"class": "text-nowrap"}, "td": {"class": "unit-progress"}})
+        super().__init__(**kwargs)
+
+    @classmethod
+    def options(cls) -> dict:
+        """TaskTable keyword arguments that add this column beside the task's percent."""
+        sequence = list(TaskTable.Meta.sequence)
+        sequence.insert(sequence.index("percent") + 1, "unit_progress")
+        return {"extra_columns": [("unit_progress", cls())], "sequence": sequence}
+
+    @staticmethod
+    def pending(record) -> str:
+        """ "待审核" / "已退回" when the unit's latest report is not the accepted one shown, else ""."""
+        state = getattr(record, "unit_report_state", None)
+        if state in (None, ProgressReport.State.ACCEPTED):
+            return ""
+        return gettext("%(month)s%(state)s") % {
+            "month": fullmonth(record.unit_report_period),
+            "state": ProgressReport.State(state).label,
+        }
+
+    def render(self, record, value):
+        pending = self.pending(record)
+        note = format_html('<br><small class="text-body-secondary">{}</small>', pending) if pending else ""
+        if value is None:
+            return format_html('<span class="text-body-secondary">{}</span>{}', gettext("未报送"), note)
+        return format_html(
+            '{}%<br><small class="text-body-secondary">{}</small>{}', value, fullmonth(record.unit_period), note
+        )
+
+    def value(self, record, value):
+        return "" if value is None else value
+
+    def order(self, queryset, is_descending):
+        return queryset.order_by(
+            F("unit_percent").desc(nulls_last=True) if is_descending else F("unit_percent").asc(nulls_first=True)
+        ), True
+
+
 class UnitTable(BaseTable):
     """Units with task counts; rows from `state.units_as_of()`."""
 
@@ -492,18 +544,19 @@ class UnitTable(BaseTable):
         return format_html('<a href="{}">{}</a>', task_list_url(**params), count) if count else "0"
 
     def render_done(self, record, value):
-        """done / total and the share, e.g. 3/10（30%）."""
-        share = round(value * 100 / record.total) if record.total else 0
-        return format_html('{}/{} <span class="text-body-secondary">({}%)</span>', value, record.total, share)
+        """done / the tasks it answers for, and the share, e.g. 3/10（30%）: a township's tasks through
+        各乡镇（街道） that the office did not name it for count in neither (state.answerable_units)."""
+        share = round(value * 100 / record.answerable) if record.answerable else 0
+        return format_html('{}/{} <span class="text-body-secondary">({}%)</span>', value, record.answerable, share)
 
     def value_done(self, record, value):
-        return f"{value}/{record.total}"
+        return f"{value}/{record.answerable}"
 
     def order_done(self, queryset, is_descending):
         """By completion rate, units with no task last."""
         ratio = Case(
-            When(total=0, then=Value(None)),
-            default=Cast(F("done"), FloatField()) / F("total"),
+            When(answerable=0, then=Value(None)),
+            default=Cast(F("done"), FloatField()) / F("answerable"),
             output_field=FloatField(),
         )
         ordering = ratio.desc(nulls_last=True) if is_descending else ratio.asc(nulls_last=True)

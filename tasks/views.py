@@ -29,7 +29,7 @@ from .permissions import Action
 from .progress import selectors as progress_selectors
 from .state import reads_store, units_as_of
 from .state.derive import read_as_of
-from .tables import TaskSummaryTable, TaskTable, UnitTable
+from .tables import TaskSummaryTable, TaskTable, UnitProgressColumn, UnitTable
 from .workbooks.bulletin import scope_words, write_bulletin
 from .workbooks.bulletin_docx import DOCX_CONTENT_TYPE, issue_number, write_bulletin_docx
 from .workbooks.cells import XLSX_CONTENT_TYPE
@@ -128,6 +128,18 @@ class TaskListView(ObjectListView):
         as_of, _malformed = read_as_of(params.get("as_of"))
         # Access first, filters after: a filter only ever narrows what the user may see.
         return selectors.tasks_for_display(as_of, permissions.tasks_visible_to(self.request.user))
+
+    def filtered_queryset(self, params):
+        filterset, queryset = super().filtered_queryset(params)
+        # Filtered by a unit (TaskFilterSet.filter_unit annotates the unit's own figure): the table
+        # shows that figure beside the task's.
+        self.progress_unit = filterset.selected_unit if filterset is not None else None
+        return filterset, queryset
+
+    def get_table(self, queryset, params, paginate=True):
+        unit = getattr(self, "progress_unit", None)
+        options = UnitProgressColumn.options() if unit is not None else {}
+        return self.table(queryset, **options).configure(self.request, params, paginate=paginate)
 
     def get_extra_context(self, params):
         return {"as_of": as_of_from(self.request, params)}
@@ -269,7 +281,8 @@ def unit_detail(request, pk):
         back = urlencode({"unit": unit.name, "role": role_names[key], **({"as_of": as_of} if as_of else {})})
         # Paged, each table on its own (?lead-page=2, ?lead-per_page=50): an overview of the three
         # roles, where a township of a province reaches hundreds of tasks; the task list has them all.
-        table = TaskTable(queryset, prefix=f"{key}-", back=back)
+        # The unit's own figure beside the task's (its 主办 unit's).
+        table = TaskTable(queryset, prefix=f"{key}-", back=back, **UnitProgressColumn.options())
         tables[key] = table.configure(request, per_page=UNIT_PAGE_ROWS)
     return render(
         request,

@@ -41,6 +41,10 @@ def limit_upload_size(view):
     @wraps(view)
     def checked(request, *args, **kwargs):
         handler = request.attachment_limit
+        if request.method == "POST":
+            # Read the body now, through the handler: whether it stopped is known only once it has
+            # read. (The CSRF check usually reads it first; not when it is skipped, as in tests.)
+            request.POST  # noqa: B018 — for its side effect
         request.upload_too_large = (
             _("上传的文件合计超过上限%(limit)s，未保存。")
             % {"limit": filesizeformat(settings.GOVTASKS_ATTACHMENT_MAX_RECORD_BYTES)}

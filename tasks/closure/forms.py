@@ -1,30 +1,11 @@
 """Forms of the 主办 and 办结销号 pages. They parse what was typed and check the files; the rules are in services.py."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..attachments.files import ACCEPTED_EXTENSIONS, check_files
+from ..attachments.fields import EvidenceFilesField
 from ..models import Unit
 from ..progress.forms import TEXTAREA, BootstrapForm, UnitChoiceField, VersionField
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceFilesField(forms.FileField):
-    """Several files in one input; cleans to the list of checked files (attachments.files)."""
-
-    widget = MultipleFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)})
-
-    def clean(self, data, initial=None):
-        uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload]
-        if not uploads:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        return check_files(uploads)
 
 
 class ClosureRequestForm(BootstrapForm):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BootstrapForm
 
+from ..attachments.fields import EvidenceFilesField
 from ..models import Unit
 
 TEXTAREA = {"rows": 3, "class": "form-control"}
@@ -54,6 +55,10 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=0, **kwargs)
 
 
+# The same files, checks and limits as the 办结 form's evidence (attachments.fields).
+FILES_HELP = _("PDF、图片、Word、Excel或OFD文件，可多选；每个文件不超过20 MB，合计不超过50 MB。")
+
+
 class ProgressReportForm(BootstrapForm):
     period = MonthField(label=_("报告月份"))
     done = forms.CharField(label=_("工作进展"), widget=forms.Textarea(attrs=TEXTAREA), max_length=5000)
@@ -70,6 +75,7 @@ class ProgressReportForm(BootstrapForm):
         widget=forms.NumberInput(attrs={"class": "form-control w-auto"}),
     )
     claims_complete = forms.BooleanField(label=_("申报完成（完成百分比须为100）"), required=False)
+    files = EvidenceFilesField(label=_("附件"), required=False, help_text=FILES_HELP)
 
 
 class ResubmitForm(ProgressReportForm):
@@ -115,6 +121,7 @@ class ExtensionRequestForm(BootstrapForm):
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs=TEXTAREA), max_length=2000)
     progress = forms.CharField(label=_("目前进展"), widget=forms.Textarea(attrs=TEXTAREA), max_length=2000)
     percent = forms.IntegerField(label=_("目前完成百分比"), min_value=0, max_value=100)
+    files = EvidenceFilesField(label=_("附件"), required=False, help_text=FILES_HELP)
 
 
 class ExtensionDecisionForm(BootstrapForm):

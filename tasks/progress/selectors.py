@@ -29,8 +29,8 @@ from ..models import (
     UnitLiaison,
     UnitPlan,
 )
-from ..selectors import ordered_task_units
-from ..state import tasks_as_of
+from ..selectors import ordered_task_units, with_unit_progress
+from ..state import standing_assignments, tasks_as_of
 from ..state.derive import end_of_day
 
 MILESTONE_LOOKAHEAD_DAYS = 15
@@ -64,8 +64,10 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
     """{unit id: Duties} for `units` (default: every unit that is not a collective), as of `as_of`.
 
     A unit must report each period on the tasks it leads, directly or through a collective
-    it belongs to (the lead unit answers for a task); it sees as overdue every task it leads
-    or shares that is past its deadline and not complete. Six queries in all.
+    it belongs to (the lead unit answers for a task); it is chased (催办) for, and sees as its own
+    overdue, every task it answers for (state.answerable_units: named on it, or named by the office
+    for a collective's share) that is past its deadline and not complete — not the tasks it has only
+    through a collective. Seven queries in all.
     """
     as_of = as_of or timezone.localdate()
     owed = report_months.owed_month(as_of)
@@ -86,6 +88,8 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
         for task in tasks_as_of(as_of).select_related("document").order_by("document__issued_on", "number", "pk")
     }
     reported = counted_report_pairs(period, end_of_day(as_of))
+    # The office's namings of members for a collective's share (answerable_units' rule, as a set of pairs).
+    named = set(standing_assignments(as_of).filter(unit__in=unit_ids).values_list("task_id", "unit_id"))
     duties = {unit.pk: Duties(unit) for unit in units}
     for reminder in Reminder.objects.filter(unit__in=unit_ids, period=period, sent_at__lt=end_of_day(as_of)).order_by(
         "sent_at", "pk"
@@ -94,6 +98,7 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
     for liaison in UnitLiaison.objects.filter(unit__in=unit_ids, user__is_active=True).select_related("user"):
         duties[liaison.unit_id].liaisons.append(liaison.user)
     for unit in units:
+        named_on = {task_id for task_id, _role in links[unit.pk]}
         reach: dict[int, str] = {}
         for holder in (unit.pk, *collectives_of[unit.pk]):
             for task_id, role in links[holder]:
@@ -107,7 +112,8 @@ def unit_duties(as_of: datetime.date | None = None, units: Iterable[Unit] | None
             if held_as == TaskUnit.Role.LEAD and not task.is_complete and task.document.issued_on <= due_on:
                 if (task.pk, unit.pk) not in reported:
                     duties[unit.pk].to_report.append(task)
-            if task.status == Task.Status.OVERDUE:
+            answers = task.pk in named_on or (task.pk, unit.pk) in named
+            if task.status == Task.Status.OVERDUE and answers:
                 duties[unit.pk].overdue.append(task)
     return duties
 
@@ -127,6 +133,14 @@ def unit_todo(unit: Unit, as_of: datetime.date | None = None) -> dict[str, Any]:
     as_of = as_of or timezone.localdate()
     owed = report_months.owed_month(as_of)
     duties = unit_duties(as_of, units=[unit])[unit.pk]
+    # The unit's own figure beside each task's (one query): what it last had accepted, and the task's percent.
+    listed = {task.pk: task for task in (*duties.to_report, *duties.overdue)}
+    figures = with_unit_progress(tasks_as_of(as_of).filter(pk__in=list(listed)), unit, as_of).values_list(
+        "pk", "unit_percent", "unit_period", "unit_report_state", "unit_report_period"
+    )
+    for pk, *figure in figures:
+        task = listed[pk]
+        task.unit_percent, task.unit_period, task.unit_report_state, task.unit_report_period = figure
     reports = ProgressReport.objects.filter(unit=unit).select_related("task__document", "reviewed_by")
     milestones = (
         Milestone.objects.filter(plan__unit=unit, removed_at__isnull=True, done_on__isnull=True)

@@ -26,6 +26,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import permissions, report_months
+from ..attachments.files import CheckedFile
+from ..attachments.services import attach
 from ..models import (
     ExtensionRequest,
     Milestone,
@@ -108,6 +110,11 @@ def record(*, task, kind, actor, unit=None, changes=(), note="", **links):
     )
 
 
+def files_change(files: Sequence[CheckedFile]) -> dict[str, str]:
+    """The timeline's line for files attached to a record: their names as uploaded."""
+    return {"field": "files", "label": _("附件"), "old": "", "new": "、".join(checked.name for checked in files)}
+
+
 def require_text(value, field, message):
     value = (value or "").strip()
     if not value:
@@ -151,6 +158,7 @@ def progress_report_submit(
     next_steps: str = "",
     claims_complete: bool = False,
     resubmission_of: ProgressReport | None = None,
+    files: Sequence[CheckedFile] = (),
 ) -> ProgressReport:
     """A liaison reports its unit's progress on a task for one month; returns the new ProgressReport.
 
@@ -228,6 +236,10 @@ def progress_report_submit(
         # A first submission: every field that says something, as new.
         old = {name: value for name, value in values.items() if value == "" or value is False}
     changes = field_changes(old, values, REPORT_FIELDS, ProgressReport)
+    if files:
+        # Attached last, in this transaction: a refusal above stores no file (attachments.services.attach).
+        attach(files=list(files), task=task, actor=actor, report=report)
+        changes.append(files_change(files))
     record(
         task=task,
         unit=unit,
@@ -248,6 +260,7 @@ def progress_report_resubmit(
     problems: str = "",
     next_steps: str = "",
     claims_complete: bool = False,
+    files: Sequence[CheckedFile] = (),
 ) -> ProgressReport:
     """Correct a returned report and submit it again for the same month; returns the new report."""
     if report.state != ProgressReport.State.RETURNED:
@@ -265,6 +278,7 @@ def progress_report_resubmit(
         next_steps=next_steps,
         claims_complete=claims_complete,
         resubmission_of=report,
+        files=files,
     )
 
 
@@ -558,6 +572,7 @@ def extension_refusal(task: Task, today: datetime.date | None = None) -> str | N
     return None
 
 
+@transaction.atomic
 def extension_request_submit(
     *,
     task: Task,
@@ -567,6 +582,7 @@ def extension_request_submit(
     reason: str,
     progress: str,
     percent: int,
+    files: Sequence[CheckedFile] = (),
 ) -> ExtensionRequest:
     """A liaison asks for a later deadline, before the current one has passed; returns the request."""
     require_unit_has_task(unit, task)
@@ -604,12 +620,16 @@ def extension_request_submit(
         raise Conflict(
             _("第%(number)s项任务刚刚已有人提交了延期申请，您的申请未保存。") % {"number": task.number}
         ) from error
+    changes = [{"field": "deadline", "label": _("完成时限"), "old": shown(deadline), "new": shown(new_deadline)}]
+    if files:
+        attach(files=list(files), task=task, actor=actor, extension=request)
+        changes.append(files_change(files))
     record(
         task=task,
         unit=unit,
         actor=actor,
         kind=Event.EXTENSION_REQUESTED,
-        changes=[{"field": "deadline", "label": _("完成时限"), "old": shown(deadline), "new": shown(new_deadline)}],
+        changes=changes,
         note=reason,
         extension=request,
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import permissions, report_months
+from ..attachments.uploads import limit_upload_size
 from ..models import ExtensionRequest, ProgressReport, Task, TaskUnit, Unit, UnitPlan
 from ..state import tasks_as_of
 from ..state.derive import first_of_month
@@ -50,6 +51,13 @@ class Outcome(NamedTuple):
     done: bool
     result: object = None
     conflict: Conflict | None = None
+
+
+def refuse_oversized_upload(request, form):
+    """When limit_upload_size stopped reading the files (past the record's limit), say so on the form:
+    it is then invalid and nothing is stored."""
+    if request.method == "POST" and request.upload_too_large:
+        form.add_error("files", request.upload_too_large)
 
 
 def call_service(form, service, /, **arguments):
@@ -116,8 +124,9 @@ def task_url(task):
 # --- reports ------------------------------------------------------------------------------------------------------
 
 
+@limit_upload_size
 def report_submit(request, pk):
-    """A liaison reports its unit's progress on a task."""
+    """A liaison reports its unit's progress on a task, with attachments if it likes."""
     task = get_object_or_404(Task.objects.select_related("document"), pk=pk)
     if not permissions.may(request.user, permissions.Action.REPORT, task):
         raise PermissionDenied(_("只有承担本任务的单位联络员可以报送进展。"))
@@ -130,8 +139,11 @@ def report_submit(request, pk):
     )
     month = report_months.month_to_report(today, reported)
     form = ProgressReportForm(
-        request.POST or None, initial={"period": max(month.period, first_of_month(task.document.issued_on))}
+        request.POST or None,
+        request.FILES or None,
+        initial={"period": max(month.period, first_of_month(task.document.issued_on))},
     )
+    refuse_oversized_upload(request, form)
     done, outcome = submit_form(
         request,
         form,
@@ -190,10 +202,14 @@ def report_detail(request, pk):
         and not hasattr(report, "resubmission")
         and permissions.may(request.user, permissions.Action.RESUBMIT, report=report),
         "review": review_context(report) if can_review else None,
+        # Files go with the record's access: the download view asks the same question.
+        "attachments": report.attachments.all(),
+        "can_read_files": permissions.can_read_attachments(request.user, report.task),
     }
     return render(request, "tasks/progress/report_detail.html", context, status=page_status(outcome))
 
 
+@limit_upload_size
 def report_resubmit(request, pk):
     """The unit corrects a returned report and submits it again."""
     report = get_object_or_404(ProgressReport.objects.select_related("task", "unit", "reviewed_by"), pk=pk)
@@ -203,7 +219,8 @@ def report_resubmit(request, pk):
         messages.info(request, _("这份报告不是待修改的退回报告。"))
         return redirect(reverse("tasks:report_detail", args=[report.pk]))
     initial = {name: getattr(report, name) for name in ("done", "problems", "next_steps", "percent", "claims_complete")}
-    form = ResubmitForm(request.POST or None, initial=initial)
+    form = ResubmitForm(request.POST or None, request.FILES or None, initial=initial)
+    refuse_oversized_upload(request, form)
     done, outcome = submit_form(
         request,
         form,
@@ -314,6 +331,7 @@ def plan_edit(request, pk):
 # --- extensions --------------------------------------------------------------------------------------------------------
 
 
+@limit_upload_size
 def extension_request(request, pk):
     """A liaison asks for a later deadline for its unit's task."""
     task = get_object_or_404(Task, pk=pk)
@@ -326,7 +344,8 @@ def extension_request(request, pk):
         messages.warning(request, refusal)
         return redirect(task_url(task))
     state = tasks_as_of().values("current_deadline", "percent").get(pk=task.pk)
-    form = ExtensionRequestForm(request.POST or None, initial={"percent": state["percent"]})
+    form = ExtensionRequestForm(request.POST or None, request.FILES or None, initial={"percent": state["percent"]})
+    refuse_oversized_upload(request, form)
     done, outcome = submit_form(
         request,
         form,
@@ -373,6 +392,8 @@ def extension_detail(request, pk):
     context = {
         "extension": extension,
         "form": form,
+        "attachments": extension.attachments.all(),
+        "can_read_files": permissions.can_read_attachments(request.user, extension.task),
         "conflict": outcome and outcome.conflict,
         "can_decide": can_decide and extension.state == ExtensionRequest.State.PENDING,
     }

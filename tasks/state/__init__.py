@@ -84,7 +84,8 @@ def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> U
 
     led / shared: tasks naming the unit as lead / responsible; via_collective: tasks given
     only to a collective it belongs to; total: all the tasks of the unit, named directly or
-    through a collective — the rows the task list shows for ?unit=<name>&role=any. done
+    through a collective — the rows the task list shows for ?unit=<name>&role=any; answerable: those
+    of them it answers for. done
     (按期办结), done_late (逾期办结), overdue and red count only the tasks the unit answers for
     (answerable_units: named on them, or named by the office for a collective's share) — the rows
     of ?unit=<name>&role=answerable, so a count and the list behind its link agree. The done,
@@ -103,6 +104,7 @@ def units_as_of(as_of: datetime.date | None = None, *, stored: bool = True) -> U
         shared=count_links(links.filter(role=TaskUnit.Role.RESPONSIBLE)),
         via_collective=through_collectives_count(),
         total=reach_count(),
+        answerable=answerable_count(as_of),
         done=answerable_count(as_of, tasks.filter(status=Task.Status.DONE).values("pk")),
         done_late=answerable_count(as_of, tasks.filter(status=Task.Status.DONE_LATE).values("pk")),
         overdue=answerable_count(as_of, tasks.filter(status=Task.Status.OVERDUE).values("pk")),

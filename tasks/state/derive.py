@@ -83,7 +83,9 @@ def rules_key() -> str:
         settings.GOVTASKS_LIGHT_YELLOW_GAP,
         settings.GOVTASKS_LIGHT_DUE_SOON_DAYS,
     )
-    return f"red>{red} yellow>={yellow} due<={due} report@{settings.GOVTASKS_REPORT_DUE_DAY} m1 host+closure+answerable"
+    return (
+        f"red>{red} yellow>={yellow} due<={due} report@{settings.GOVTASKS_REPORT_DUE_DAY} m1 host+closure+answerable2"
+    )
 
 
 def answering_unit() -> Coalesce:

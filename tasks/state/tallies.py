@@ -23,7 +23,7 @@ from django.db.models import Model
 from ..models import Task, TaskReach, TaskState, TaskUnit, Unit, UnitTally
 from .answerable import standing_assignments
 
-TALLIED = ("led", "shared", "via_collective", "total", "done", "done_late", "overdue", "red")
+TALLIED = ("led", "shared", "via_collective", "total", "answerable", "done", "done_late", "overdue", "red")
 
 
 def rebuild(as_of: datetime.date) -> None:
@@ -100,6 +100,7 @@ def _add(task_ids: Sequence[int] | None, sign: int) -> None:
         SELECT * FROM (
             SELECT reach.unit_id,
                    %s * SUM(reach.lead), %s * SUM(reach.responsible), %s * SUM(reach.via), %s * COUNT(*),
+                   %s * SUM(reach.answerable),
                    %s * SUM(CASE WHEN state.status = %s THEN reach.answerable ELSE 0 END),
                    %s * SUM(CASE WHEN state.status = %s THEN reach.answerable ELSE 0 END),
                    %s * SUM(CASE WHEN state.status = %s THEN reach.answerable ELSE 0 END),
@@ -109,7 +110,7 @@ def _add(task_ids: Sequence[int] | None, sign: int) -> None:
         ) AS counted WHERE true
         ON CONFLICT (unit_id) DO UPDATE SET {updates}
     """  # noqa: S608 — table names from Django, values as parameters
-    values: list[int | str] = [sign] * 4
+    values: list[int | str] = [sign] * 5
     values += [sign, Task.Status.DONE, sign, Task.Status.DONE_LATE, sign, Task.Status.OVERDUE, sign, Task.Light.RED]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, *params])

@@ -18,12 +18,13 @@ from tasks.closure import services
 from tasks.closure.selectors import unit_progress
 from tasks.models import MemberAssignment, TaskEvent, Unit
 from tasks.permissions import Action
+from tasks.progress.selectors import unit_duties
 from tasks.state import answerable_units, store, tasks_as_of, units_as_of
 from tasks.tests.factories import make_report, make_task, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
-BLAME = ("done", "done_late", "overdue", "red")
+BLAME = ("answerable", "done", "done_late", "overdue", "red")
 
 
 @pytest.fixture
@@ -48,7 +49,7 @@ def w():
 
 
 def tally(unit, **kwargs):
-    return units_as_of(**kwargs).values(*BLAME, "total", "via_collective").get(pk=unit.pk)
+    return units_as_of(**kwargs).values(*BLAME, "total", "answerable", "via_collective").get(pk=unit.pk)
 
 
 def test_only_units_named_on_a_task_answer_for_it_until_the_office_names_a_member(w):
@@ -66,6 +67,7 @@ def test_a_township_reached_through_the_collective_is_not_counted_overdue_stored
         liyang = tally(w.liyang, stored=stored)
         # It has the task (total, via the collective) but is not blamed for it.
         assert (liyang["total"], liyang["via_collective"], liyang["overdue"], liyang["red"]) == (1, 1, 0, 0)
+        assert liyang["answerable"] == 0 and tally(w.nianyu, stored=stored)["answerable"] == 1
         assert tally(w.lead, stored=stored)["overdue"] == 1
         assert tally(w.nianyu, stored=stored)["overdue"] == 1  # its own task only
 
@@ -75,6 +77,7 @@ def test_naming_a_member_counts_the_task_against_it_and_withdrawing_undoes_it(w)
     assert tally(w.liyang)["overdue"] == 1 == tally(w.liyang, stored=False)["overdue"]
     assert tally(w.liyang)["red"] == 1 == tally(w.liyang, stored=False)["red"]
     assert tally(w.nianyu)["overdue"] == 1  # the other member is still not blamed for task 1
+    assert tally(w.liyang)["answerable"] == 1 == tally(w.liyang, stored=False)["answerable"]
     services.member_withdraw(task=w.task, actor=w.office, unit=w.liyang)
     assert tally(w.liyang)["overdue"] == 0 == tally(w.liyang, stored=False)["overdue"]
 
@@ -192,10 +195,25 @@ def test_a_liaison_cannot_name_members_nor_sees_the_button(w, client):
 def test_the_unit_lists_overdue_count_links_to_the_tasks_it_answers_for(w, client):
     client.force_login(w.office)
     services.member_assign(task=w.task, actor=w.office, unit=w.nianyu)
-    page = client.get(reverse("tasks:unit_list")).content.decode()
+    response = client.get(reverse("tasks:unit_list"))
+    page = response.content.decode()
     assert "role=answerable" in page
+    # The 按期办结 share is of the tasks the unit answers for: 丽阳镇's task through the collective is not one.
+    shares = {row.record.name: row.get_cell_value("done") for row in response.context["table"].rows}
+    assert (shares["丽阳镇"], shares["鲇鱼山镇"], shares["区发改委"]) == ("0/0", "0/2", "0/1")
     listed = client.get(reverse("tasks:task_list"), {"unit": "丽阳镇", "role": "answerable", "overdue": "true"})
     assert list(listed.context["table"].data.data.values_list("number", flat=True)) == []
     listed = client.get(reverse("tasks:task_list"), {"unit": "鲇鱼山镇", "role": "answerable", "overdue": "true"})
     assert sorted(listed.context["table"].data.data.values_list("number", flat=True)) == [1, 2]
     assert tally(w.nianyu)["overdue"] == 2
+
+
+def test_a_member_is_chased_for_a_collectives_overdue_task_only_once_named(w):
+    def overdue_of(unit):
+        return sorted(task.number for task in unit_duties(units=[unit])[unit.pk].overdue)
+
+    # 催办 and the to-do list's 逾期任务: its own overdue task only, not the collective's.
+    assert overdue_of(w.liyang) == [] and overdue_of(w.nianyu) == [2]
+    services.member_assign(task=w.task, actor=w.office, unit=w.liyang)
+    assert overdue_of(w.liyang) == [1]
+    assert overdue_of(w.lead) == [1]

@@ -110,7 +110,8 @@ def test_a_township_sees_the_tasks_of_its_collective_and_its_last_report(world):
     sheet = load_workbook(io.BytesIO(sheet_bytes(world.town))).worksheets[0]
     row = [cell.value for cell in sheet[FIRST_TASK_ROW]]
     assert row[2:4] == ["建设陶瓷产业园", "经各乡镇（街道）"]
-    assert row[5] == f"（{period.year}年{period.month}月，20%）完成摸底"
+    # Its last report (waiting for review), then its own accepted figure (none yet) beside the task's.
+    assert row[5] == f"（{period.year}年{period.month}月，20%，待审核）完成摸底\n本单位已采纳进度：无；任务进度：0%"
 
 
 # --- Round trip ---------------------------------------------------------------------------------------------

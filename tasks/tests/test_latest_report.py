@@ -93,4 +93,5 @@ def test_the_fillin_sheets_last_report_is_junes(w):
     write_fillin(w.dev, w.today, out)
     sheet = load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
     row = next([cell.value for cell in row] for row in sheet.iter_rows(min_row=4) if row[2].value == "建设陶瓷产业园")
-    assert row[5] == f"（{w.june.year}年{w.june.month}月，60%）六月：完成主体施工"
+    june = f"{w.june.year}年{w.june.month}月"
+    assert row[5] == f"（{june}，60%，已采纳）六月：完成主体施工\n本单位已采纳进度：60%（{june}）；任务进度：60%"

@@ -566,10 +566,12 @@ def busy_world(w, numbers):
         # for each read of task states to see the stored ones hold (two on a task page: the
         # task and its neighbours in the list, which take three: the task's sort keys, the
         # row before and the row after).
-        ("office", "tasks:reminders", 12),
+        # One each on reminders and the to-do for the members the office named (state.answerable_units).
+        ("office", "tasks:reminders", 13),
         ("office", "tasks:review_queue", 7),  # with the 办结 requests waiting
         # The navigation asks the user's permissions once; the unit's open leaders' instructions.
-        ("liaison", "tasks:todo", 18),
+        # Two more for the unit's own figures beside the tasks' (one to see the stored states hold).
+        ("liaison", "tasks:todo", 21),
         ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
         # Three for the lagging units (selectors.lagging); one to see the stored task states hold.
         ("office", "dashboard", 23),

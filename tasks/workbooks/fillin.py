@@ -34,7 +34,7 @@ from ..importers.report import SourceError
 from ..importers.xlsx import cell_text
 from ..models import ProgressReport, Task, TaskUnit
 from ..progress.services import Conflict, progress_report_submit
-from ..selectors import ordered_task_units, with_unit_reach
+from ..selectors import ordered_task_units, with_unit_progress, with_unit_reach
 from ..state import tasks_as_of
 from ..state.derive import first_of_month
 from .cells import CENTRE, Cells, append_fitted, date_format, merge_across
@@ -91,7 +91,7 @@ def fillin_tasks(unit, as_of=None):
     """The unit's tasks not yet closed (办结销号), in document order, with its own latest report and its reach."""
     latest = ProgressReport.objects.filter(task=OuterRef("pk"), unit=unit).newest_first()
     return (
-        with_unit_reach(tasks_as_of(as_of), unit)
+        with_unit_progress(with_unit_reach(tasks_as_of(as_of), unit), unit, as_of)
         .exclude(status__in=[Task.Status.DONE, Task.Status.DONE_LATE])
         .select_related("document")
         .defer("document__text", "source_text")
@@ -100,6 +100,7 @@ def fillin_tasks(unit, as_of=None):
             last_done=Subquery(latest.values("done")[:1]),
             last_period=Subquery(latest.values("period")[:1]),
             last_percent=Subquery(latest.values("percent")[:1]),
+            last_state=Subquery(latest.values("state")[:1]),
         )
         .order_by("document__issued_on", "document_id", "number", "pk")
     )
@@ -115,13 +116,23 @@ def role_words(task, unit):
 
 
 def last_report_words(task):
+    """The unit's last report (month, percent, state, text), then its own accepted figure beside the task's
+    (the 主办 unit's) — the figures the task page's matrix shows (selectors.with_unit_progress)."""
+    figures = _("本单位已采纳进度：%(own)s；任务进度：%(task)s%%") % {
+        "own": _("%(percent)s%%（%(month)s）") % {"percent": task.unit_percent, "month": month_words(task.unit_period)}
+        if task.unit_percent is not None
+        else _("无"),
+        "task": task.percent,
+    }
     if not task.last_done:
-        return ""
-    return _("（%(month)s，%(percent)s%%）%(done)s") % {
+        return figures
+    last = _("（%(month)s，%(percent)s%%，%(state)s）%(done)s") % {
         "month": month_words(task.last_period),
         "percent": task.last_percent,
+        "state": ProgressReport.State(task.last_state).label,
         "done": task.last_done,
     }
+    return f"{last}\n{figures}"
 
 
 def stamp(unit, period):

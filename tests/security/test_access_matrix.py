@@ -91,6 +91,7 @@ RULES = {
     # Who answers for a task, and closing it: the office names the 主办 and checks, the 主办 unit's
     # liaison asks (the world's liaison is of task 1's first lead unit).
     "tasks:task_host": {"GET": OFFICE, "POST": OFFICE},
+    "tasks:task_members": {"GET": OFFICE, "POST": OFFICE},
     "tasks:closure_request": {"GET": TASK_UNIT_LIAISON, "POST": TASK_UNIT_LIAISON},
     "tasks:task_reopen": {"GET": OFFICE, "POST": OFFICE},
     "tasks:closure_detail": READ_OFFICE_ACTS,

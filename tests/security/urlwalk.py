@@ -79,6 +79,7 @@ def path_values(world):
         "tasks:report_resubmit": {"pk": world.to_correct.pk},
         "tasks:extension_detail": {"pk": world.extension.pk},
         "tasks:task_host": {"pk": world.task.pk},
+        "tasks:task_members": {"pk": world.task.pk},
         "tasks:closure_request": {"pk": world.task.pk},
         "tasks:task_reopen": {"pk": world.task.pk},
         "tasks:closure_detail": {"pk": world.closure.pk},
