@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "notices",
     "commendations",
     "meetings",
+    # The daily sweep, the escalation ladder with its numbered 督办单, and the units' 考核 scores.
+    "chasing",
     # manage.py generate_demo (synthetic data for demos and bench/run.py); no models, no URLs.
     "bench",
     # The queue of background work (mail, big exports, the daily sweep) in the app's own database.
@@ -263,6 +265,14 @@ GOVTASKS_PUBLIC_DISCLOSURE = env_bool("GOVTASKS_PUBLIC_DISCLOSURE")
 # Most offices have the unit's 分管领导 give an opinion on an extension request before the office
 # decides (tasks/progress/services.py); off by default, as the notice itself names no such step.
 GOVTASKS_EXTENSION_LEADER_APPROVAL = env_bool("GOVTASKS_EXTENSION_LEADER_APPROVAL")
+
+# The daily sweep (chasing/sweep.py): units are reminded this many days before a month's report or a
+# task's deadline falls due; a task that stays red climbs one step of the ladder (提醒 → 催办单 → 督办单)
+# every GOVTASKS_ESCALATION_STEP_DAYS days; a 督办单 must be answered (落实情况) within
+# GOVTASKS_SUPERVISION_REPLY_DAYS days of its issue.
+GOVTASKS_REMINDER_DAYS_BEFORE = env_int("GOVTASKS_REMINDER_DAYS_BEFORE", 3, minimum=0)
+GOVTASKS_ESCALATION_STEP_DAYS = env_int("GOVTASKS_ESCALATION_STEP_DAYS", 7, minimum=1)
+GOVTASKS_SUPERVISION_REPLY_DAYS = env_int("GOVTASKS_SUPERVISION_REPLY_DAYS", 5, minimum=1)
 
 # Who issues the progress bulletin: the Word bulletin's masthead and 落款 (tasks/workbooks/bulletin_docx.py).
 GOVTASKS_OFFICE_NAME = os.environ.get("GOVTASKS_OFFICE_NAME", "区人民政府督查室")

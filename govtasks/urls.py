@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("commendations/", include("commendations.urls")),
     path("meetings/", include("meetings.urls")),
+    path("chasing/", include("chasing.urls")),
     path("notices/", include("notices.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -947,6 +947,11 @@ class TaskEvent(models.Model):
         UNPUBLISHED = "unpublished", _("撤回公开")
         MEMBER_ASSIGNED = "member_assigned", _("指定成员单位承办")
         MEMBER_WITHDRAWN = "member_withdrawn", _("撤销成员单位承办")
+        # The daily sweep and the escalation ladder (the chasing app).
+        DUE_REMINDED = "due_reminded", _("到期提醒")
+        ESCALATED = "escalated", _("督查升级")
+        ORDER_ACKNOWLEDGED = "order_acknowledged", _("签收督办单")
+        ORDER_ANSWERED = "order_answered", _("答复督办单")
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events", verbose_name=_("任务"))
     unit = models.ForeignKey(

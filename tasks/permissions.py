@@ -78,6 +78,15 @@ def can_act_for(user: AnyUser, unit: Unit | None) -> bool:
     return user.is_active and unit is not None and liaison_unit(user) == unit
 
 
+def speaks_for(user: AnyUser, unit: Unit) -> bool:
+    """Whether `user` is `unit`'s liaison — or, for a collective (which has no liaison of its own), a
+    member's: an order to 各乡镇（街道） is answered by whichever township takes it up."""
+    if can_act_for(user, unit):
+        return True
+    own = liaison_unit(user)
+    return user.is_active and own is not None and unit.is_collective and unit.members.filter(pk=own.pk).exists()
+
+
 class Action(StrEnum):
     """What a user may do. Views, selectors, services and templates ask `may(user, action, …)`."""
 
@@ -103,6 +112,10 @@ class Action(StrEnum):
     ANSWER_INSTRUCTION = "answer_instruction"  # answer an instruction for its unit (instruction)
     PUBLISH = "publish"  # decide what the public disclosure page says (信息公开)
     ACKNOWLEDGE = "acknowledge"  # acknowledge (签收) the tasks handed to a unit (unit)
+    # The ladder and 考核 (the chasing app; permissions are named as strings, tasks imports nothing of it).
+    READ_ORDERS = "read_orders"  # read 督办单 (unit: that unit's; without: every unit's — office and leaders)
+    ANSWER_ORDER = "answer_order"  # acknowledge (签收) and answer (落实情况) a 督办单 (unit: the order's)
+    VIEW_SCORES = "view_scores"  # the 考核 ranking and per-unit scores: office and leaders
 
 
 def may(
@@ -174,6 +187,14 @@ def may(
         # The liaison of the unit an instruction is addressed to answers it.
         addressed = _given(instruction, action).unit
         return can_act_for(user, addressed) and user.has_perm("tasks.answer_leaderinstruction")
+    if action is Action.READ_ORDERS:
+        if user.is_active and user.has_perm("chasing.oversee_chasing"):
+            return True
+        return unit is not None and speaks_for(user, unit)
+    if action is Action.ANSWER_ORDER:
+        return unit is not None and speaks_for(user, unit) and user.has_perm("chasing.answer_supervisionorder")
+    if action is Action.VIEW_SCORES:
+        return user.is_active and user.has_perm("chasing.oversee_chasing")
     raise ValueError(action)  # pragma: no cover — every Action is answered above
 
 

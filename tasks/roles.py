@@ -19,7 +19,7 @@ LEADER = "领导"
 ADMINISTRATORS = "管理员"
 
 # Everyone with a role reads every record of these apps.
-READ_APPS = ("tasks", "meetings", "commendations")
+READ_APPS = ("tasks", "meetings", "commendations", "chasing")
 
 ROLE_PERMISSIONS = {
     OFFICE: [
@@ -30,6 +30,7 @@ ROLE_PERMISSIONS = {
         "tasks.change_unitplan",
         "tasks.add_taskunit",
         "tasks.decide_closurerequest",
+        "chasing.oversee_chasing",
     ],
     LIAISON: [
         "tasks.add_progressreport",
@@ -37,10 +38,11 @@ ROLE_PERMISSIONS = {
         "tasks.add_extensionrequest",
         "tasks.add_closurerequest",
         "tasks.answer_leaderinstruction",
+        "chasing.answer_supervisionorder",
     ],
-    # Leaders read everything and write instructions (领导批示); where the setting asks for it, a
-    # 分管领导 gives an opinion on extension requests before the office decides.
-    LEADER: ["tasks.add_leaderinstruction", "tasks.endorse_extensionrequest"],
+    # Leaders read everything (every 督办单 and the 考核 scores too) and write instructions (领导批示); where
+    # the setting asks for it, a 分管领导 gives an opinion on extension requests before the office decides.
+    LEADER: ["tasks.add_leaderinstruction", "tasks.endorse_extensionrequest", "chasing.oversee_chasing"],
 }
 
 
@@ -67,6 +69,8 @@ CUSTOM_NAMES = {
     "endorse_extensionrequest": "分管领导审核延期申请",
     "decide_closurerequest": "核查办结申请、办结销号",
     "answer_leaderinstruction": "答复本单位的领导批示",
+    "oversee_chasing": "查看所有督办单和考核得分",
+    "answer_supervisionorder": "签收并答复本单位的督办单",
 }
 
 

@@ -9,7 +9,7 @@ import re
 
 from django.conf import settings
 
-PACKAGES = ["govtasks", "tasks", "meetings", "commendations", "notices"]
+PACKAGES = ["govtasks", "tasks", "meetings", "commendations", "notices", "chasing"]
 READ = re.compile(
     r"""(?:os\.environ\.get|os\.environ\[|getenv|env_bool|env_list|env_int)\(?\s*["']([A-Z][A-Z0-9_]+)["']"""
 )

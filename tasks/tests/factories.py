@@ -416,6 +416,10 @@ def build_world(text=None):
     world.instruction = instruction_services.instruction_write(task=task, actor=world.leader, text=text)
     # The office published its wording of task 1's progress (信息公开).
     world.publication = public_services.publication_save(task=task, actor=office, text=text, publish=True)
+    # A 督办单 to the unit on task 1, as the daily sweep issues it (the chasing app builds on tasks).
+    from chasing.sweep import issue_order  # noqa: PLC0415
+
+    world.order = issue_order(timezone.localdate(), unit, [task])
     if connection.vendor == "postgresql":
         # As after any bulk load (README, Production): without statistics PostgreSQL plans the
         # dashboard's subqueries as nested loops, and one dashboard takes seconds instead of 0.1 s.

@@ -32,10 +32,13 @@ def test_each_role_holds_its_permissions():
     assert "tasks.add_progressreport" not in office
     assert {"tasks.add_progressreport", "tasks.change_unitplan", "tasks.add_extensionrequest"} <= liaison
     assert "tasks.review_progressreport" not in liaison and "tasks.supervise_task" not in liaison
-    # Leaders read; the one thing they write is an instruction (领导批示).
-    writes = {"tasks.add_leaderinstruction", "tasks.endorse_extensionrequest"}
+    # Leaders read (every 督办单 and the 考核 scores too); they write instructions (领导批示) and, where the
+    # setting asks for it, a 分管领导's opinion on extension requests.
+    writes = {"tasks.add_leaderinstruction", "tasks.endorse_extensionrequest", "chasing.oversee_chasing"}
     assert all(label.split(".")[1].startswith("view_") for label in leader - writes)
     assert writes <= leader
+    assert "chasing.oversee_chasing" in office
+    assert "chasing.answer_supervisionorder" in liaison and "chasing.answer_supervisionorder" not in leader
     assert {"tasks.view_task", "meetings.view_meeting", "commendations.view_decision"} <= leader
     assert {"auth.add_user", "tasks.change_unit", "tasks.decide_extensionrequest"} <= admins
 

@@ -149,6 +149,17 @@ RULES = {
     # The public disclosure pages do not exist unless GOVTASKS_PUBLIC_DISCLOSURE is on (see below).
     "tasks:public_task_list": {"GET": same(404, anonymous=404), "POST": same(404, anonymous=404)},
     "tasks:public_task_detail": {"GET": same(404, anonymous=404), "POST": same(404, anonymous=404)},
+    # 督办单: the office, leaders and the unit read them (another unit's liaison is told it does not
+    # exist); only the unit's liaison acknowledges and answers (an empty POST shows the page again).
+    "chasing:order_list": {"GET": READ, "POST": same(405)},
+    "chasing:order_detail": {
+        "GET": row(other_liaison=404),
+        "POST": row(admin=403, office=403, leader=403, liaison=200, other_liaison=404),
+    },
+    "chasing:order_download": {"GET": row(other_liaison=404), "POST": same(405)},
+    # 考核 scores: the office and leaders.
+    "chasing:score_ranking": {"GET": row(liaison=403, other_liaison=403), "POST": same(405)},
+    "chasing:score_unit": {"GET": row(liaison=403, other_liaison=403), "POST": same(405)},
     # Accounts and language.
     "login": {"GET": same(REDIRECT, anonymous=200), "POST": same(REDIRECT, anonymous=200)},
     "logout": {"GET": same(405), "POST": same(LOGIN, anonymous=LOGIN)},

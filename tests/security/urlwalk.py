@@ -97,6 +97,9 @@ def path_values(world):
         # The office's own background export of the bulletin; others get a 404.
         "tasks:export_detail": {"pk": office_export(world).pk},
         "tasks:export_download": {"pk": office_export(world).pk},
+        "chasing:order_detail": {"pk": world.order.pk},
+        "chasing:order_download": {"pk": world.order.pk},
+        "chasing:score_unit": {"pk": world.unit.pk},
         "admin:view_on_site": {
             "content_type_id": ContentType.objects.get_for_model(type(world.task)).pk,
             "object_id": world.task.pk,
