@@ -576,15 +576,15 @@ def busy_world(w, numbers):
         # The navigation asks the user's permissions once; the unit's open leaders' instructions.
         # Two more for the unit's own figures beside the tasks' (one to see the stored states hold).
         ("liaison", "tasks:todo", 23),  # and its tasks to acknowledge (签收)
-        ("liaison", "dashboard", 32),  # the figures and the unit's to-do list
+        ("liaison", "dashboard", 34),  # the figures and the unit's to-do list (with its tasks to acknowledge)
         # Three for the lagging units (selectors.lagging); one to see the stored task states hold.
         ("office", "dashboard", 23),
         ("office", "tasks:task_list", 10),  # the page's keys, then its rows (BaseTable.two_step_pages)
         # Three more for the units' matrix, the 办结 request (tasks/closure/) and the leaders'
         # instructions; a liaison's two more ask whether its unit holds the task (evidence
         # files) and answers for it; one for the members the office named (closure/selectors.unit_progress).
-        ("office", "tasks:task_detail", 23),
-        ("liaison", "tasks:task_detail", 26),
+        ("office", "tasks:task_detail", 24),
+        ("liaison", "tasks:task_detail", 27),
     ],
 )
 def test_workflow_pages_cost_the_same_for_many_rows(w, role, url_name, ceiling):
