@@ -274,7 +274,9 @@ def review_queue(request):
     context = {"form": form, "valid": valid, "filters": filters, **pages}
     # With the 分管领导 step on, requests still at the leaders are shown without a decision button: the
     # first REVIEW_QUEUE_PAGE and their count (none, and no query, while the step is off).
-    at_leaders = selectors.extensions_at_leaders().select_related("task__document", "unit").order_by("requested_at", "pk")
+    at_leaders = (
+        selectors.extensions_at_leaders().select_related("task__document", "unit").order_by("requested_at", "pk")
+    )
     context["extensions_at_leaders"] = list(at_leaders[: selectors.REVIEW_QUEUE_PAGE])
     context["extensions_at_leaders_count"] = at_leaders.count() if context["extensions_at_leaders"] else 0
     return render(request, "tasks/progress/review_queue.html", context)

@@ -83,4 +83,6 @@ def test_the_liaison_applies_with_a_file_the_office_checks_closes_and_publishes_
     expect(row).to_contain_text("602所科研中心已建成投用，该项工作已办结。")
     expect(row).to_contain_text("逾期办结")
     expect(visitor.locator("main")).not_to_contain_text("合作协议全部履行")  # the unit's own words stay inside
-    expect(row.locator("td").last).to_have_text(re.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$"))  # its publication date
+    expect(row.locator("td").last).to_have_text(
+        re.compile(r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
+    )  # its publication date
