@@ -20,7 +20,8 @@ root=$(pwd)
 # other tests guard: the derivation's mutants are those of the functions that derive a task's
 # state (the ?as_of= parser in the same file is guarded by test_filtersets.py); the stored
 # states and unit tallies are a module of their own, because their tests build 300-task worlds;
-# of columns.py only the deadline and unit-cell readers (the table layout is the corpus' job).
+# of columns.py only the deadline and unit-cell readers (the table layout is the corpus' job),
+# against the parsers' tests that need no database (a test database per mutant is most of its cost).
 sel() { local prefix=$1; shift; for f in "$@"; do printf '%s.%s__mutmut_* ' "$prefix" "$f"; done; }
 declare -A MODULES=(
   [derivation]="tasks/state/derive.py,tasks/state/__init__.py,tasks/querysets.py | tasks/tests/test_state_oracle.py tasks/tests/test_latest_report.py tasks/tests/test_filter_meaning.py tasks/tests/test_progress_rules.py | $(sel tasks.state.derive x_derivation x_light_rules x_reporting_period x_end_of_day x_day_number x_rules_key x_with_derived_state x_answering_unit x_by_answering_unit 'xǁDayNumberǁas_sqlite') $(sel tasks.state x_reads_store x_tasks_as_of x_refresh_stale_store) $(sel tasks.querysets 'xǁTaskQuerySetǁwith_light_reasons' 'xǁProgressReportQuerySetǁnewest_first')"
@@ -28,7 +29,7 @@ declare -A MODULES=(
   [permissions]="tasks/permissions.py,tasks/roles.py | tasks/tests/test_permissions.py tasks/tests/test_permission_edges.py tasks/tests/test_roles.py tasks/tests/test_services.py"
   [services]="tasks/progress/services.py | tasks/tests/test_services.py tasks/tests/test_survivors.py tasks/tests/test_fillin.py tasks/tests/test_report_months.py"
   [closure]="tasks/closure/services.py | tasks/tests/test_closure.py"
-  [parsers]="tasks/importers/unit_names.py,tasks/importers/columns.py | tasks/tests/test_parsers.py tasks/tests/test_xlsx_import.py tasks/tests/test_survivors.py | $(sel tasks.importers.unit_names x_looks_complete x_kind_of x_join_broken_names x_split_run_together x_unit_names_of_cell x_is_abbreviation x_resolve_spellings) $(sel tasks.importers.columns x_read_deadline x_task_deadline x_split_units)"
+  [parsers]="tasks/importers/unit_names.py,tasks/importers/columns.py | tasks/tests/test_parsers.py $(printf 'tasks/tests/test_xlsx_import.py::%s ' test_the_2021_notice_as_a_sheet_reads_as_its_text_does test_columns_by_header_first_unit_is_the_lead_and_units_split_on_every_separator test_free_text_deadlines_kept_as_written_and_turned_into_dates test_read_deadline test_headings_split_over_two_cells_and_ascii_brackets_and_merged_unit_cells test_a_lead_unit_merged_down_a_word_table_leads_every_task_it_covers test_tables_that_cannot_be_imported) $(printf 'tasks/tests/test_survivors.py::%s ' test_a_spelling_whose_characters_are_out_of_order_is_not_guessed_as_an_abbreviation test_a_staged_deadline_written_latest_first_is_the_latest_date) | $(sel tasks.importers.unit_names x_looks_complete x_kind_of x_join_broken_names x_split_run_together x_unit_names_of_cell x_is_abbreviation x_resolve_spellings) $(sel tasks.importers.columns x_read_deadline x_task_deadline x_split_units)"
 )
 ORDER=(derivation store permissions services closure parsers)
 
