@@ -57,7 +57,7 @@ BUGS = [
         "fillin-last-report-own-order",
         "1. the fill-in sheet's 上次报送 ordered by review time",
         "tasks/workbooks/fillin.py",
-        "ProgressReport.objects.filter(task=OuterRef(\"pk\"), unit=unit).newest_first()",
+        'ProgressReport.objects.filter(task=OuterRef("pk"), unit=unit).newest_first()',
         'ProgressReport.objects.filter(task=OuterRef("pk"), unit=unit).order_by("-reviewed_at")',
         (LATEST,),
     ),
