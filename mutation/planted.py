@@ -165,8 +165,11 @@ def run(bug: Bug) -> tuple[bool, list[str]]:
         )
     finally:
         target.write_text(original, encoding="utf-8")
-    failed = [re.sub(r" - .*", "", line.removeprefix("FAILED ")) for line in result.stdout.splitlines()]
-    failed = [line for line in failed if line.startswith("tasks/") or line.startswith("tests/")]
+    failed = [
+        re.sub(r" - .*", "", line.removeprefix("FAILED "))
+        for line in result.stdout.splitlines()
+        if line.startswith("FAILED ")
+    ]
     if result.returncode not in (0, 1):
         raise SystemExit(f"{bug.name}: pytest could not run the tests (exit {result.returncode}):\n{result.stdout}")
     return result.returncode == 1, failed
