@@ -8,6 +8,8 @@
 # for the module's files and tests, every mutant is run (two at a time: MUTANT_CHILDREN) and the
 # score and the surviving mutants are printed; .mutants/NAME/survivors.txt has each survivor's
 # diff. Not part of `make test` or .ci/run: it takes tens of minutes per module.
+# MUTANT_RESUME=1 goes on with a stopped run instead of starting again; MUTANT_CHILDREN sets how
+# many mutants run at once (2; at nice 19 more only take more of the idle time).
 #
 # The oracle's property test runs GOVTASKS_ORACLE_EXAMPLES examples (15 here, 40 in the suite)
 # under the hypothesis profile "mutants" (no shrinking): the first failing example kills a mutant.
@@ -38,9 +40,15 @@ run_module() {
   local files tests selection
   IFS="|" read -r files tests selection <<< "$spec"
   local work=.mutants/$name
-  rm -rf "$work"
-  mkdir -p "$work"
-  git archive --format=tar HEAD | tar -xf - -C "$work"
+  if [[ -n ${MUTANT_RESUME:-} && -d $work/mutants ]]; then
+    # Go on with a run that was stopped: mutmut keeps each mutant's result and the tests' stats in
+    # $work/mutants, and runs only the mutants not checked yet (on the code that run copied).
+    echo "$name: resuming the run in $work"
+  else
+    rm -rf "$work"
+    mkdir -p "$work"
+    git archive --format=tar HEAD | tar -xf - -C "$work"
+  fi
   {
     echo "[mutmut]"
     echo "source_paths = tasks/"
