@@ -72,9 +72,18 @@ run_module() {
     unset DATABASE_URL
     # MUTANT_SELECTION: mutmut's mutant-name globs (fnmatch), e.g. "tasks.querysets.x_light_rules*".
     set -f  # the selection's * are mutmut's, not the shell's
+    local wanted=${MUTANT_SELECTION:-$selection}
+    if [[ -n ${MUTANT_RESUME:-} && -d mutants ]]; then
+      # mutmut runs again every mutant it is named, checked or not: name only those not checked yet.
+      "$root/.venv/bin/mutmut" results --all true > results.txt 2>&1 || true
+      # shellcheck disable=SC2086
+      wanted=$("$root/.venv/bin/python" "$root/mutation/score.py" --unchecked results.txt $wanted)
+      [[ -n $wanted ]] || wanted="nothing-left-to-run"
+      cat run.log >> run-before-resume.log 2>/dev/null || true
+    fi
     # At the lowest priority: it runs for tens of minutes on machines that do other work.
     # shellcheck disable=SC2086
-    nice -n "${MUTANT_NICENESS:-19}" "$root/.venv/bin/mutmut" run --max-children "${MUTANT_CHILDREN:-2}" ${MUTANT_SELECTION:-$selection} > run.log 2>&1 || true
+    nice -n "${MUTANT_NICENESS:-19}" "$root/.venv/bin/mutmut" run --max-children "${MUTANT_CHILDREN:-2}" $wanted > run.log 2>&1 || true
     "$root/.venv/bin/mutmut" results --all true > results.txt 2>&1 || true
     "$root/.venv/bin/python" "$root/mutation/score.py" "$name" results.txt | tee score.txt
     # The diff of every surviving mutant, to judge it (README lists each with what was done about it).
