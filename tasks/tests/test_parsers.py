@@ -161,6 +161,14 @@ def test_abbreviation_rule():
     assert not is_abbreviation("区委", "区委组织部")  # a different last character
 
 
+def test_a_name_of_another_kind_is_not_guessed_as_a_spelling_of_a_unit():
+    # Same first and last character, every character in order, but a street office (township)
+    # and an external body's division: merging them would hand the street's tasks to another body.
+    mapping, anomalies = resolve_spellings([("新城处", 3), ("新城街道办事处", 4)], {})
+    assert mapping == {"新城处": "新城处", "新城街道办事处": "新城街道办事处"}
+    assert anomalies == []
+
+
 def test_spellings_of_one_unit_resolve_to_the_full_name_and_are_reported_as_guesses():
     spellings = [
         ("区市监局", 10),
