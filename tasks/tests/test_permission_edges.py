@@ -50,3 +50,14 @@ def test_a_users_unit_is_looked_up_once_per_request(w, django_assert_num_queries
         assert permissions.liaison_unit(user) == w.dev
     with django_assert_num_queries(0):
         assert permissions.liaison_unit(user) == w.dev
+
+
+@pytest.mark.parametrize(
+    ("action", "missing"), [(permissions.Action.CHANGE, "task"), (permissions.Action.RESUBMIT, "report")]
+)
+def test_asking_about_an_action_without_the_object_it_concerns_says_which_call_is_wrong(w, action, missing):
+    # A programming error, not a "no": a view that forgot the task must fail loudly, naming the action.
+    with pytest.raises(
+        TypeError, match=f"may\\(…, <Action.{action.name}: '{action.value}'>\\) needs the object it concerns"
+    ):
+        permissions.may(w.office, action)

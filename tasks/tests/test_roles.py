@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from tasks import permissions
+from tasks import permissions, roles
 from tasks.models import ProgressReport, TaskEvent
 from tasks.progress import services
 from tasks.tests.factories import make_unit
@@ -160,3 +160,14 @@ def test_an_administrator_links_a_user_to_its_unit_in_the_admin(admin_client):
     assert user.liaison.unit == unit
     assert list(user.groups.values_list("name", flat=True)) == ["单位联络员"]
     assert admin_client.get(reverse("admin:auth_user_changelist")).status_code == 200
+
+
+def test_a_role_naming_a_permission_that_does_not_exist_stops_the_set_up_and_names_it(monkeypatch):
+    # A misspelt label would otherwise leave the role without that right, silently.
+    monkeypatch.setitem(
+        roles.ROLE_PERMISSIONS, roles.LEADER, ["tasks.add_leaderinstruction", "tasks.approve_everything"]
+    )
+    with pytest.raises(LookupError) as raised:
+        call_command("setup_roles", stdout=io.StringIO())
+    assert str(raised.value) == "Unknown permissions: ['tasks.approve_everything']"
+    assert "tasks.add_leaderinstruction" in labels("领导")  # the leaders keep what they had
