@@ -63,6 +63,8 @@ CUSTOM_NAMES = {
     "supervise_task": "督查所有任务（督查室）",
     "review_progressreport": "采纳或退回进展报告",
     "decide_extensionrequest": "同意或不同意延期申请",
+    "decide_closurerequest": "核查办结申请并销号",
+    "answer_leaderinstruction": "答复本单位的领导批示",
 }
 
 
