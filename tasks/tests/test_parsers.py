@@ -196,6 +196,20 @@ def test_a_bracketed_office_is_a_spelling_of_its_department():
     assert codes(anomalies) == ["unit-annotation"]
 
 
+def test_a_bracketed_office_becomes_the_department_the_database_knows_and_the_clerk_is_told_where():
+    # Another name first: every bracketed name is looked at, not only those before the first plain one.
+    spellings = [("区发改委", 2), ("区委宣传部（文明办）", 5)]
+    mapping, anomalies = resolve_spellings(spellings, {"区委宣传部": "中共昌江区委宣传部"})
+    assert mapping == {"区发改委": "区发改委", "区委宣传部（文明办）": "中共昌江区委宣传部"}
+    assert [(anomaly.line, anomaly.code, anomaly.message) for anomaly in anomalies] == [
+        (
+            5,
+            "unit-annotation",
+            "“区委宣传部（文明办）”登记为单位“中共昌江区委宣传部”，括号内“文明办”是承办科室，保留原文写法。",
+        )
+    ]
+
+
 def test_a_collective_in_brackets_is_not_an_annotation():
     mapping, _ = resolve_spellings([("各乡镇（街道）", 5)], {})
     assert mapping == {"各乡镇（街道）": "各乡镇（街道）"}
