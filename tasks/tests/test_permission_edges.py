@@ -61,3 +61,10 @@ def test_asking_about_an_action_without_the_object_it_concerns_says_which_call_i
         TypeError, match=f"may\\(…, <Action.{action.name}: '{action.value}'>\\) needs the object it concerns"
     ):
         permissions.may(w.office, action)
+
+
+def test_a_liaison_may_not_report_for_another_unit_on_a_task_its_own_unit_shares(w):
+    # 丽阳镇 holds the task through 各乡镇（街道）; its liaison still speaks only for 丽阳镇, not for the lead.
+    assert permissions.may(w.town_liaison, permissions.Action.REPORT, w.own_task, unit=w.town)
+    assert not permissions.may(w.town_liaison, permissions.Action.REPORT, w.own_task, unit=w.dev)
+    assert not permissions.may(w.town_liaison, permissions.Action.REQUEST_EXTENSION, w.own_task, unit=w.dev)
