@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tasks import permissions
+from tasks.progress import services
 from tasks.tests.people import make_workflow_world
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,14 @@ def test_a_liaison_may_not_report_for_another_unit_on_a_task_its_own_unit_shares
     assert permissions.may(w.town_liaison, permissions.Action.REPORT, w.own_task, unit=w.town)
     assert not permissions.may(w.town_liaison, permissions.Action.REPORT, w.own_task, unit=w.dev)
     assert not permissions.may(w.town_liaison, permissions.Action.REQUEST_EXTENSION, w.own_task, unit=w.dev)
+
+
+def test_only_the_reporting_units_liaison_may_correct_a_returned_report(w):
+    report = services.progress_report_submit(
+        task=w.own_task, unit=w.dev, actor=w.liaison, period=w.today.replace(day=1), done="进展", percent=10
+    )
+    services.progress_report_return(report=report, actor=w.office, version=report.version, reason="补充")
+    assert permissions.may(w.liaison, permissions.Action.RESUBMIT, report=report)
+    # Another unit's liaison may report in general, but never correct 区发改委's report; the office never reports.
+    assert not permissions.may(w.finance_liaison, permissions.Action.RESUBMIT, report=report)
+    assert not permissions.may(w.office, permissions.Action.RESUBMIT, report=report)

@@ -189,5 +189,12 @@ def test_setup_roles_gives_a_leader_only_reading_and_instructing_and_names_permi
     assert names["add_unit"] == "可以添加单位"
     assert names["view_progressreport"] == "可以查看进展报告"
     assert names["supervise_task"] == "督查所有任务（督查室）"
+    # Administrators: everything of our apps, and of the rest only user accounts and groups.
+    administrators = labels("管理员")
+    assert read <= administrators and "tasks.delete_task" in administrators
+    accounts = {
+        f"auth.{action}_{model}" for action in ("add", "change", "delete", "view") for model in ("user", "group")
+    }
+    assert {label for label in administrators if label.split(".")[0] not in roles.READ_APPS} == accounts
     english = [name for name in names.values() if name.startswith("Can ")]
     assert english == []
