@@ -3,9 +3,11 @@
 A mutant no test reaches ("no tests") counts against the score like a survivor; a timeout
 counts as killed (the mutant made a test loop or hang, which a test run would notice).
 Usage: python mutation/score.py NAME RESULTS_FILE
+       python mutation/score.py --unchecked RESULTS_FILE PATTERN…   (the mutants a resumed run still has to run)
 """
 
 import collections
+import fnmatch
 import sys
 
 
@@ -31,5 +33,17 @@ def main(name: str, results_path: str) -> None:
         print(f"  survived: {mutant}")
 
 
+def unchecked(results_path: str, patterns: list[str]) -> None:
+    """Prints the mutants not checked yet whose names match one of `patterns` (mutmut's globs)."""
+    with open(results_path, encoding="utf-8") as results:
+        for line in results:
+            key, sep, status = line.strip().rpartition(": ")
+            if sep and status == "not checked" and any(fnmatch.fnmatch(key, pattern) for pattern in patterns):
+                print(key)
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    if sys.argv[1] == "--unchecked":
+        unchecked(sys.argv[2], sys.argv[3:])
+    else:
+        main(*sys.argv[1:3])

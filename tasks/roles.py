@@ -67,7 +67,7 @@ CUSTOM_NAMES = {
     "review_progressreport": "采纳或退回进展报告",
     "decide_extensionrequest": "同意或不同意延期申请",
     "endorse_extensionrequest": "分管领导审核延期申请",
-    "decide_closurerequest": "核查办结申请、办结销号",
+    "decide_closurerequest": "核查办结申请并销号",
     "answer_leaderinstruction": "答复本单位的领导批示",
     "oversee_chasing": "查看所有督办单和考核得分",
     "answer_supervisionorder": "签收并答复本单位的督办单",

@@ -360,3 +360,15 @@ def test_office_and_ofd_packages_and_images_are_accepted_by_content(w):
     assert check_file(SimpleUploadedFile("说明.docx", docx.getvalue())).kind == "docx"
     with pytest.raises(ValidationError, match="Word"):
         check_file(SimpleUploadedFile("说明.xlsx", docx.getvalue()))
+
+
+def test_a_liaison_cannot_close_or_return_a_request_and_is_told_who_can(w):
+    closure = closure_services.closure_request_submit(
+        task=w.t3, unit=w.first, actor=w.first_liaison, summary="已完成", files=[check_file(pdf())]
+    )
+    for decide in (closure_services.closure_close, closure_services.closure_return):
+        extra = {"reason": "材料不全"} if decide is closure_services.closure_return else {}
+        with pytest.raises(PermissionDenied, match="^只有督查室可以核查办结申请。$"):
+            decide(closure=closure, actor=w.first_liaison, version=closure.version, **extra)
+    closure.refresh_from_db()
+    assert closure.state == ClosureRequest.State.PENDING and state(w.t3).status == "checking"

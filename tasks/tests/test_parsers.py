@@ -161,6 +161,14 @@ def test_abbreviation_rule():
     assert not is_abbreviation("区委", "区委组织部")  # a different last character
 
 
+def test_a_name_of_another_kind_is_not_guessed_as_a_spelling_of_a_unit():
+    # Same first and last character, every character in order, but a street office (township)
+    # and an external body's division: merging them would hand the street's tasks to another body.
+    mapping, anomalies = resolve_spellings([("新城处", 3), ("新城街道办事处", 4)], {})
+    assert mapping == {"新城处": "新城处", "新城街道办事处": "新城街道办事处"}
+    assert anomalies == []
+
+
 def test_spellings_of_one_unit_resolve_to_the_full_name_and_are_reported_as_guesses():
     spellings = [
         ("区市监局", 10),
@@ -186,6 +194,20 @@ def test_a_bracketed_office_is_a_spelling_of_its_department():
     mapping, anomalies = resolve_spellings([("区委宣传部（文明办）", 5), ("区委宣传部", 9)], {})
     assert mapping == {"区委宣传部（文明办）": "区委宣传部", "区委宣传部": "区委宣传部"}
     assert codes(anomalies) == ["unit-annotation"]
+
+
+def test_a_bracketed_office_becomes_the_department_the_database_knows_and_the_clerk_is_told_where():
+    # Another name first: every bracketed name is looked at, not only those before the first plain one.
+    spellings = [("区发改委", 2), ("区委宣传部（文明办）", 5)]
+    mapping, anomalies = resolve_spellings(spellings, {"区委宣传部": "中共昌江区委宣传部"})
+    assert mapping == {"区发改委": "区发改委", "区委宣传部（文明办）": "中共昌江区委宣传部"}
+    assert [(anomaly.line, anomaly.code, anomaly.message) for anomaly in anomalies] == [
+        (
+            5,
+            "unit-annotation",
+            "“区委宣传部（文明办）”登记为单位“中共昌江区委宣传部”，括号内“文明办”是承办科室，保留原文写法。",
+        )
+    ]
 
 
 def test_a_collective_in_brackets_is_not_an_annotation():

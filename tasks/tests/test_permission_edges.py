@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tasks import permissions
+from tasks.progress import services
 from tasks.tests.factories import make_workflow_world
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +51,32 @@ def test_a_users_unit_is_looked_up_once_per_request(w, django_assert_num_queries
         assert permissions.liaison_unit(user) == w.dev
     with django_assert_num_queries(0):
         assert permissions.liaison_unit(user) == w.dev
+
+
+@pytest.mark.parametrize(
+    ("action", "missing"), [(permissions.Action.CHANGE, "task"), (permissions.Action.RESUBMIT, "report")]
+)
+def test_asking_about_an_action_without_the_object_it_concerns_says_which_call_is_wrong(w, action, missing):
+    # A programming error, not a "no": a view that forgot the task must fail loudly, naming the action.
+    with pytest.raises(
+        TypeError, match=f"may\\(…, <Action.{action.name}: '{action.value}'>\\) needs the object it concerns"
+    ):
+        permissions.may(w.office, action)
+
+
+def test_a_liaison_may_not_report_for_another_unit_on_a_task_its_own_unit_shares(w):
+    # 丽阳镇 holds the task through 各乡镇（街道）; its liaison still speaks only for 丽阳镇, not for the lead.
+    assert permissions.may(w.town_liaison, permissions.Action.REPORT, w.own_task, unit=w.town)
+    assert not permissions.may(w.town_liaison, permissions.Action.REPORT, w.own_task, unit=w.dev)
+    assert not permissions.may(w.town_liaison, permissions.Action.REQUEST_EXTENSION, w.own_task, unit=w.dev)
+
+
+def test_only_the_reporting_units_liaison_may_correct_a_returned_report(w):
+    report = services.progress_report_submit(
+        task=w.own_task, unit=w.dev, actor=w.liaison, period=w.today.replace(day=1), done="进展", percent=10
+    )
+    services.progress_report_return(report=report, actor=w.office, version=report.version, reason="补充")
+    assert permissions.may(w.liaison, permissions.Action.RESUBMIT, report=report)
+    # Another unit's liaison may report in general, but never correct 区发改委's report; the office never reports.
+    assert not permissions.may(w.finance_liaison, permissions.Action.RESUBMIT, report=report)
+    assert not permissions.may(w.office, permissions.Action.RESUBMIT, report=report)

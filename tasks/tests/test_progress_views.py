@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from tasks.models import ExtensionRequest, ProgressReport, TaskEvent, UnitPlan
 from tasks.progress import services
+from tasks.public import services as public_services
+from tasks.public import views as public_views
 from tasks.state import store, tasks_as_of
 from tasks.tests.factories import make_task, make_unit, make_user, make_workflow_world
 
@@ -533,10 +535,28 @@ def test_the_public_page_shows_only_what_the_office_published_in_its_own_words(w
     assert client_for(w, "leader").get(edit_url).status_code == 403
 
 
-def test_public_page_number_out_of_range_shows_the_last_page(w, settings):
+def test_public_page_number_out_of_range_shows_the_last_page(w, settings, monkeypatch):
     settings.GOVTASKS_PUBLIC_DISCLOSURE = True
-    assert Client().get(reverse("tasks:public_task_list"), {"page": "999999"}).status_code == 200
-    assert Client().get(reverse("tasks:public_task_list"), {"page": "<script>"}).status_code == 200
+    monkeypatch.setattr(public_views, "PER_PAGE", 1)  # two published tasks: two pages
+    for task in (w.own_task, w.other_task):
+        public_services.publication_save(task=task, actor=w.office, text=f"{task.text}的公开稿", publish=True)
+
+    def shown(page):
+        response = Client().get(reverse("tasks:public_task_list"), {"page": page})
+        assert response.status_code == 200
+        html = response.content.decode()
+        rows = [text for text in ("建设陶瓷产业园的公开稿", "盘活存量资金的公开稿") if text in html]
+        position = re.search(r'<span class="page-link">(\d+) / (\d+)</span>', html)
+        return rows, position.groups() if position else None, html
+
+    # A bookmarked page 999999 after tasks were withdrawn: the last page, and the reader is told where.
+    assert shown("999999")[:2] == (["盘活存量资金的公开稿"], ("2", "2"))
+    assert shown("2")[:2] == (["盘活存量资金的公开稿"], ("2", "2"))
+    # Not a number (a crafted link): the first page, and the value is not echoed into the page.
+    rows, position, html = shown("<script>")
+    assert (rows, position) == (["建设陶瓷产业园的公开稿"], ("1", "2"))
+    assert "<script>" not in html and "&lt;script&gt;" not in html
+    assert shown("0")[:2] == (["建设陶瓷产业园的公开稿"], ("1", "2"))
 
 
 # --- query counts ----------------------------------------------------------------------------------------------------

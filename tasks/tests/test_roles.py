@@ -3,13 +3,14 @@
 import io
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from tasks import permissions
+from tasks import permissions, roles
 from tasks.models import ProgressReport, TaskEvent
 from tasks.progress import services
 from tasks.tests.factories import make_unit, make_user, make_workflow_world
@@ -20,6 +21,10 @@ pytestmark = pytest.mark.django_db
 def labels(group_name):
     group = Group.objects.get(name=group_name)
     return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+def models_of(app_label):
+    return [model._meta.model_name for model in apps.get_app_config(app_label).get_models()]
 
 
 def test_migrate_leaves_the_four_roles_in_place():
@@ -168,3 +173,36 @@ def test_an_administrator_links_a_user_to_its_unit_in_the_admin(admin_client):
     assert user.liaison.unit == unit
     assert list(user.groups.values_list("name", flat=True)) == ["单位联络员"]
     assert admin_client.get(reverse("admin:auth_user_changelist")).status_code == 200
+
+
+def test_a_role_naming_a_permission_that_does_not_exist_stops_the_set_up_and_names_it(monkeypatch):
+    # A misspelt label would otherwise leave the role without that right, silently.
+    monkeypatch.setitem(
+        roles.ROLE_PERMISSIONS, roles.LEADER, ["tasks.add_leaderinstruction", "tasks.approve_everything"]
+    )
+    with pytest.raises(LookupError) as raised:
+        call_command("setup_roles", stdout=io.StringIO())
+    assert str(raised.value) == "Unknown permissions: ['tasks.approve_everything']"
+    assert "tasks.add_leaderinstruction" in labels("领导")  # the leaders keep what they had
+
+
+def test_setup_roles_gives_a_leader_only_reading_and_instructing_and_names_permissions_in_chinese():
+    # Called here, not only by migrate: what a role holds is what ensure_roles() leaves.
+    Permission.objects.filter(codename="add_unit").update(name="Can add 单位")  # as Django creates it
+    call_command("setup_roles", stdout=io.StringIO())
+    leader = labels("领导")
+    read = {f"{app}.view_{model}" for app in roles.READ_APPS for model in models_of(app)}
+    assert leader == read | {"tasks.add_leaderinstruction"}  # nothing of auth, admin, sessions; no other write
+    names = dict(Permission.objects.filter(content_type__app_label="tasks").values_list("codename", "name"))
+    assert names["add_unit"] == "可以添加单位"
+    assert names["view_progressreport"] == "可以查看进展报告"
+    assert names["supervise_task"] == "督查所有任务（督查室）"
+    # Administrators: everything of our apps, and of the rest only user accounts and groups.
+    administrators = labels("管理员")
+    assert read <= administrators and "tasks.delete_task" in administrators
+    accounts = {
+        f"auth.{action}_{model}" for action in ("add", "change", "delete", "view") for model in ("user", "group")
+    }
+    assert {label for label in administrators if label.split(".")[0] not in roles.READ_APPS} == accounts
+    english = [name for name in names.values() if name.startswith("Can ")]
+    assert english == []

@@ -17,11 +17,11 @@ from openpyxl import load_workbook
 from tasks.importers.unit_names import resolve_spellings
 from tasks.importers.uploads import import_upload
 from tasks.importers.xlsx import parse_xlsx
-from tasks.models import ProgressReport, Task, TaskEvent, Unit
+from tasks.models import ProgressReport, Task, TaskEvent, TaskUnit, Unit
 from tasks.progress import services
 from tasks.selectors import tasks_for_display
 from tasks.state import tasks_as_of
-from tasks.tests.factories import make_user, make_workflow_world
+from tasks.tests.factories import make_report, make_task, make_unit, make_user, make_workflow_world
 from tasks.workbooks.bulletin import write_bulletin
 from tasks.workbooks.fillin import check_fillin, read_fillin, record_fillin, write_fillin
 
@@ -192,3 +192,18 @@ def test_townships_named_only_in_a_later_notice_join_the_collective(names_collec
     assert sorted(members) == ["丽阳镇", "新城街道"]
     # …and so 新城街道's liaison sees the first notice's task given to the collective.
     assert Task.objects.for_unit(Unit.objects.get(name="新城街道")).filter(text="建设农贸市场").exists()
+
+
+# --- the first lead answers, whatever order the task's units were written in (a surviving mutant) -----------------
+
+
+def test_the_first_lead_answers_even_when_the_responsible_units_rows_were_written_first():
+    # Positions restart per role: the responsible unit is also at position 1. Only the role tells
+    # the 主办 apart, not which row the database happens to return first.
+    lead, responsible = make_unit("区发改委"), make_unit("区财政局")
+    task = make_task(lead=[], responsible=[responsible])
+    TaskUnit.objects.create(task=task, unit=lead, role=TaskUnit.Role.LEAD, position=1, name_as_written=lead.name)
+    make_report(task=task, unit=responsible, percent=80)
+    make_report(task=task, unit=lead, percent=20)
+    assert tasks_as_of(stored=False).get(pk=task.pk).percent == 20
+    assert tasks_for_display().get(pk=task.pk).percent == 20  # what the task list shows

@@ -218,6 +218,7 @@ def test_free_text_deadlines_kept_as_written_and_turned_into_dates():
         ("2022年3月底", [datetime.date(2022, 3, 31)]),
         ("年底前", [datetime.date(2021, 12, 31)]),
         ("上半年", [datetime.date(2021, 6, 30)]),
+        ("下半年", [datetime.date(2021, 12, 31)]),  # the other branch (surviving mutants had the wrong year, day)
         ("第二季度", [datetime.date(2021, 6, 30)]),
         ("6月底前动工；12月底前竣工", [datetime.date(2021, 6, 30), datetime.date(2021, 12, 31)]),
         ("13月底", []),
