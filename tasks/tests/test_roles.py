@@ -192,7 +192,10 @@ def test_setup_roles_gives_a_leader_only_reading_and_instructing_and_names_permi
     call_command("setup_roles", stdout=io.StringIO())
     leader = labels("领导")
     read = {f"{app}.view_{model}" for app in roles.READ_APPS for model in models_of(app)}
-    assert leader == read | {"tasks.add_leaderinstruction"}  # nothing of auth, admin, sessions; no other write
+    # Nothing of auth, admin, sessions; the writes are an instruction, the 分管领导's opinion on an
+    # extension request (where that step is on) and the oversight of 督办单 and 考核 (reading them all).
+    writes = {"tasks.add_leaderinstruction", "tasks.endorse_extensionrequest", "chasing.oversee_chasing"}
+    assert leader == read | writes
     names = dict(Permission.objects.filter(content_type__app_label="tasks").values_list("codename", "name"))
     assert names["add_unit"] == "可以添加单位"
     assert names["view_progressreport"] == "可以查看进展报告"
