@@ -276,8 +276,10 @@ def _climb_unit(
     _record_and_tell(day, unit, reached, order)
 
 
+@transaction.atomic
 def issue_order(day: datetime.date, unit: Unit, tasks: list[Any]) -> SupervisionOrder:
-    """A numbered 督办单 to `unit` for `tasks`, dated `day` (inside the sweep's transaction)."""
+    """A numbered 督办单 to `unit` for `tasks`, dated `day`: in a transaction of its own (a savepoint
+    inside the sweep's), as the number's row lock needs, so the order and its number stand or fall together."""
     order = SupervisionOrder.objects.create(
         year=day.year,
         number=next_order_number(day.year),
