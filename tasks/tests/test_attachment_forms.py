@@ -8,8 +8,6 @@ only with the record's access.
 """
 
 import datetime
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,30 +19,9 @@ from django.utils import timezone
 from tasks import roles
 from tasks.models import Attachment, ExtensionRequest, ProgressReport, TaskEvent
 from tasks.report_months import first_of_month
-from tasks.tests.factories import make_document, make_report, make_task, make_unit, make_user
+from tasks.tests.factories import BAD_FILES, PDF, make_document, make_report, make_task, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def zip_bomb_docx() -> bytes:
-    """A .docx whose document part unpacks to 30 MB of spaces: a few tens of KB on the wire."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("[Content_Types].xml", "<Types/>")
-        package.writestr("word/document.xml", "<w>" + " " * (30 * 1024 * 1024) + "</w>")
-    return buffer.getvalue()
-
-
-BAD_FILES = [
-    ("报告.pdf", b"MZ\x90\x00 this is an exe renamed", "内容不是PDF"),
-    ("照片.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "与扩展名.pdf不符"),
-    ("空.pdf", b"", "空文件"),
-    ("脚本.html", b"<script>alert(1)</script>", "不是可接受的附件类型"),
-    ("材料.docx", zip_bomb_docx(), "超过上限"),
-    ("坏的.docx", b"PK\x03\x04 cut short", "已损坏"),
-]
 
 
 @pytest.fixture

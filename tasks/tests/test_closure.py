@@ -23,11 +23,9 @@ from tasks.closure.selectors import unit_progress
 from tasks.models import Attachment, ClosureRequest, Document, Task, TaskEvent, Unit, UnitTally
 from tasks.progress import services
 from tasks.state import store, tasks_as_of, units_as_of
-from tasks.tests.factories import load_2021_documents, make_user
+from tasks.tests.factories import BAD_FILES, PDF, load_2021_documents, make_user
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def pdf(name="验收报告.pdf", content=PDF):
@@ -279,24 +277,6 @@ def test_a_file_missing_from_storage_is_reported_not_a_500(w, client):
 
 
 # --- bad files: a clear message, nothing stored ----------------------------------------------------------------
-
-
-def zip_bomb_docx():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("[Content_Types].xml", "<Types/>")
-        package.writestr("word/document.xml", "<w>" + " " * (30 * 1024 * 1024) + "</w>")
-    return buffer.getvalue()
-
-
-BAD_FILES = [
-    ("报告.pdf", b"MZ\x90\x00 this is an exe renamed", "内容不是PDF"),
-    ("照片.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "与扩展名.pdf不符"),
-    ("空.pdf", b"", "空文件"),
-    ("脚本.html", b"<script>alert(1)</script>", "不是可接受的附件类型"),
-    ("材料.docx", zip_bomb_docx(), "超过上限"),
-    ("坏的.docx", b"PK\x03\x04 cut short", "已损坏"),
-]
 
 
 @pytest.mark.parametrize(("name", "content", "message"), BAD_FILES, ids=[name for name, _c, _m in BAD_FILES])
