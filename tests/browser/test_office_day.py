@@ -177,3 +177,33 @@ def test_an_overdue_task_says_why_there_is_no_extension_and_its_url_says_the_sam
     expect(liaison).to_have_url(re.compile(rf"/tasks/{task.pk}/$"))
     expect(liaison.locator(".alert", has_text=words)).to_be_visible()
     expect(liaison.locator("input[name='new_deadline']")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    "role, path",
+    [
+        ("office", "/reviews/"),
+        ("office", "/reminders/"),
+        ("office", "/handovers/"),
+        ("office", "/notices/phone/"),
+        ("office", "/chasing/orders/"),
+        ("office", "/chasing/scores/"),
+        ("liaison", "/notices/"),
+        ("liaison", "/handovers/"),
+    ],
+)
+def test_the_pages_of_the_chasing_round_do_not_overflow_a_phone(page, make_user, log_in, role, path):
+    """The review queue, 催办, 交办签收, notices, 督办单 and 考核 pages at 390 px (issues 15 and 17)."""
+    if role == "office":
+        make_user("wang.fang", role=roles.OFFICE, first_name="王芳")
+        username = "wang.fang"
+    else:
+        user = make_user("li.na", first_name="李娜")
+        services.liaison_create(user=user, unit=Unit.objects.get(name="区发改委"))
+        username = "li.na"
+    page.set_viewport_size(PHONE)
+    log_in(username)
+    response = page.goto(path)
+    assert response.status == 200, path
+    expect(page.locator("main")).to_be_visible()
+    assert no_sideways_scroll(page), page.evaluate("document.documentElement.scrollWidth")
